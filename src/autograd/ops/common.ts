@@ -1,0 +1,68 @@
+// Helpers every op file uses: turning plain numbers into tensors, dtype
+// promotion, axis normalisation, and fresh output tensors.
+import { type Shape, allocate, sizeOf } from "../../kernels/shape.js";
+import { DTypeError, ShapeError, formatShape } from "../errors.js";
+import { type DType, Tensor } from "../tensor.js";
+
+/** A 0-d tensor holding `value` in the given dtype (a plain number never promotes the dtype). */
+export function scalar(value: number, dtype: DType): Tensor {
+  return new Tensor(dtype === "float64" ? new Float64Array([value]) : new Float32Array([value]), []);
+}
+
+export function promote(a: DType, b: DType): DType {
+  return a === "float64" || b === "float64" ? "float64" : "float32";
+}
+
+/** The two operands of a binary op as tensors; at least one must already be a tensor. */
+export function operands(op: string, a: Tensor | number, b: Tensor | number): [Tensor, Tensor] {
+  if (a instanceof Tensor && b instanceof Tensor) return [a, b];
+  if (a instanceof Tensor) return [a, scalar(numberOperand(op, b), a.dtype)];
+  if (b instanceof Tensor) return [scalar(numberOperand(op, a), b.dtype), b];
+  throw new DTypeError(op, "expected at least one tensor operand, got two numbers");
+}
+
+function numberOperand(op: string, v: unknown): number {
+  if (typeof v !== "number") throw new DTypeError(op, `expected a tensor or a number, got ${v === null ? "null" : typeof v}`);
+  return v;
+}
+
+export function expectTensor(op: string, v: unknown, what = "input"): Tensor {
+  if (!(v instanceof Tensor)) throw new DTypeError(op, `${what} must be a Tensor, got ${v === null ? "null" : typeof v}`);
+  return v;
+}
+
+export function emptyLike(dtype: DType, shape: Shape): Tensor {
+  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** A negative axis counts from the end; anything outside [-ndim, ndim) is an error naming the op. */
+export function normalizeAxis(op: string, axis: number, shape: Shape, extra = 0): number {
+  const ndim = shape.length + extra;
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new ShapeError(op, `axis ${axis} is out of range for shape ${formatShape(shape)} (expected an integer in [${-ndim}, ${ndim - 1}])`, [shape]);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Which axes a reduction reduces: `reduced[d]` for each axis d of `shape`. */
+export function reducedAxes(op: string, axis: number | readonly number[] | undefined, shape: Shape): boolean[] {
+  const reduced = new Array<boolean>(shape.length).fill(axis === undefined);
+  if (axis === undefined) return reduced;
+  const list = typeof axis === "number" ? [axis] : axis;
+  for (const a of list) {
+    const d = normalizeAxis(op, a, shape);
+    if (reduced[d]) throw new ShapeError(op, `axis ${a} appears twice in [${list.join(",")}]`, [shape]);
+    reduced[d] = true;
+  }
+  return reduced;
+}
+
+/** Output shape of a reduction: reduced axes dropped, or kept as 1 with keepdim. */
+export function reducedShape(shape: Shape, reduced: readonly boolean[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (!reduced[d]) out.push(shape[d]!);
+    else if (keepdim) out.push(1);
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+// Elementwise ops. Each entry: the gradient formula as text (the README's op
+// table is generated from it), the kernel, and the backward rule written with
+// differentiable tensor ops, side by side. In the formulas g is the upstream
+// gradient, y the op's output. Broadcasting is undone by the engine, not here.
+import { broadcastBinary, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
+import { type FloatArray, broadcastShapes } from "../../kernels/shape.js";
+import { DTypeError, ShapeError, formatShape } from "../errors.js";
+import { type BackwardFn, record } from "../graph.js";
+import type { Tensor } from "../tensor.js";
+import { emptyLike, expectTensor, operands, promote } from "./common.js";
+
+interface BinaryEntry { readonly gradient: string; readonly run: BinaryRun; readonly backward: BackwardFn }
+interface UnaryEntry { readonly gradient: string; readonly kernel: UnaryKernel; readonly backward: BackwardFn }
+
+export const binaryOps = {
+  add: {
+    gradient: "a: g; b: g",
+    run: binaryRuns.add,
+    backward: (g) => [g, g],
+  },
+  sub: {
+    gradient: "a: g; b: -g",
+    run: binaryRuns.sub,
+    backward: (g, n) => [g, n.needs(1) ? g.neg() : null],
+  },
+  mul: {
+    gradient: "a: g * b; b: g * a",
+    run: binaryRuns.mul,
+    backward: (g, n) => [n.needs(0) ? g.mul(n.input(1)) : null, n.needs(1) ? g.mul(n.input(0)) : null],
+  },
+  div: {
+    gradient: "a: g / b; b: -g * y / b",
+    run: binaryRuns.div,
+    backward: (g, n) => [
+      n.needs(0) ? g.div(n.input(1)) : null,
+      n.needs(1) ? g.mul(n.output()).div(n.input(1)).neg() : null,
+    ],
+  },
+  pow: {
+    gradient: "a: g * b * a^(b-1); b: g * y * ln(a)",
+    run: binaryRuns.pow,
+    backward: (g, n) => [
+      n.needs(0) ? g.mul(n.input(1)).mul(n.input(0).pow(sub(n.input(1), 1))) : null,
+      n.needs(1) ? g.mul(n.output()).mul(n.input(0).log()) : null,
+    ],
+  },
+  maximum: {
+    gradient: "a: g * ([a > b] + [a = b] / 2); b: g * ([a < b] + [a = b] / 2)",
+    run: binaryRuns.maximum,
+    backward: (g, n) => {
+      const [a, b] = [n.input(0), n.input(1)];
+      const tie = a.eq(b).mul(0.5);
+      return [n.needs(0) ? g.mul(a.gt(b).add(tie)) : null, n.needs(1) ? g.mul(a.lt(b).add(tie)) : null];
+    },
+  },
+  minimum: {
+    gradient: "a: g * ([a < b] + [a = b] / 2); b: g * ([a > b] + [a = b] / 2)",
+    run: binaryRuns.minimum,
+    backward: (g, n) => {
+      const [a, b] = [n.input(0), n.input(1)];
+      const tie = a.eq(b).mul(0.5);
+      return [n.needs(0) ? g.mul(a.lt(b).add(tie)) : null, n.needs(1) ? g.mul(a.gt(b).add(tie)) : null];
+    },
+  },
+} satisfies Record<string, BinaryEntry>;
+
+export const unaryOps = {
+  neg: { gradient: "-g", kernel: unaryKernels.neg, backward: (g) => [g.neg()] },
+  exp: { gradient: "g * y", kernel: unaryKernels.exp, backward: (g, n) => [g.mul(n.output())] },
+  log: { gradient: "g / x", kernel: unaryKernels.log, backward: (g, n) => [g.div(n.input(0))] },
+  sqrt: { gradient: "g / (2 * y)", kernel: unaryKernels.sqrt, backward: (g, n) => [g.div(n.output().mul(2))] },
+  abs: { gradient: "g * sign(x)", kernel: unaryKernels.abs, backward: (g, n) => [g.mul(n.input(0).sign())] },
+  square: { gradient: "2 * g * x", kernel: unaryKernels.square, backward: (g, n) => [g.mul(n.input(0).mul(2))] },
+  relu: { gradient: "g * [x > 0]", kernel: unaryKernels.relu, backward: (g, n) => [g.mul(stepMask(n.input(0), 0))] },
+  sigmoid: { gradient: "g * y * (1 - y)", kernel: unaryKernels.sigmoid, backward: (g, n) => [g.mul(n.output().sub(n.output().square()))] },
+  tanh: { gradient: "g * (1 - y^2)", kernel: unaryKernels.tanh, backward: (g, n) => [g.mul(sub(1, n.output().square()))] },
+  softplus: { gradient: "g * sigmoid(x)", kernel: unaryKernels.softplus, backward: (g, n) => [g.mul(n.input(0).sigmoid())] },
+} satisfies Record<string, UnaryEntry>;
+
+/** Ops with a parameter, and piecewise-constant ops whose gradient is zero (not recorded). */
+export const parametrisedOps = {
+  leakyRelu: { gradient: "g * (x > 0 ? 1 : slope)" },
+  clamp: { gradient: "g * [min <= x <= max]" },
+  sign: { gradient: "0 (not recorded)" },
+  gt: { gradient: "0 (not recorded; 1 where a > b, else 0)" },
+  ge: { gradient: "0 (not recorded; 1 where a >= b, else 0)" },
+  lt: { gradient: "0 (not recorded; 1 where a < b, else 0)" },
+  le: { gradient: "0 (not recorded; 1 where a <= b, else 0)" },
+  eq: { gradient: "0 (not recorded; 1 where a == b, else 0)" },
+} as const;
+
+export type BinaryOpName = keyof typeof binaryOps;
+export type UnaryOpName = keyof typeof unaryOps;
+
+function broadcastForward(op: string, run: BinaryRun, a: Tensor | number, b: Tensor | number): [Tensor, Tensor, Tensor] {
+  const [x, y] = operands(op, a, b);
+  const shape = broadcastShapes(x.shape, y.shape);
+  if (shape === null) {
+    throw new ShapeError(op, `cannot broadcast ${formatShape(x.shape)} with ${formatShape(y.shape)}: aligned from the right, each pair of dimensions must be equal or one of them 1`, [x.shape, y.shape]);
+  }
+  const out = emptyLike(promote(x.dtype, y.dtype), shape);
+  broadcastBinary(run, x.data, x.shape, y.data, y.shape, out.data, shape);
+  return [x, y, out];
+}
+
+function binary(op: BinaryOpName, a: Tensor | number, b: Tensor | number): Tensor {
+  const entry = binaryOps[op];
+  const [x, y, out] = broadcastForward(op, entry.run, a, b);
+  return record(op, [x, y], out, entry.backward);
+}
+
+function comparison(op: "gt" | "ge" | "lt" | "le" | "eq", a: Tensor | number, b: Tensor | number): Tensor {
+  return broadcastForward(op, binaryRuns[op], a, b)[2];
+}
+
+function mapped(op: string, x: Tensor, fill: (src: FloatArray, dst: FloatArray) => void): Tensor {
+  expectTensor(op, x);
+  const out = emptyLike(x.dtype, x.shape);
+  fill(x.data, out.data);
+  return out;
+}
+
+function unary(op: UnaryOpName, x: Tensor): Tensor {
+  const entry = unaryOps[op];
+  return record(op, [x], mapped(op, x, entry.kernel), entry.backward);
+}
+
+/** 1 where x > 0, `slope` elsewhere; a constant (not recorded). */
+function stepMask(x: Tensor, slope: number): Tensor {
+  return mapped("step", x, (s, d) => stepKernel(s, d, slope));
+}
+
+function finiteParameter(op: string, name: string, v: number): void {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new DTypeError(op, `${name} must be a number, got ${String(v)}`);
+}
+
+export const add = (a: Tensor | number, b: Tensor | number): Tensor => binary("add", a, b);
+export const sub = (a: Tensor | number, b: Tensor | number): Tensor => binary("sub", a, b);
+export const mul = (a: Tensor | number, b: Tensor | number): Tensor => binary("mul", a, b);
+export const div = (a: Tensor | number, b: Tensor | number): Tensor => binary("div", a, b);
+export const pow = (a: Tensor | number, b: Tensor | number): Tensor => binary("pow", a, b);
+export const maximum = (a: Tensor | number, b: Tensor | number): Tensor => binary("maximum", a, b);
+export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => binary("minimum", a, b);
+export const gt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("gt", a, b);
+export const ge = (a: Tensor | number, b: Tensor | number): Tensor => comparison("ge", a, b);
+export const lt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("lt", a, b);
+export const le = (a: Tensor | number, b: Tensor | number): Tensor => comparison("le", a, b);
+export const eq = (a: Tensor | number, b: Tensor | number): Tensor => comparison("eq", a, b);
+
+export const neg = (x: Tensor): Tensor => unary("neg", x);
+export const exp = (x: Tensor): Tensor => unary("exp", x);
+export const log = (x: Tensor): Tensor => unary("log", x);
+export const sqrt = (x: Tensor): Tensor => unary("sqrt", x);
+export const abs = (x: Tensor): Tensor => unary("abs", x);
+export const square = (x: Tensor): Tensor => unary("square", x);
+export const relu = (x: Tensor): Tensor => unary("relu", x);
+export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
+export const tanh = (x: Tensor): Tensor => unary("tanh", x);
+export const softplus = (x: Tensor): Tensor => unary("softplus", x);
+export const sign = (x: Tensor): Tensor => mapped("sign", x, unaryKernels.sign);
+
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  finiteParameter("leakyRelu", "slope", slope);
+  const out = mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope));
+  return record("leakyRelu", [x], out, (g, n) => [g.mul(stepMask(n.input(0), slope))]);
+}
+
+export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
+  finiteParameter("clamp", "min", min);
+  finiteParameter("clamp", "max", max);
+  if (min > max) throw new DTypeError("clamp", `min ${min} is greater than max ${max}`);
+  const out = mapped("clamp", x, (s, d) => clampKernel(s, d, min, max));
+  return record("clamp", [x], out, (g, n) => [g.mul(mapped("clampMask", n.input(0), (s, d) => insideKernel(s, d, min, max)))]);
+}

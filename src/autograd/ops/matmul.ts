@@ -1,0 +1,89 @@
+// matmul with torch.matmul semantics. The recorded op multiplies >= 2-D
+// operands with broadcast batch axes and optional transpose flags; backward
+// uses the flags, so A^T·G and G·B^T read the operands in place (no transposed
+// copies). A shared matrix's gradient comes back batch-shaped and the engine
+// sums it over the broadcast batch axes, as for any broadcast input.
+import { gemm } from "../../kernels/gemm.js";
+import { broadcastShapes, broadcastStrides, sizeOf } from "../../kernels/shape.js";
+import { ShapeError, formatShape } from "../errors.js";
+import { record } from "../graph.js";
+import type { Tensor } from "../tensor.js";
+import { emptyLike, expectTensor, promote } from "./common.js";
+
+export const matmulOps = {
+  matmul: { gradient: "a: g · bᵀ; b: aᵀ · g (summed over broadcast batch axes)" },
+} as const;
+
+/** For each matrix of the broadcast batch, the index of the operand's matrix it reads. */
+function batchIndices(batch: readonly number[], target: readonly number[]): Int32Array {
+  const count = sizeOf(target);
+  const indices = new Int32Array(count);
+  if (batch.length === 0) return indices;
+  const strides = broadcastStrides(batch, target);
+  const index = new Array<number>(target.length).fill(0);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    indices[i] = at;
+    for (let d = target.length - 1; d >= 0; d--) {
+      at += strides[d]!;
+      if (++index[d]! < target[d]!) break;
+      at -= strides[d]! * target[d]!;
+      index[d] = 0;
+    }
+  }
+  return indices;
+}
+
+/** op(a) · op(b) for operands of at least 2 dimensions; op transposes the last two axes when its flag is set. */
+function matmulCore(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const ra = a.ndim, rb = b.ndim;
+  const m = a.shape[transA ? ra - 1 : ra - 2]!;
+  const k = a.shape[transA ? ra - 2 : ra - 1]!;
+  const kb = b.shape[transB ? rb - 1 : rb - 2]!;
+  const n = b.shape[transB ? rb - 2 : rb - 1]!;
+  if (k !== kb) {
+    throw new ShapeError("matmul", `cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${kb} differ`, [a.shape, b.shape]);
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batch = broadcastShapes(batchA, batchB);
+  if (batch === null) {
+    throw new ShapeError("matmul", `cannot broadcast the batch dimensions ${formatShape(batchA)} of ${formatShape(a.shape)} with ${formatShape(batchB)} of ${formatShape(b.shape)}`, [a.shape, b.shape]);
+  }
+  const out = emptyLike(promote(a.dtype, b.dtype), [...batch, m, n]);
+  const aIndex = batchIndices(batchA, batch);
+  const bIndex = batchIndices(batchB, batch);
+  const aSize = m * k, bSize = k * n, cSize = m * n;
+  for (let i = 0; i < aIndex.length; i++) {
+    gemm(transA, transB, m, n, k, a.data, aIndex[i]! * aSize, b.data, bIndex[i]! * bSize, out.data, i * cSize, false);
+  }
+  // C = op(A)·op(B): dA = g·op(B)ᵀ (transposed back if A was), dB = op(A)ᵀ·g (likewise).
+  return record("matmul", [a, b], out, (g, node) => [
+    node.needs(0) ? (transA ? matmulCore(node.input(1), g, transB, true) : matmulCore(g, node.input(1), false, !transB)) : null,
+    node.needs(1) ? (transB ? matmulCore(g, node.input(0), true, transA) : matmulCore(node.input(0), g, !transA, false)) : null,
+  ]);
+}
+
+/**
+ * Matrix product with torch.matmul semantics: 1-D · 1-D is a dot product,
+ * a 1-D operand is treated as a row (left) or column (right) vector and that
+ * axis is removed from the result, and N-D operands broadcast their batch axes.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  expectTensor("matmul", a, "first operand");
+  expectTensor("matmul", b, "second operand");
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError("matmul", `both operands need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul for scalars`, [a.shape, b.shape]);
+  }
+  const a2 = a.ndim === 1 ? a.reshape([1, a.shape[0]!]) : a;
+  const b2 = b.ndim === 1 ? b.reshape([b.shape[0]!, 1]) : b;
+  if (a.ndim === 1 && b.ndim === 1 && a.shape[0] !== b.shape[0]) {
+    throw new ShapeError("matmul", `cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${a.shape[0]} and ${b.shape[0]} differ`, [a.shape, b.shape]);
+  }
+  const product = matmulCore(a2, b2, false, false);
+  if (a.ndim > 1 && b.ndim > 1) return product;
+  const shape = product.shape.slice();
+  if (b.ndim === 1) shape.pop();
+  if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+  return product.reshape(shape);
+}

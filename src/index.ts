@@ -1,0 +1,2 @@
+// dagrad's public surface.
+export * from "./autograd/index.js";

@@ -1,0 +1,116 @@
+// Elementwise loops over typed arrays. Each binary kernel is a "run": one
+// contiguous stretch of the output, reading each input with stride 0 (a
+// broadcast value) or 1. The broadcast driver calls a run once per output row,
+// so the per-element loop stays monomorphic and closure-free.
+import { type FloatArray, type Shape, broadcastStrides } from "./shape.js";
+
+export type BinaryRun = (
+  a: FloatArray, ai: number, as: number,
+  b: FloatArray, bi: number, bs: number,
+  out: FloatArray, oi: number, n: number,
+) => void;
+
+export const binaryRuns = {
+  add: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! + b[bi]!; },
+  sub: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! - b[bi]!; },
+  mul: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! * b[bi]!; },
+  div: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! / b[bi]!; },
+  pow: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.pow(a[ai]!, b[bi]!); },
+  maximum: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x > y || x !== x ? x : y; } },
+  minimum: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x < y || x !== x ? x : y; } },
+  gt: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! > b[bi]! ? 1 : 0; },
+  ge: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! >= b[bi]! ? 1 : 0; },
+  lt: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! < b[bi]! ? 1 : 0; },
+  le: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! <= b[bi]! ? 1 : 0; },
+  eq: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! === b[bi]! ? 1 : 0; },
+  first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
+} satisfies Record<string, BinaryRun>;
+
+export type BinaryKernelName = keyof typeof binaryRuns;
+
+/**
+ * out = run(a, b) with NumPy broadcasting. `outShape` must be the broadcast of
+ * `aShape` and `bShape` (checked by the caller, which can name the op).
+ */
+export function broadcastBinary(
+  run: BinaryRun,
+  a: FloatArray, aShape: Shape,
+  b: FloatArray, bShape: Shape,
+  out: FloatArray, outShape: Shape,
+): void {
+  const size = out.length;
+  if (size === 0) return;
+  // An input with as many elements as the output has the output's layout.
+  if (a.length === size && b.length === size) return run(a, 0, 1, b, 0, 1, out, 0, size);
+  if (b.length === 1 && a.length === size) return run(a, 0, 1, b, 0, 0, out, 0, size);
+  if (a.length === 1 && b.length === size) return run(a, 0, 0, b, 0, 1, out, 0, size);
+
+  const ndim = outShape.length;
+  const aStrides = broadcastStrides(aShape, outShape);
+  const bStrides = broadcastStrides(bShape, outShape);
+  const inner = outShape[ndim - 1]!;
+  const aInner = aStrides[ndim - 1]!;
+  const bInner = bStrides[ndim - 1]!;
+  const index = new Array<number>(ndim).fill(0);
+  let ai = 0;
+  let bi = 0;
+  for (let oi = 0; oi < size; oi += inner) {
+    run(a, ai, aInner, b, bi, bInner, out, oi, inner);
+    // Advance the odometer over the outer dimensions.
+    for (let d = ndim - 2; d >= 0; d--) {
+      ai += aStrides[d]!;
+      bi += bStrides[d]!;
+      if (++index[d]! < outShape[d]!) break;
+      ai -= aStrides[d]! * outShape[d]!;
+      bi -= bStrides[d]! * outShape[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
+/** Copy x into the larger broadcast shape `outShape`. */
+export function broadcastTo(x: FloatArray, xShape: Shape, out: FloatArray, outShape: Shape): void {
+  broadcastBinary(binaryRuns.first, x, xShape, x, xShape, out, outShape);
+}
+
+export type UnaryKernel = (x: FloatArray, out: FloatArray) => void;
+
+function sigmoidOf(v: number): number {
+  // Two branches so exp never overflows: finite and accurate at |v| = 1000.
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+export const unaryKernels = {
+  neg: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = -x[i]!; },
+  exp: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]!); },
+  log: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]!); },
+  sqrt: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]!); },
+  abs: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]!); },
+  sign: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.sign(x[i]!); },
+  square: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v * v; } },
+  relu: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v > 0 ? v : 0; } },
+  sigmoid: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = sigmoidOf(x[i]!); },
+  tanh: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]!); },
+  // softplus(v) = max(v, 0) + log1p(exp(-|v|)): no overflow for large |v|.
+  softplus: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); } },
+} satisfies Record<string, UnaryKernel>;
+
+export function leakyReluKernel(x: FloatArray, out: FloatArray, slope: number): void {
+  for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v > 0 ? v : v * slope; }
+}
+
+export function clampKernel(x: FloatArray, out: FloatArray, min: number, max: number): void {
+  for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v < min ? min : v > max ? max : v; }
+}
+
+/** 1 where min <= x <= max, else 0 (the gradient mask of clamp). */
+export function insideKernel(x: FloatArray, out: FloatArray, min: number, max: number): void {
+  for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v >= min && v <= max ? 1 : 0; }
+}
+
+/** 1 where x > 0, `slope` elsewhere (the gradient mask of relu and leakyRelu). */
+export function stepKernel(x: FloatArray, out: FloatArray, slope: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? 1 : slope;
+}

@@ -1,0 +1,101 @@
+// Reductions over a set of axes of a row-major array. `reduced[d]` says whether
+// axis d is reduced; the output keeps the other axes in order.
+import type { FloatArray, Shape } from "./shape.js";
+
+/**
+ * When the reduced axes are one contiguous block [from, to), the input is
+ * viewed as [outer, span, inner] and the output as [outer, inner].
+ */
+function contiguousBlock(shape: Shape, reduced: readonly boolean[]): [number, number, number] | null {
+  let from = -1;
+  let to = -1;
+  for (let d = 0; d < shape.length; d++) {
+    if (!reduced[d]) continue;
+    if (from === -1) from = d;
+    else if (to !== -1) return null; // a second block: not contiguous
+    if (d + 1 === shape.length || !reduced[d + 1]) to = d + 1;
+  }
+  if (from === -1) return [1, 1, shape.reduce((s, v) => s * v, 1)];
+  let outer = 1, span = 1, inner = 1;
+  for (let d = 0; d < from; d++) outer *= shape[d]!;
+  for (let d = from; d < to; d++) span *= shape[d]!;
+  for (let d = to; d < shape.length; d++) inner *= shape[d]!;
+  return [outer, span, inner];
+}
+
+/** For each input element in order, the flat index of its output slot. */
+function forEachOutputSlot(shape: Shape, reduced: readonly boolean[], visit: (inputIndex: number, outIndex: number) => void): void {
+  const ndim = shape.length;
+  const outStrides = new Array<number>(ndim).fill(0);
+  let stride = 1;
+  for (let d = ndim - 1; d >= 0; d--) {
+    if (!reduced[d]) { outStrides[d] = stride; stride *= shape[d]!; }
+  }
+  const size = shape.reduce((s, v) => s * v, 1);
+  const index = new Array<number>(ndim).fill(0);
+  let o = 0;
+  for (let i = 0; i < size; i++) {
+    visit(i, o);
+    for (let d = ndim - 1; d >= 0; d--) {
+      o += outStrides[d]!;
+      if (++index[d]! < shape[d]!) break;
+      o -= outStrides[d]! * shape[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
+export function sumAxes(x: FloatArray, shape: Shape, reduced: readonly boolean[], out: FloatArray): void {
+  out.fill(0);
+  const block = contiguousBlock(shape, reduced);
+  if (block === null) {
+    forEachOutputSlot(shape, reduced, (i, o) => { out[o] += x[i]!; });
+    return;
+  }
+  const [outer, span, inner] = block;
+  if (inner === 1) {
+    // Sum of contiguous rows: accumulate in a local (a double), store once.
+    for (let r = 0, i = 0; r < outer; r++) {
+      let s = 0;
+      for (let k = 0; k < span; k++) s += x[i++]!;
+      out[r] = s;
+    }
+    return;
+  }
+  for (let r = 0; r < outer; r++) {
+    const oBase = r * inner;
+    for (let k = 0; k < span; k++) {
+      const iBase = (r * span + k) * inner;
+      for (let j = 0; j < inner; j++) out[oBase + j] += x[iBase + j]!;
+    }
+  }
+}
+
+/**
+ * Max (or min) over the reduced axes. `argIndex[o]` receives the flat input
+ * index of the first selected element, so backward can route the gradient to it.
+ * A NaN is selected over any number, so it propagates as in PyTorch.
+ */
+export function extremeAxes(
+  x: FloatArray, shape: Shape, reduced: readonly boolean[],
+  out: FloatArray, argIndex: Int32Array, takeMin: boolean,
+): void {
+  out.fill(NaN);
+  argIndex.fill(-1);
+  const consider = (i: number, o: number): void => {
+    const v = x[i]!;
+    const best = out[o]!;
+    const better = argIndex[o] === -1
+      || (best === best && (v !== v || (takeMin ? v < best : v > best)));
+    if (better) { out[o] = v; argIndex[o] = i; }
+  };
+  const block = contiguousBlock(shape, reduced);
+  if (block === null) return forEachOutputSlot(shape, reduced, consider);
+  const [outer, span, inner] = block;
+  for (let r = 0; r < outer; r++) {
+    for (let k = 0; k < span; k++) {
+      const iBase = (r * span + k) * inner;
+      for (let j = 0; j < inner; j++) consider(iBase + j, r * inner + j);
+    }
+  }
+}
