@@ -4,7 +4,7 @@
 // fixed random upstream gradient, which checks the vector-Jacobian product.
 import { DTypeError, ShapeError } from "./errors.js";
 import { grad } from "./engine.js";
-import { noGrad } from "./graph.js";
+import { noGrad, withGradMode } from "./graph.js";
 import { createRng, normalSample } from "./random.js";
 import { Tensor } from "./tensor.js";
 
@@ -110,7 +110,8 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
  */
 export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
   const seed = options.seed ?? 0;
-  const firstOrder: Fn = (...xs) => {
+  // Recording stays on inside, even when gradcheck evaluates this under noGrad.
+  const firstOrder: Fn = (...xs) => withGradMode(true, () => {
     const out = fn(...xs);
     const upstream = upstreamFor(out, seed + 1);
     const wrt = xs.filter((x) => x.requiresGrad);
@@ -124,6 +125,6 @@ export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], options: Gradch
     }
     if (total === null) throw new ShapeError("gradgradcheck", "no input receives a gradient");
     return total;
-  };
+  });
   return gradcheck(firstOrder, inputs, options);
 }
