@@ -3,7 +3,7 @@
 // sum broadcast gradients back to their input's shape, cast to the input's
 // dtype, accumulate (never overwrite), run hooks, and release saved tensors.
 import { GraphError, ShapeError, formatShape } from "./errors.js";
-import { checkFinite, isAnomalyEnabled, withGradMode } from "./graph.js";
+import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./graph.js";
 import { Tensor, type NestedArray, type BackwardOptions } from "./tensor.js";
 import { tensor } from "./creation.js";
 
@@ -143,7 +143,8 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
       if (node === null) continue;
       if (anomaly) checkFinite(node.op, "incoming gradient", g, node.inputs, node.createdAt);
       const inputs = node.inputs;
-      const grads = node.runBackward(g);
+      // The ops a backward rule runs are checked as this op's gradient below, not on their own.
+      const grads = anomaly ? withAnomalyMode(false, () => node.runBackward(g)) : node.runBackward(g);
       for (let i = 0; i < inputs.length; i++) {
         const x = inputs[i]!;
         const gi = grads[i];

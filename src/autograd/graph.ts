@@ -40,8 +40,12 @@ export function setDetectAnomaly(enabled: boolean): void {
 
 /** Run fn in anomaly mode: NaN/Inf in an op's output or gradient throws AnomalyError naming the op. */
 export function detectAnomaly<T>(fn: () => T): T {
+  return withAnomalyMode(true, fn);
+}
+
+export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
   const previous = anomalyEnabled;
-  anomalyEnabled = true;
+  anomalyEnabled = enabled;
   try {
     return fn();
   } finally {
@@ -158,6 +162,6 @@ export function checkFinite(op: string, what: string, t: Tensor, inputs: readonl
 function userFrame(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
   const lines = stack.split("\n").slice(1).map((l) => l.trim());
-  const own = /[\\/](autograd|kernels)[\\/][^\\/]+\.[jt]s/;
+  const own = /[\\/](src|dist)[\\/](autograd|kernels)[\\/]/;
   return lines.find((l) => !own.test(l)) ?? lines[0];
 }

@@ -61,11 +61,24 @@ function separated(shapeA: number[], shapeB: number[]): () => Tensor[] {
   };
 }
 
-const notRecorded = (label: string): Case[] => [{
-  label: `${label} is piecewise constant: its output is not recorded`,
-  inputs: () => [randomInput([2, 2], 5)],
-  fn: (x) => (x.requiresGrad ? x.mul(2) : x),
-}];
+/**
+ * Piecewise-constant ops are not recorded: their output is a constant mask, so
+ * x * mask(x) must have gradient mask(x) (inputs kept away from the steps).
+ */
+function maskCases(mask: (x: Tensor) => Tensor, expected: (v: number) => number): Case[] {
+  return [
+    {
+      label: "output is a constant 0/1 (or sign) tensor with the right values",
+      exact: () => {
+        const x = randomInput([3, 4], 5, { awayFromZero: true });
+        const m = mask(x);
+        expect(m.requiresGrad).toBe(false);
+        expect(Array.from(m.data)).toEqual(Array.from(x.data, expected));
+      },
+    },
+    { label: "x * mask(x) differentiates as a constant mask", inputs: () => [randomInput([3, 4], 6, { awayFromZero: true })], fn: (x) => x.mul(mask(x)) },
+  ];
+}
 
 const cases: Record<OpName, Case[]> = {
   add: binaryCases((a, b) => a.add(b)),
@@ -99,12 +112,12 @@ const cases: Record<OpName, Case[]> = {
   clamp: [
     { label: "inside and outside [-0.5, 0.7]", inputs: () => [randomInput([4, 5], 8, { awayFromZero: true })], fn: (x) => x.clamp(-0.5, 0.7).mul(x) , second: true },
   ],
-  sign: notRecorded("sign"),
-  gt: notRecorded("gt"),
-  ge: notRecorded("ge"),
-  lt: notRecorded("lt"),
-  le: notRecorded("le"),
-  eq: notRecorded("eq"),
+  sign: maskCases((x) => x.sign(), (v) => Math.sign(v)),
+  gt: maskCases((x) => x.gt(0.5), (v) => (v > 0.5 ? 1 : 0)),
+  ge: maskCases((x) => x.ge(0.5), (v) => (v >= 0.5 ? 1 : 0)),
+  lt: maskCases((x) => x.lt(0.5), (v) => (v < 0.5 ? 1 : 0)),
+  le: maskCases((x) => x.le(0.5), (v) => (v <= 0.5 ? 1 : 0)),
+  eq: maskCases((x) => x.eq(x.abs()), (v) => (v >= 0 ? 1 : 0)),
   matmul: [
     { label: "2-D x 2-D", inputs: () => [randomInput([3, 4], 1), randomInput([4, 5], 2)], fn: (a, b) => a.matmul(b), second: true },
     { label: "1-D x 2-D", inputs: () => [randomInput([4], 1), randomInput([4, 3], 2)], fn: (a, b) => a.matmul(b) },
