@@ -161,7 +161,7 @@ export function checkFinite(op: string, what: string, t: Tensor, inputs: readonl
 /** The first stack frame outside dagrad's own autograd and kernels folders. */
 function userFrame(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
-  const lines = stack.split("\n").slice(1).map((l) => l.trim());
+  const lines = stack.split("\n").slice(1).map((l) => l.trim().replace(/^at /, ""));
   const own = /[\\/](src|dist)[\\/](autograd|kernels)[\\/]/;
   return lines.find((l) => !own.test(l)) ?? lines[0];
 }
