@@ -3,3 +3,4 @@ export { type ManualActivation, MANUAL_ACTIVATIONS, DEFAULT_LEAKY_SLOPE, activat
 export { type ManualLoss, MANUAL_LOSSES, type OutputLayer, type OutputDelta, lossValue, outputDelta } from "./losses.js";
 export { type Matrix, type Precision } from "./matrix.js";
 export { ManualMLP, manualLayer, type ManualLayer, type ManualForward, type ManualGradients } from "./mlp.js";
+export { numericalGradients, gradientDifference, type NumericalGradients, type GradientDifference } from "./numerical.js";

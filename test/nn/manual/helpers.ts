@@ -1,4 +1,4 @@
-// Shared assertions for the manual-backprop tests: element-by-element closeness
+// Shared assertion of the manual-backprop tests: element-by-element closeness
 // with a message that names the quantity and the worst element.
 import { expect } from "vitest";
 
