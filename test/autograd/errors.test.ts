@@ -1,7 +1,7 @@
 // Every bad input gets its own typed error whose message names the op, the
 // shapes and the rule broken.
 import { describe, expect, it } from "vitest";
-import { DTypeError, DagradError, GraphError, ShapeError, concat, ones, stack, tensor, zeros } from "../../src/index.js";
+import { DTypeError, DagradError, GraphError, ShapeError, concat, linear, ones, stack, tensor, zeros } from "../../src/index.js";
 
 function thrown(fn: () => unknown): DagradError {
   try {
@@ -27,6 +27,10 @@ describe("errors name the op, the shapes and the rule", () => {
 
   it("matmul of a 0-d tensor", () => {
     expect(thrown(() => zeros([]).matmul(zeros([2]))).message).toMatch(/^matmul: both operands need at least 1 dimension/);
+  });
+
+  it("linear with an input that does not match the weight's in-features", () => {
+    expect(thrown(() => linear(zeros([4, 3]), zeros([2, 5]))).message).toBe("linear: input [4,3] does not end in the weight's in-features 5 (weight [2,5])");
   });
 
   it("broadcasting failure", () => {

@@ -129,6 +129,11 @@ const cases: Record<OpName, Case[]> = {
     { label: "1-D x batched [3] x [2,3,4]", inputs: () => [randomInput([3], 1), randomInput([2, 3, 4], 2)], fn: (a, b) => a.matmul(b) },
     { label: "x used twice: x·xᵀ", inputs: () => [randomInput([3, 4], 3)], fn: (x) => x.matmul(x.transpose()), second: true },
   ],
+  linear: [
+    { label: "[4,3] · [2,3]ᵀ + [2]", inputs: () => [randomInput([4, 3], 1), randomInput([2, 3], 2), randomInput([2], 3)], fn: (x, w, b) => dg.linear(x, w, b), second: true },
+    { label: "1-D input, no bias", inputs: () => [randomInput([3], 1), randomInput([2, 3], 2)], fn: (x, w) => dg.linear(x, w) },
+    { label: "batched input [2,4,3]", inputs: () => [randomInput([2, 4, 3], 1), randomInput([5, 3], 2), randomInput([5], 3)], fn: (x, w, b) => dg.linear(x, w, b) },
+  ],
   sum: [
     { label: "all", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.sum() },
     { label: "axis 0", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.sum(0) },

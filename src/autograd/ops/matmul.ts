@@ -12,6 +12,7 @@ import { emptyLike, expectTensor, promote } from "./common.js";
 
 export const matmulOps = {
   matmul: { gradient: "a: g · bᵀ; b: aᵀ · g (summed over broadcast batch axes)" },
+  linear: { gradient: "composite: x · Wᵀ + b, with Wᵀ read in place (x: g · W; W: gᵀ · x; b: g summed over rows)" },
 } as const;
 
 /** For each matrix of the broadcast batch, the index of the operand's matrix it reads. */
@@ -86,4 +87,22 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) shape.pop();
   if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
   return product.reshape(shape);
+}
+
+/**
+ * x · weightᵀ + bias, the affine map of a Linear layer with weight [out, in]
+ * (PyTorch's layout). The weight is read transposed in place, so neither the
+ * forward nor the backward copies it.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  expectTensor("linear", x, "input");
+  expectTensor("linear", weight, "weight");
+  if (weight.ndim !== 2) throw new ShapeError("linear", `weight must be 2-D [out, in], got ${formatShape(weight.shape)}`, [weight.shape]);
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError("linear", `input ${formatShape(x.shape)} does not end in the weight's in-features ${weight.shape[1]} (weight ${formatShape(weight.shape)})`, [x.shape, weight.shape]);
+  }
+  const rows = x.ndim === 1 ? x.reshape([1, x.shape[0]!]) : x;
+  const product = matmulCore(rows, weight, false, true);
+  const out = x.ndim === 1 ? product.reshape([weight.shape[0]!]) : product;
+  return bias === undefined || bias === null ? out : out.add(bias);
 }
