@@ -4,3 +4,4 @@ export { type ManualLoss, MANUAL_LOSSES, type OutputLayer, type OutputDelta, los
 export { type Matrix, type Precision } from "./matrix.js";
 export { ManualMLP, manualLayer, type ManualLayer, type ManualForward, type ManualGradients } from "./mlp.js";
 export { numericalGradients, gradientDifference, type NumericalGradients, type GradientDifference } from "./numerical.js";
+export { compareGradients, comparisonTable, manualLayersOf, targetRows, type CompareOptions, type GradientComparison, type ParameterComparison } from "./compare.js";
