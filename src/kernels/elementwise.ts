@@ -23,6 +23,10 @@ export const binaryRuns = {
   lt: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! < b[bi]! ? 1 : 0; },
   le: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! <= b[bi]! ? 1 : 0; },
   eq: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! === b[bi]! ? 1 : 0; },
+  // Fused backward rules (a: upstream gradient, b: the forward output or input): one pass, one buffer.
+  tanhBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * (1 - y * y); } },
+  sigmoidBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * y * (1 - y); } },
+  reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! > 0 ? a[ai]! : 0; },
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
 } satisfies Record<string, BinaryRun>;
 

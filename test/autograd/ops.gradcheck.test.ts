@@ -90,6 +90,10 @@ const cases: Record<OpName, Case[]> = {
     { label: "number exponent", inputs: () => [randomInput([3], 6, { positive: true })], fn: (a) => a.pow(3), second: true },
     { label: "number base", inputs: () => [randomInput([3], 7)], fn: (b) => dg.pow(2, b), second: true },
   ],
+  // The fused backward rules, checked as ops of their own (g, y) and through the forward op twice.
+  tanhBackward: [{ label: "through tanh: its second derivative differentiates tanhBackward", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.tanh().square(), second: true }],
+  sigmoidBackward: [{ label: "through sigmoid: its second derivative differentiates sigmoidBackward", inputs: () => [randomInput([3, 4], 2)], fn: (x) => x.sigmoid().square(), second: true }],
+  reluBackward: [{ label: "through relu: its second derivative differentiates reluBackward", inputs: () => [randomInput([3, 4], 3, { awayFromZero: true })], fn: (x) => x.relu().pow(3), second: true }],
   maximum: [
     { label: "[3,4] with [4]", inputs: separated([3, 4], [4]), fn: (a, b) => a.maximum(b) },
     { label: "[2,3] with []", inputs: separated([2, 3], []), fn: (a, b) => a.maximum(b) },

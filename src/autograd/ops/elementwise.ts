@@ -62,6 +62,29 @@ export const binaryOps = {
       return [n.needs(0) ? g.mul(a.lt(b).add(tie)) : null, n.needs(1) ? g.mul(a.gt(b).add(tie)) : null];
     },
   },
+  // Backward rules of tanh, sigmoid and relu fused into one pass each (PyTorch
+  // has the same ops). They are ops themselves, so second derivatives work.
+  tanhBackward: {
+    gradient: "g_in = g * (1 - y^2); g: g_in' * (1 - y^2); y: -2 * g_in' * g * y",
+    run: binaryRuns.tanhBackward,
+    backward: (gg, n) => [
+      n.needs(0) ? tanhBackward(gg, n.input(1)) : null,
+      n.needs(1) ? gg.mul(n.input(0)).mul(n.input(1)).mul(-2) : null,
+    ],
+  },
+  sigmoidBackward: {
+    gradient: "g_in = g * y * (1 - y); g: g_in' * y * (1 - y); y: g_in' * g * (1 - 2y)",
+    run: binaryRuns.sigmoidBackward,
+    backward: (gg, n) => [
+      n.needs(0) ? sigmoidBackward(gg, n.input(1)) : null,
+      n.needs(1) ? gg.mul(n.input(0)).mul(sub(1, n.input(1).mul(2))) : null,
+    ],
+  },
+  reluBackward: {
+    gradient: "g_in = g * [x > 0]; g: g_in' * [x > 0]; x: 0",
+    run: binaryRuns.reluBackward,
+    backward: (gg, n) => [n.needs(0) ? reluBackward(gg, n.input(1)) : null, null],
+  },
 } satisfies Record<string, BinaryEntry>;
 
 export const unaryOps = {
@@ -71,9 +94,9 @@ export const unaryOps = {
   sqrt: { gradient: "g / (2 * y)", kernel: unaryKernels.sqrt, backward: (g, n) => [g.div(n.output().mul(2))] },
   abs: { gradient: "g * sign(x)", kernel: unaryKernels.abs, backward: (g, n) => [g.mul(n.input(0).sign())] },
   square: { gradient: "2 * g * x", kernel: unaryKernels.square, backward: (g, n) => [g.mul(n.input(0).mul(2))] },
-  relu: { gradient: "g * [x > 0]", kernel: unaryKernels.relu, backward: (g, n) => [g.mul(stepMask(n.input(0), 0))] },
-  sigmoid: { gradient: "g * y * (1 - y)", kernel: unaryKernels.sigmoid, backward: (g, n) => [g.mul(n.output().sub(n.output().square()))] },
-  tanh: { gradient: "g * (1 - y^2)", kernel: unaryKernels.tanh, backward: (g, n) => [g.mul(sub(1, n.output().square()))] },
+  relu: { gradient: "g * [x > 0] (reluBackward)", kernel: unaryKernels.relu, backward: (g, n) => [reluBackward(g, n.input(0))] },
+  sigmoid: { gradient: "g * y * (1 - y) (sigmoidBackward)", kernel: unaryKernels.sigmoid, backward: (g, n) => [sigmoidBackward(g, n.output())] },
+  tanh: { gradient: "g * (1 - y^2) (tanhBackward)", kernel: unaryKernels.tanh, backward: (g, n) => [tanhBackward(g, n.output())] },
   softplus: { gradient: "g * sigmoid(x)", kernel: unaryKernels.softplus, backward: (g, n) => [g.mul(n.input(0).sigmoid())] },
 } satisfies Record<string, UnaryEntry>;
 
@@ -141,6 +164,9 @@ export const div = (a: Tensor | number, b: Tensor | number): Tensor => binary("d
 export const pow = (a: Tensor | number, b: Tensor | number): Tensor => binary("pow", a, b);
 export const maximum = (a: Tensor | number, b: Tensor | number): Tensor => binary("maximum", a, b);
 export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => binary("minimum", a, b);
+const tanhBackward = (g: Tensor, y: Tensor): Tensor => binary("tanhBackward", g, y);
+const sigmoidBackward = (g: Tensor, y: Tensor): Tensor => binary("sigmoidBackward", g, y);
+const reluBackward = (g: Tensor, x: Tensor): Tensor => binary("reluBackward", g, x);
 export const gt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("gt", a, b);
 export const ge = (a: Tensor | number, b: Tensor | number): Tensor => comparison("ge", a, b);
 export const lt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("lt", a, b);
