@@ -1,0 +1,14 @@
+import { DagradError } from "../autograd/index.js";
+
+/** A data file that cannot be read as the format says: missing, truncated, bad magic, bad cell. */
+export class DatasetError extends DagradError {
+  /** Path of the offending file. */
+  readonly file: string;
+  /** What was wrong with it, e.g. "magic number 0x00000802, expected 0x00000803 (images)". */
+  readonly detail: string;
+  constructor(op: string, file: string, detail: string) {
+    super(op, `${file}: ${detail}`);
+    this.file = file;
+    this.detail = detail;
+  }
+}

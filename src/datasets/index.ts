@@ -1,0 +1,14 @@
+// The datasets layer's public surface: seeded generators, real MNIST digits,
+// file loaders, and the tools that prepare data for training.
+export type { Dataset, Seed } from "./common.js";
+export { DatasetError } from "./errors.js";
+export { xor, and, or, type TruthTableOptions } from "./logic.js";
+export { moons, circles, spirals, blobs, type MoonsOptions, type CirclesOptions, type SpiralsOptions, type BlobsOptions } from "./synthetic.js";
+export { grid, type Grid, type GridOptions } from "./grid.js";
+export { mnist, mnistDigits, MNIST_PIXELS, type MnistDigits, type MnistOptions } from "./mnist.js";
+export { loadIdx, type IdxOptions } from "./idx.js";
+export { loadCsv, type CsvOptions } from "./csv.js";
+export { trainTestSplit, type Split, type SplitOptions } from "./split.js";
+export { StandardScaler, MinMaxScaler, type MinMaxScalerOptions } from "./scalers.js";
+export { oneHot, type OneHotOptions } from "./onehot.js";
+export { DataLoader, type Batch, type DataLoaderOptions } from "./loader.js";

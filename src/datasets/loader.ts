@@ -1,0 +1,63 @@
+// Mini-batches for the training loop. Each pass over the loader is one epoch;
+// with shuffle on, epoch k's order comes from a generator seeded by (seed, k),
+// so any epoch can be replayed. Only each batch's rows are copied.
+import { type Tensor, createRng, defaultRng } from "../autograd/index.js";
+import { type Dataset, type Seed, checkCount, gatherRows, permutation, sampleCount } from "./common.js";
+
+export interface DataLoaderOptions {
+  /** Samples per batch (default 32); the last batch may be smaller unless dropLast. */
+  batchSize?: number;
+  /** Visit the samples in a new random order every epoch (default false). */
+  shuffle?: boolean;
+  /** Seed of the epoch orders; without one, a seed is drawn once from the global generator (manualSeed). */
+  seed?: Seed;
+  /** Skip a last batch smaller than batchSize (default false). */
+  dropLast?: boolean;
+}
+
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+export class DataLoader implements Iterable<Batch> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: Seed;
+  private readonly data: Dataset;
+  private readonly samples: number;
+  private nextEpoch = 0;
+
+  constructor(data: Dataset, options: DataLoaderOptions = {}) {
+    this.samples = sampleCount("DataLoader", data.x, data.y);
+    this.data = data;
+    this.batchSize = options.batchSize ?? 32;
+    checkCount("DataLoader", "batchSize", this.batchSize, 1);
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    this.seed = options.seed ?? Math.floor(defaultRng()() * 2 ** 32);
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    return this.dropLast ? Math.floor(this.samples / this.batchSize) : Math.ceil(this.samples / this.batchSize);
+  }
+
+  /** The next epoch's batches (the first for-of is epoch 0, the next epoch 1, ...). */
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.epoch(this.nextEpoch++);
+  }
+
+  /** The batches of epoch k, the same every time it is asked for. */
+  *epoch(k: number): Generator<Batch, void, undefined> {
+    checkCount("DataLoader.epoch", "epoch", k, 0);
+    const order = this.shuffle ? permutation(this.samples, createRng(`${this.seed}:epoch:${k}`)) : null;
+    for (let b = 0; b < this.length; b++) {
+      const start = b * this.batchSize;
+      const end = Math.min(start + this.batchSize, this.samples);
+      const rows = order ? order.subarray(start, end) : Array.from({ length: end - start }, (_, i) => start + i);
+      yield { x: gatherRows(this.data.x, rows), y: gatherRows(this.data.y, rows) };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { type DType, DagradError, Tensor } from "../autograd/index.js";
+import { allocate, labelValues } from "./common.js";
+
+export interface OneHotOptions {
+  /** Defaults to the labels' dtype. */
+  dtype?: DType;
+}
+
+/**
+ * Class indices [n] or [n, 1] to one-hot rows [n, classes] (torch.nn.functional.one_hot).
+ * `classes` defaults to the largest label + 1.
+ */
+export function oneHot(labels: Tensor, classes?: number, options: OneHotOptions = {}): Tensor {
+  const values = labelValues("oneHot", labels);
+  let count = classes ?? 0;
+  if (classes === undefined) for (const label of values) count = Math.max(count, label + 1);
+  if (!Number.isInteger(count) || count < 1) throw new DagradError("oneHot", `classes must be an integer >= 1, got ${count}`);
+  const out = allocate(options.dtype ?? labels.dtype, values.length * count);
+  for (let i = 0; i < values.length; i++) {
+    const label = values[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= count) {
+      throw new DagradError("oneHot", `label ${i} is ${label}, expected an integer class index in [0, ${count - 1}]`);
+    }
+    out[i * count + label] = 1;
+  }
+  return new Tensor(out, [values.length, count]);
+}
