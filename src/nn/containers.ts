@@ -1,0 +1,40 @@
+// Modules made of modules: a chain, and a skip connection around a block.
+import { ShapeError, type Tensor, formatShape } from "../autograd/index.js";
+import { Module } from "./module.js";
+
+/** Applies its modules in order; they are named "0", "1", ... */
+export class Sequential extends Module {
+  readonly modules: readonly Module[];
+
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => this.registerModule(String(i), m));
+    this.modules = modules;
+  }
+
+  get length(): number { return this.modules.length; }
+
+  forward(x: Tensor): Tensor {
+    let out = x;
+    for (const m of this.modules) out = m.forward(out);
+    return out;
+  }
+}
+
+/** x + block(x): the gradient reaches x through the identity path however small block's gradient is. */
+export class Residual extends Module {
+  readonly block: Module;
+
+  constructor(block: Module) {
+    super();
+    this.block = this.registerModule("block", block);
+  }
+
+  forward(x: Tensor): Tensor {
+    const y = this.block.forward(x);
+    if (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i])) {
+      throw new ShapeError("Residual", `the block maps ${formatShape(x.shape)} to ${formatShape(y.shape)}; a residual block must keep the shape`, [x.shape, y.shape]);
+    }
+    return x.add(y);
+  }
+}

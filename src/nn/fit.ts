@@ -1,0 +1,245 @@
+// The training loop, and evaluation and prediction outside the graph.
+// Per epoch fit records the loss, the metrics, and per parameter the gradient
+// norm and the update-to-weight ratio of the epoch's last step: the numbers a
+// gradient-flow plot and the "is it learning" rule of thumb (ratio ~1e-3) need.
+import { DagradError, type Rng, Tensor, concat, createRng, defaultRng, formatShape, noGrad } from "../autograd/index.js";
+import { Batcher, type Batch, type TrainingData, checkBatch } from "./batching.js";
+import { TrainingError } from "./errors.js";
+import { LOSSES, type LossFn, type LossName, bceWithLogitsLoss } from "./losses.js";
+import { type Metric, type MetricName, resolveMetric } from "./metrics.js";
+import type { Module } from "./module.js";
+import { clipGradNorm } from "./optim/clip.js";
+import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
+import type { LrScheduler } from "./optim/schedulers.js";
+
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  /** Mean of the batch losses, weighted by batch size. */
+  loss: number;
+  metrics: Record<string, number>;
+  valLoss?: number;
+  valMetrics?: Record<string, number>;
+  /** Learning rate of the first parameter group during the epoch. */
+  lr: number;
+  /** Per named parameter: L2 norm of its gradient at the epoch's last step (before clipping). */
+  gradNorms: Record<string, number>;
+  /** Per named parameter: ||Δw|| / ||w|| of the epoch's last step (||w|| before the step; after it if that was 0). */
+  updateRatios: Record<string, number>;
+}
+
+export interface History {
+  epochs: EpochRecord[];
+}
+
+interface EvaluationOptions {
+  /** A loss name or function (prediction, target) -> scalar tensor. */
+  loss?: LossName | LossFn;
+  metrics?: readonly (MetricName | Metric)[];
+  /** Binary accuracy thresholds raw scores at 0; on by default for the bceWithLogits loss. */
+  fromLogits?: boolean;
+  /** Rows per forward pass (0, the default: all at once). */
+  batchSize?: number;
+}
+
+export interface FitOptions extends EvaluationOptions {
+  loss: LossName | LossFn;
+  optimizer: Optimizer<BaseHyperparameters, unknown>;
+  /** Default 1. */
+  epochs?: number;
+  /** Rows per step; 0 (the default) trains on the whole data at once. */
+  batchSize?: number;
+  /** Reshuffle the rows every epoch (default true; a full batch is never shuffled). */
+  shuffle?: boolean;
+  /** Seed of the shuffling generator (or pass rng); default: the global generator. */
+  seed?: number | string;
+  rng?: Rng;
+  /** Evaluated after every epoch (eval mode, no grad) into valLoss and valMetrics. */
+  validation?: Batch;
+  /** Stepped once per epoch, after validation; ReduceLROnPlateau gets valLoss (or loss). */
+  scheduler?: LrScheduler;
+  /** Clip the global gradient norm to this before every step. */
+  clipGradNorm?: number;
+  /** Called after every epoch; returning false stops training. */
+  onEpoch?: (record: EpochRecord, model: Module) => boolean | void;
+  /** Print a summary line every this many epochs (and the last). */
+  logEvery?: number;
+  log?: (line: string) => void;
+}
+
+function resolveLoss(op: string, loss: LossName | LossFn | undefined): LossFn {
+  if (typeof loss === "function") return loss;
+  if (typeof loss === "string" && Object.hasOwn(LOSSES, loss)) return LOSSES[loss];
+  throw new DagradError(op, `unknown loss ${JSON.stringify(loss)}: use one of ${Object.keys(LOSSES).join(", ")}, or a function (yHat, y) => scalar tensor`);
+}
+
+function isWithLogits(loss: LossName | LossFn | undefined): boolean {
+  return loss === "bceWithLogits" || loss === bceWithLogitsLoss || loss === LOSSES.bceWithLogits;
+}
+
+function scalarLoss(op: string, loss: unknown): Tensor {
+  if (!(loss instanceof Tensor) || loss.size !== 1) {
+    const got = loss instanceof Tensor ? `a tensor of shape ${formatShape(loss.shape)}` : String(loss);
+    throw new DagradError(op, `the loss must return a scalar tensor, got ${got}; use reduction "mean" or "sum"`);
+  }
+  return loss;
+}
+
+/** Running sums of loss and metrics over the batches of one pass, weighted by rows. */
+class PassTotals {
+  private rows = 0;
+  private lossSum = 0;
+  private readonly metricSums: number[];
+  constructor(private readonly metrics: readonly Metric[]) {
+    this.metricSums = metrics.map(() => 0);
+  }
+  add(yHat: Tensor, y: Tensor, loss: number): void {
+    const rows = y.shape[0]!;
+    this.rows += rows;
+    this.lossSum += loss * rows;
+    this.metrics.forEach((m, i) => { this.metricSums[i]! += m.compute(yHat, y) * rows; });
+  }
+  get loss(): number { return this.lossSum / this.rows; }
+  metricValues(): Record<string, number> {
+    return Object.fromEntries(this.metrics.map((m, i) => [m.name, this.metricSums[i]! / this.rows]));
+  }
+}
+
+function l2(data: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i]! * data[i]!;
+  return Math.sqrt(s);
+}
+
+/** ||w - before|| / ||before|| (||w|| when before is all zeros); 0 when nothing moved. */
+function updateRatio(before: Float64Array, w: ArrayLike<number>): number {
+  let delta = 0, old = 0, now = 0;
+  for (let i = 0; i < w.length; i++) {
+    const d = w[i]! - before[i]!;
+    delta += d * d;
+    old += before[i]! * before[i]!;
+    now += w[i]! * w[i]!;
+  }
+  if (delta === 0) return 0;
+  return Math.sqrt(delta) / Math.sqrt(old > 0 ? old : now);
+}
+
+/** Train `model` on `data` and return the per-epoch history. */
+export function fit(model: Module, data: TrainingData, options: FitOptions): History {
+  const lossFn = resolveLoss("fit", options.loss);
+  const { optimizer } = options;
+  if (optimizer === undefined || typeof optimizer.step !== "function") throw new DagradError("fit", "options.optimizer is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new DagradError("fit", `epochs must be a non-negative integer, got ${String(epochs)}`);
+  const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
+  const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
+  const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
+  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng);
+  if (options.validation !== undefined) checkBatch("fit", options.validation, "validation");
+  const named = model.namedParameters();
+  const params = named.map(([, p]) => p);
+  // Weights before the last step of each epoch, for the update ratios: allocated once.
+  const before = named.map(([, p]) => new Float64Array(p.size));
+  const log = options.log ?? ((line: string) => console.log(line));
+  const history: History = { epochs: [] };
+
+  model.train();
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const lr = optimizer.paramGroups[0]!.lr;
+    const totals = new PassTotals(metrics);
+    const gradNorms: Record<string, number> = {};
+    const updateRatios: Record<string, number> = {};
+    const steps = batcher.batchCount;
+    let step = 0;
+    for (const { x, y } of batcher.epoch()) {
+      step++;
+      // The model's too: a parameter left out of the optimizer must not accumulate across steps.
+      optimizer.zeroGrad();
+      model.zeroGrad();
+      const yHat = model.forward(x);
+      const loss = scalarLoss("fit", lossFn(yHat, y));
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        throw new TrainingError(
+          `loss is ${value} at epoch ${epoch}, step ${step} of ${steps}; training stopped before updating from it. ` +
+            "Lower the learning rate, set clipGradNorm, or run fit inside detectAnomaly(() => ...) to name the op that made it",
+          epoch, step, value,
+        );
+      }
+      loss.backward();
+      totals.add(yHat, y, value);
+      const last = step === steps;
+      if (last) named.forEach(([name, p]) => { gradNorms[name] = p.grad === null ? 0 : l2(p.grad.data); });
+      if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
+      if (last) params.forEach((p, i) => before[i]!.set(p.data));
+      optimizer.step();
+      if (last) named.forEach(([name, p], i) => { updateRatios[name] = updateRatio(before[i]!, p.data); });
+    }
+    const record: EpochRecord = { epoch, loss: totals.loss, metrics: totals.metricValues(), lr, gradNorms, updateRatios };
+    if (options.validation !== undefined) {
+      const v = evaluate(model, options.validation, { loss: lossFn, metrics, fromLogits });
+      record.valLoss = v.loss;
+      record.valMetrics = v.metrics;
+    }
+    options.scheduler?.step(record.valLoss ?? record.loss);
+    history.epochs.push(record);
+    if (options.logEvery !== undefined && (epoch % options.logEvery === 0 || epoch === epochs)) log(formatRecord(record, epochs));
+    if (options.onEpoch?.(record, model) === false) break;
+  }
+  return history;
+}
+
+function formatRecord(r: EpochRecord, epochs: number): string {
+  const parts = [`epoch ${r.epoch}/${epochs}`, `loss ${r.loss.toFixed(6)}`];
+  for (const [k, v] of Object.entries(r.metrics)) parts.push(`${k} ${v.toFixed(4)}`);
+  if (r.valLoss !== undefined) parts.push(`valLoss ${r.valLoss.toFixed(6)}`);
+  for (const [k, v] of Object.entries(r.valMetrics ?? {})) parts.push(`val ${k} ${v.toFixed(4)}`);
+  parts.push(`lr ${r.lr.toPrecision(3)}`);
+  return parts.join("  ");
+}
+
+/** Run fn with the model in eval mode and no graph, restoring its mode after. */
+function inference<T>(model: Module, fn: () => T): T {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(fn);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+export interface Evaluation {
+  /** Mean loss over the samples (when a loss was given; NaN otherwise). */
+  loss: number;
+  metrics: Record<string, number>;
+}
+
+/** Loss and metrics of the model on data, in eval mode and without recording a graph. */
+export function evaluate(model: Module, data: TrainingData, options: EvaluationOptions = {}): Evaluation {
+  const lossFn = options.loss === undefined ? null : resolveLoss("evaluate", options.loss);
+  const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
+  const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
+  const batcher = new Batcher("evaluate", data, options.batchSize ?? 0, false, defaultRng());
+  return inference(model, () => {
+    const totals = new PassTotals(metrics);
+    for (const { x, y } of batcher.epoch()) {
+      const yHat = model.forward(x);
+      totals.add(yHat, y, lossFn === null ? NaN : scalarLoss("evaluate", lossFn(yHat, y)).item());
+    }
+    return { loss: totals.loss, metrics: totals.metricValues() };
+  });
+}
+
+/** The model's outputs for x, in eval mode and without recording a graph. */
+export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  if (!(x instanceof Tensor) || x.ndim === 0) throw new DagradError("predict", "x must be a Tensor with samples as rows");
+  const batchSize = options.batchSize ?? 0;
+  return inference(model, () => {
+    const n = x.shape[0]!;
+    if (batchSize <= 0 || batchSize >= n) return model.forward(x);
+    const parts: Tensor[] = [];
+    for (let start = 0; start < n; start += batchSize) parts.push(model.forward(x.slice(0, start, Math.min(start + batchSize, n))));
+    return concat(parts, 0);
+  });
+}

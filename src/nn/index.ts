@@ -1,0 +1,18 @@
+// The nn layer's public surface: modules, initialisers, losses, optimizers and the training loop.
+export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
+export { StateDictError, TrainingError } from "./errors.js";
+export * as init from "./init.js";
+export { Linear, type LinearOptions, type InitScheme, type InitFn } from "./linear.js";
+export type { SeedOptions } from "./seed.js";
+export { Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, activationModule, ACTIVATION_NAMES, type ActivationName } from "./activations.js";
+export { Sequential, Residual } from "./containers.js";
+export { Dropout, BatchNorm1d, type BatchNormOptions } from "./regularization.js";
+export { MLP, type MLPOptions } from "./mlp.js";
+export {
+  mseLoss, halfSquaredError, bceLoss, bceWithLogitsLoss, crossEntropy, nllLoss, LOSSES,
+  type Reduction, type LossOptions, type Labels, type LossFn, type LossName,
+} from "./losses.js";
+export * from "./optim/index.js";
+export { accuracy, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
+export type { Batch, TrainingData } from "./batching.js";
+export { fit, evaluate, predict, type FitOptions, type EpochRecord, type History, type Evaluation } from "./fit.js";

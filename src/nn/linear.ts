@@ -1,0 +1,76 @@
+// Linear: y = x · Wᵀ + b with W [out, in] and b [out], samples as rows (PyTorch).
+import { DagradError, type DType, type Rng, Tensor, ShapeError, formatShape, zeros } from "../autograd/index.js";
+import * as init from "./init.js";
+import { Module } from "./module.js";
+import { type SeedOptions, resolveRng } from "./seed.js";
+
+/**
+ * How weights start. "default" is PyTorch's Linear init (weight and bias
+ * U(-1/sqrt(in), 1/sqrt(in))); "xavier" is xavierUniform, "he" is
+ * kaimingNormal (gain sqrt 2, fan in); the named schemes set the bias to zero.
+ * A function receives the weight and the generator and fills the weight.
+ */
+export type InitScheme = "default" | "xavier" | "xavierUniform" | "xavierNormal" | "he" | "kaimingUniform" | "kaimingNormal" | "zeros";
+export type InitFn = (weight: Tensor, rng: Rng) => void;
+
+export interface LinearOptions extends SeedOptions {
+  bias?: boolean;
+  init?: InitScheme | InitFn;
+  dtype?: DType;
+}
+
+function initialiseWeight(weight: Tensor, scheme: InitScheme | InitFn, rng: Rng): void {
+  if (typeof scheme === "function") return scheme(weight, rng);
+  switch (scheme) {
+    case "default": {
+      const bound = 1 / Math.sqrt(weight.shape[1]!);
+      init.uniform(weight, -bound, bound, { rng });
+      return;
+    }
+    case "xavier": case "xavierUniform": init.xavierUniform(weight, { rng }); return;
+    case "xavierNormal": init.xavierNormal(weight, { rng }); return;
+    case "he": case "kaimingNormal": init.kaimingNormal(weight, { rng }); return;
+    case "kaimingUniform": init.kaimingUniform(weight, { rng }); return;
+    case "zeros": init.zeros(weight); return;
+    default: throw new DagradError("Linear", `unknown init "${String(scheme)}", expected one of default, xavier, xavierUniform, xavierNormal, he, kaimingUniform, kaimingNormal, zeros, or a function`);
+  }
+}
+
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    for (const [what, n] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+      if (!Number.isInteger(n) || n < 1) throw new ShapeError("Linear", `${what} must be a positive integer, got ${String(n)}`);
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const dtype = options.dtype ?? "float32";
+    const rng = resolveRng(options);
+    const scheme = options.init ?? "default";
+    this.weight = this.registerParameter("weight", zeros([outFeatures, inFeatures], { dtype }));
+    initialiseWeight(this.weight, scheme, rng);
+    this.bias = options.bias === false ? null : this.registerParameter("bias", zeros([outFeatures], { dtype }));
+    if (this.bias !== null && scheme === "default") init.uniform(this.bias, -1 / Math.sqrt(inFeatures), 1 / Math.sqrt(inFeatures), { rng });
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor) || x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      const got = x instanceof Tensor ? `shape ${formatShape(x.shape)}` : String(x);
+      throw new ShapeError("Linear", `${this.describe()}: input has ${got}, expected [..., ${this.inFeatures}] (samples as rows)`, x instanceof Tensor ? [x.shape, this.weight.shape] : []);
+    }
+    // transpose() copies W each call: matmul reads transposed operands in place
+    // only inside its own backward. A fused linear op (or a transB flag on
+    // matmul) would remove the copy; measure in bench/ before adding one.
+    const product = x.matmul(this.weight.transpose());
+    return this.bias === null ? product : product.add(this.bias);
+  }
+
+  protected override describe(): string {
+    return `${this.inFeatures} → ${this.outFeatures}${this.bias === null ? ", bias=false" : ""}`;
+  }
+}

@@ -1,0 +1,154 @@
+// Losses with PyTorch's semantics, composed from graph ops so their gradients
+// are the graph's. Inputs are predictions with samples as rows; reduction
+// "mean" (default) averages over elements (over samples for the per-sample
+// losses halfSquaredError, crossEntropy and nllLoss), "sum" adds, "none" keeps
+// one value per element (per sample).
+import { DagradError, ShapeError, Tensor, formatShape, noGrad, sub } from "../autograd/index.js";
+
+export type Reduction = "mean" | "sum" | "none";
+
+export interface LossOptions {
+  reduction?: Reduction;
+}
+
+/** Class indices: a [n] tensor of whole numbers (floats, as datasets give them) or a plain list. */
+export type Labels = Tensor | ArrayLike<number>;
+
+function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
+  switch (reduction ?? "mean") {
+    case "mean": return loss.mean();
+    case "sum": return loss.sum();
+    case "none": return loss;
+    default: throw new DagradError(op, `unknown reduction "${String(reduction)}", expected "mean", "sum" or "none"`);
+  }
+}
+
+function expectTensors(op: string, input: unknown, target: unknown): void {
+  if (!(input instanceof Tensor)) throw new DagradError(op, `input must be a Tensor, got ${input === null ? "null" : typeof input}`);
+  if (!(target instanceof Tensor)) throw new DagradError(op, `target must be a Tensor, got ${target === null ? "null" : typeof target}`);
+}
+
+/** Prediction and target must have one shape: broadcasting [n,1] against [n] would silently compare every pair. */
+function expectSameShape(op: string, input: Tensor, target: Tensor): void {
+  expectTensors(op, input, target);
+  if (input.shape.length !== target.shape.length || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new ShapeError(op, `input ${formatShape(input.shape)} and target ${formatShape(target.shape)} must have the same shape`, [input.shape, target.shape]);
+  }
+}
+
+/** Mean squared error: mean of (input - target)^2 over all elements. */
+export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  expectSameShape("mseLoss", input, target);
+  return reduce("mseLoss", input.sub(target).square(), options.reduction);
+}
+
+/**
+ * 1/2 ||y_hat - y||^2 per sample (summed over the outputs of each row), averaged
+ * over the m samples with "mean": L = 1/(2m) ||Y_hat - Y||_F^2, whose gradient is
+ * (Y_hat - Y)/m, the convention of the backprop derivation (source 001).
+ */
+export function halfSquaredError(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  expectSameShape("halfSquaredError", input, target);
+  const squared = input.sub(target).square();
+  const outputAxes = squared.shape.map((_, i) => i).slice(1);
+  const perSample = (outputAxes.length > 0 ? squared.sum(outputAxes) : squared).mul(0.5);
+  return reduce("halfSquaredError", perSample, options.reduction);
+}
+
+/**
+ * max(log x, -100), as PyTorch's BCE clamps it, with a gradient that never
+ * becomes NaN or Inf: below `floor` (where 1/x would overflow the dtype, or
+ * the clamp is active) the value is held constant and its gradient is 0.
+ */
+function clampedLog(x: Tensor): Tensor {
+  const floor = x.dtype === "float64" ? Math.exp(-100) : 2 ** -126;
+  const kept = x.ge(floor);
+  const dropped = sub(1, kept);
+  const heldValue = noGrad(() => x.log().clamp(-100)).mul(dropped);
+  return x.mul(kept).add(dropped).log().add(heldValue);
+}
+
+/** Binary cross-entropy on probabilities in [0, 1]: -(t log p + (1 - t) log(1 - p)), logs clamped at -100. */
+export function bceLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  expectSameShape("bceLoss", input, target);
+  const p = input.data;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i]! < 0 || p[i]! > 1) {
+      throw new DagradError("bceLoss", `input must hold probabilities in [0, 1], got ${p[i]} at flat index ${i}; apply sigmoid first, or use bceWithLogitsLoss on raw scores`);
+    }
+  }
+  const logP = clampedLog(input);
+  const logNotP = clampedLog(sub(1, input));
+  const loss = target.mul(logP).add(sub(1, target).mul(logNotP)).neg();
+  return reduce("bceLoss", loss, options.reduction);
+}
+
+/**
+ * Binary cross-entropy on raw scores x: max(x, 0) - x t + log(1 + e^-|x|),
+ * written as softplus(x) - x t (the softplus kernel computes exactly that
+ * stable form), so the gradient is sigmoid(x) - t everywhere, x = 0 included.
+ */
+export function bceWithLogitsLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  expectSameShape("bceWithLogitsLoss", input, target);
+  return reduce("bceWithLogitsLoss", input.softplus().sub(input.mul(target)), options.reduction);
+}
+
+/** Flat positions row * classes + label of each sample's label in a [n, classes] matrix. */
+function labelPositions(op: string, scores: Tensor, labels: Labels): Int32Array {
+  if (scores.ndim !== 2) {
+    throw new ShapeError(op, `input must be [samples, classes], got ${formatShape(scores.shape)}`, [scores.shape]);
+  }
+  const [n, classes] = scores.shape as [number, number];
+  const values = labels instanceof Tensor ? labels.data : labels;
+  const labelShape = labels instanceof Tensor ? labels.shape : [values.length];
+  if (labelShape.length !== 1 || values.length !== n) {
+    throw new ShapeError(op, `input ${formatShape(scores.shape)} needs ${n} class labels as a [${n}] tensor or list, got labels ${formatShape(labelShape)}`, [scores.shape, labelShape]);
+  }
+  const positions = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = values[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new DagradError(op, `label ${label} of sample ${i} is not a class index in [0, ${classes - 1}] (input ${formatShape(scores.shape)})`);
+    }
+    positions[i] = i * classes + label;
+  }
+  return positions;
+}
+
+/** -logProbs[i, label_i] per sample: the negative log-likelihood of log-probabilities. */
+export function nllLoss(input: Tensor, labels: Labels, options: LossOptions = {}): Tensor {
+  if (!(input instanceof Tensor)) throw new DagradError("nllLoss", "input must be a Tensor of log-probabilities");
+  const positions = labelPositions("nllLoss", input, labels);
+  const picked = input.reshape([-1]).indexSelect(positions);
+  return reduce("nllLoss", picked.neg(), options.reduction);
+}
+
+/**
+ * Softmax cross-entropy on raw scores [n, classes], computed through
+ * logSoftmax (finite for scores of +-1000). Targets are class labels
+ * ([n] tensor or list) or probabilities per class ([n, classes]: one-hot or soft).
+ */
+export function crossEntropy(logits: Tensor, target: Labels, options: LossOptions = {}): Tensor {
+  if (!(logits instanceof Tensor)) throw new DagradError("crossEntropy", "logits must be a Tensor");
+  if (target instanceof Tensor && target.ndim === 2) {
+    expectSameShape("crossEntropy", logits, target);
+    const perSample = target.mul(logits.logSoftmax(1)).sum(1).neg();
+    return reduce("crossEntropy", perSample, options.reduction);
+  }
+  const positions = labelPositions("crossEntropy", logits, target);
+  const picked = logits.logSoftmax(1).reshape([-1]).indexSelect(positions);
+  return reduce("crossEntropy", picked.neg(), options.reduction);
+}
+
+export type LossFn = (input: Tensor, target: Tensor) => Tensor;
+export type LossName = "mse" | "halfSquaredError" | "bce" | "bceWithLogits" | "crossEntropy" | "nll";
+
+/** The losses by the names fit() accepts; each with its default (mean) reduction. */
+export const LOSSES: Readonly<Record<LossName, LossFn>> = {
+  mse: (a, b) => mseLoss(a, b),
+  halfSquaredError: (a, b) => halfSquaredError(a, b),
+  bce: (a, b) => bceLoss(a, b),
+  bceWithLogits: (a, b) => bceWithLogitsLoss(a, b),
+  crossEntropy: (a, b) => crossEntropy(a, b),
+  nll: (a, b) => nllLoss(a, b),
+};

@@ -1,0 +1,56 @@
+// Metrics computed from predictions and targets (plain numbers, outside the graph).
+import { DagradError, ShapeError, type Tensor, formatShape } from "../autograd/index.js";
+
+export interface AccuracyOptions {
+  /** Binary predictions are raw scores (threshold 0) rather than probabilities (threshold 0.5). */
+  fromLogits?: boolean;
+}
+
+/**
+ * Fraction of samples classified correctly. Multi-class: predictions [n, C]
+ * (C > 1) are compared by argmax with labels [n] or one-hot/soft targets
+ * [n, C]. Binary: predictions [n, 1] or [n] are thresholded (> 0.5, or > 0
+ * fromLogits) and compared with 0/1 targets of the same length (> 0.5 is 1).
+ */
+export function accuracy(yHat: Tensor, y: Tensor, options: AccuracyOptions = {}): number {
+  const n = yHat.shape[0] ?? 0;
+  const fail = (): never => {
+    throw new ShapeError("accuracy", `cannot compare predictions ${formatShape(yHat.shape)} with targets ${formatShape(y.shape)}: expected [n, C] with labels [n] or targets [n, C], or binary [n, 1] with [n, 1] or [n]`, [yHat.shape, y.shape]);
+  };
+  if (n === 0 || yHat.ndim > 2 || y.shape[0] !== n || y.size % n !== 0) return fail();
+  const classes = yHat.ndim === 2 ? yHat.shape[1]! : 1;
+  const p = yHat.data, t = y.data;
+  let correct = 0;
+  if (classes === 1) {
+    if (y.size !== n) return fail();
+    const threshold = options.fromLogits ? 0 : 0.5;
+    for (let i = 0; i < n; i++) if ((p[i]! > threshold) === (t[i]! > 0.5)) correct++;
+  } else if (y.size === n) {
+    for (let i = 0; i < n; i++) if (argmaxRow(p, i * classes, classes) === t[i]) correct++;
+  } else if (y.ndim === 2 && y.shape[1] === classes) {
+    for (let i = 0; i < n; i++) if (argmaxRow(p, i * classes, classes) === argmaxRow(t, i * classes, classes)) correct++;
+  } else {
+    return fail();
+  }
+  return correct / n;
+}
+
+function argmaxRow(data: ArrayLike<number>, start: number, length: number): number {
+  let best = 0;
+  for (let j = 1; j < length; j++) if (data[start + j]! > data[start + best]!) best = j;
+  return best;
+}
+
+/** A metric fit and evaluate can report: averaged over batches, weighted by batch size. */
+export interface Metric {
+  name: string;
+  compute(yHat: Tensor, y: Tensor): number;
+}
+
+export type MetricName = "accuracy";
+
+export function resolveMetric(metric: MetricName | Metric, options: AccuracyOptions): Metric {
+  if (metric === "accuracy") return { name: "accuracy", compute: (yHat, y) => accuracy(yHat, y, options) };
+  if (typeof metric === "object" && metric !== null && typeof metric.compute === "function" && typeof metric.name === "string") return metric;
+  throw new DagradError("fit", `unknown metric ${JSON.stringify(metric)}: use "accuracy" or { name, compute(yHat, y) }`);
+}

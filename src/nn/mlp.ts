@@ -1,0 +1,103 @@
+// MLP: a Sequential of Linear layers, each followed by its activation module.
+// Nothing here computes anything itself, so every MLP's gradients are the
+// graph's, and the manual-backprop reference can be checked against them.
+import { DagradError, type DType, ShapeError, type Tensor } from "../autograd/index.js";
+import { ACTIVATION_NAMES, type ActivationName, activationModule } from "./activations.js";
+import { Residual, Sequential } from "./containers.js";
+import { type InitFn, type InitScheme, Linear } from "./linear.js";
+import { Module } from "./module.js";
+import { BatchNorm1d, Dropout } from "./regularization.js";
+import { type SeedOptions, resolveRng } from "./seed.js";
+
+export interface MLPOptions extends SeedOptions {
+  /** Layer widths from input to output: [2, 16, 16, 1] has two hidden layers of 16. */
+  sizes: readonly number[];
+  /** Hidden activation: one name for all hidden layers, or one per hidden layer (default "relu"). */
+  activation?: ActivationName | readonly ActivationName[];
+  /** Applied to the last Linear's output (default "identity": raw scores). */
+  outputActivation?: ActivationName;
+  /** Weight init of every Linear (see Linear); default "default", PyTorch's. */
+  init?: InitScheme | InitFn;
+  bias?: boolean;
+  dtype?: DType;
+  /** Slope of leakyRelu for x < 0 (default 0.01). */
+  negativeSlope?: number;
+  /** BatchNorm1d between each hidden Linear and its activation. */
+  batchNorm?: boolean;
+  /** Dropout probability after each hidden activation (default 0: none). */
+  dropout?: number;
+  /** Wrap each hidden layer whose input and output widths match in Residual: h + layer(h). */
+  residual?: boolean;
+}
+
+export class MLP extends Module {
+  readonly sizes: readonly number[];
+  /** The Linear layers in order, input to output. */
+  readonly linears: readonly Linear[];
+  /** One activation per Linear; the last is the output activation. */
+  readonly activations: readonly ActivationName[];
+  readonly negativeSlope: number;
+  /**
+   * True when the network is only Linear and activation layers (no batch norm,
+   * residual or dropout): exactly the chain the manual backprop formulas describe.
+   */
+  readonly isPlain: boolean;
+  readonly layers: Sequential;
+
+  constructor(options: MLPOptions) {
+    super();
+    const sizes = checkSizes(options.sizes);
+    const depth = sizes.length - 1;
+    const hidden = hiddenActivations(options.activation ?? "relu", depth - 1);
+    const output = options.outputActivation ?? "identity";
+    if (!ACTIVATION_NAMES.includes(output)) throw new DagradError("MLP", `unknown outputActivation "${String(output)}", expected one of ${ACTIVATION_NAMES.join(", ")}`);
+    const dropout = options.dropout ?? 0;
+    const rng = resolveRng(options);
+    this.sizes = sizes;
+    this.activations = [...hidden, output];
+    this.negativeSlope = options.negativeSlope ?? 0.01;
+    this.isPlain = !options.batchNorm && !options.residual && dropout === 0;
+
+    const linears: Linear[] = [];
+    const modules: Module[] = [];
+    for (let i = 0; i < depth; i++) {
+      const linear = new Linear(sizes[i]!, sizes[i + 1]!, { bias: options.bias ?? true, init: options.init ?? "default", dtype: options.dtype ?? "float32", rng });
+      linears.push(linear);
+      const layer: Module[] = [linear];
+      const isHidden = i < depth - 1;
+      if (isHidden && options.batchNorm) layer.push(new BatchNorm1d(sizes[i + 1]!, { dtype: options.dtype ?? "float32" }));
+      layer.push(activationModule(this.activations[i]!, this.negativeSlope));
+      if (isHidden && dropout > 0) layer.push(new Dropout(dropout, { rng }));
+      if (isHidden && options.residual && sizes[i] === sizes[i + 1]) modules.push(new Residual(new Sequential(...layer)));
+      else modules.push(...layer);
+    }
+    this.linears = linears;
+    this.layers = this.registerModule("layers", new Sequential(...modules));
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.layers.forward(x);
+  }
+
+  protected override describe(): string {
+    return `[${this.sizes.join(", ")}], ${this.activations.join(" / ")}`;
+  }
+}
+
+function checkSizes(sizes: readonly number[] | undefined): readonly number[] {
+  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new ShapeError("MLP", `sizes must list at least two positive integer widths (input, ..., output), got ${JSON.stringify(sizes)}`);
+  }
+  return [...sizes];
+}
+
+function hiddenActivations(activation: ActivationName | readonly ActivationName[], hiddenLayers: number): ActivationName[] {
+  const list = typeof activation === "string" ? new Array<ActivationName>(hiddenLayers).fill(activation) : [...activation];
+  if (list.length !== hiddenLayers) {
+    throw new DagradError("MLP", `got ${list.length} hidden activations for ${hiddenLayers} hidden layers; pass one name, or one per hidden layer`);
+  }
+  for (const name of list) {
+    if (!ACTIVATION_NAMES.includes(name)) throw new DagradError("MLP", `unknown activation "${String(name)}", expected one of ${ACTIVATION_NAMES.join(", ")}`);
+  }
+  return list;
+}

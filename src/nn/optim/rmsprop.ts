@@ -1,0 +1,60 @@
+// RMSprop, as torch.optim.RMSprop:
+//   g = grad + weightDecay * w,  v = alpha v + (1 - alpha) g^2
+//   centered: gAvg = alpha gAvg + (1 - alpha) g, denom = sqrt(v - gAvg^2) + eps; else denom = sqrt(v) + eps
+//   momentum > 0: b = momentum b + g / denom, w -= lr b; else w -= lr g / denom
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+
+export interface RMSpropHyperparameters extends BaseHyperparameters {
+  alpha: number;
+  eps: number;
+  momentum: number;
+  centered: boolean;
+}
+
+interface RMSpropState {
+  v: FloatArray | null;
+  gAvg: FloatArray | null;
+  buffer: FloatArray | null;
+}
+
+export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
+  constructor(params: ParamsInput<RMSpropHyperparameters>, options: Partial<RMSpropHyperparameters> = {}) {
+    super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+  }
+
+  protected override validate(group: ParamGroup<RMSpropHyperparameters>, index: number): void {
+    super.validate(group, index);
+    this.requireRange(group.alpha, `alpha of group ${index}`, 0, 1);
+    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity);
+    this.requireRange(group.momentum, `momentum of group ${index}`, 0, Infinity);
+  }
+
+  protected initState(): RMSpropState {
+    return { v: null, gAvg: null, buffer: null };
+  }
+
+  protected update(w: FloatArray, grad: FloatArray, state: RMSpropState, group: ParamGroup<RMSpropHyperparameters>): void {
+    const { lr, weightDecay, alpha, eps, momentum, centered } = group;
+    const v = state.v ?? (state.v = bufferLike(w));
+    const gAvg = centered ? state.gAvg ?? (state.gAvg = bufferLike(w)) : null;
+    const b = momentum > 0 ? state.buffer ?? (state.buffer = bufferLike(w)) : null;
+    for (let i = 0; i < w.length; i++) {
+      const g = grad[i]! + weightDecay * w[i]!;
+      const vi = alpha * v[i]! + (1 - alpha) * g * g;
+      v[i] = vi;
+      let variance = vi;
+      if (gAvg !== null) {
+        const ai = alpha * gAvg[i]! + (1 - alpha) * g;
+        gAvg[i] = ai;
+        variance -= ai * ai;
+      }
+      const scaled = g / (Math.sqrt(variance) + eps);
+      if (b !== null) {
+        b[i] = momentum * b[i]! + scaled;
+        w[i] -= lr * b[i]!;
+      } else {
+        w[i] -= lr * scaled;
+      }
+    }
+  }
+}

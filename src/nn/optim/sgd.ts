@@ -1,0 +1,55 @@
+// Stochastic gradient descent with momentum, dampening, Nesterov momentum and
+// L2 weight decay, as torch.optim.SGD:
+//   g = grad + weightDecay * w
+//   b = g on the first step, else momentum * b + (1 - dampening) * g
+//   w -= lr * (nesterov ? g + momentum * b : b)      (w -= lr * g without momentum)
+import { DagradError } from "../../autograd/index.js";
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+
+export interface SGDHyperparameters extends BaseHyperparameters {
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+}
+
+interface SGDState {
+  buffer: FloatArray | null;
+  started: boolean;
+}
+
+export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
+  constructor(params: ParamsInput<SGDHyperparameters>, options: Partial<SGDHyperparameters> = {}) {
+    super("SGD", params, { lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, ...options });
+  }
+
+  protected override validate(group: ParamGroup<SGDHyperparameters>, index: number): void {
+    super.validate(group, index);
+    this.requireRange(group.momentum, `momentum of group ${index}`, 0, Infinity);
+    this.requireRange(group.dampening, `dampening of group ${index}`, 0, 1);
+    if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
+      throw new DagradError(this.name, `nesterov needs momentum > 0 and dampening 0, group ${index} has momentum ${group.momentum} and dampening ${group.dampening}`);
+    }
+  }
+
+  protected initState(): SGDState {
+    return { buffer: null, started: false };
+  }
+
+  protected update(w: FloatArray, grad: FloatArray, state: SGDState, group: ParamGroup<SGDHyperparameters>): void {
+    const { lr, weightDecay, momentum, dampening, nesterov } = group;
+    const n = w.length;
+    if (momentum === 0) {
+      for (let i = 0; i < n; i++) w[i] -= lr * (grad[i]! + weightDecay * w[i]!);
+      return;
+    }
+    const b = state.buffer ?? (state.buffer = bufferLike(w));
+    const first = !state.started;
+    state.started = true;
+    for (let i = 0; i < n; i++) {
+      const g = grad[i]! + weightDecay * w[i]!;
+      const bi = first ? g : momentum * b[i]! + (1 - dampening) * g;
+      b[i] = bi;
+      w[i] -= lr * (nesterov ? g + momentum * bi : bi);
+    }
+  }
+}
