@@ -1,0 +1,114 @@
+// `npm run bench [-- --quick] [-- --only matmul,tiny-step,...]`
+// Runs every workload with dagrad and its peers in one process, writes
+// bench/results/<name>.json and regenerates bench/RESULTS.md.
+import os from "node:os";
+import { parseArgs } from "node:util";
+import type { Engine } from "./engines/engine.js";
+import { dagradAutograd } from "./engines/dagrad.js";
+import { manualKernels, manualReference } from "./engines/manual.js";
+import { loadTfjs } from "./engines/tfjs.js";
+import { loadJax } from "./engines/jax.js";
+import { runEpochs } from "./epoch.js";
+import { measureMemory } from "./memory.js";
+import { timeCases, type TimingOptions } from "./measure.js";
+import { type MlpProblem, PROBLEMS, initialWeights, randomBatch, randomMatrix } from "./problems.js";
+import { type ParityCase, type RateCase, type RunInfo, saveSuite } from "./results.js";
+import { writeReport } from "./report.js";
+
+const SUITES = ["matmul", "mnist-step", "tiny-step", "deep-step", "mnist-epoch", "memory"] as const;
+type SuiteName = (typeof SUITES)[number];
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+});
+const quick = values.quick ?? false;
+const only = new Set((values.only ?? SUITES.join(",")).split(",").map((s) => s.trim()));
+for (const name of only) {
+  if (!(SUITES as readonly string[]).includes(name)) throw new Error(`bench: unknown suite "${name}", expected some of ${SUITES.join(", ")}`);
+}
+const wanted = (name: SuiteName): boolean => only.has(name);
+const timing: TimingOptions = quick ? { maxTime: 0.6, minSamples: 5 } : { maxTime: 2.5, minSamples: 10 };
+
+const run: RunInfo = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  quick,
+  gemm: "js",
+};
+
+const dagradEngines: Engine[] = [dagradAutograd, manualKernels, manualReference];
+const peers: Engine[] = [...(await loadTfjs()), await loadJax()];
+const engines = [...dagradEngines, ...peers];
+
+async function matmulSuites(): Promise<void> {
+  const sizes = [64, 128, 256, 512, 1024];
+  for (const n of sizes) {
+    const a = randomMatrix(n, 1);
+    const b = randomMatrix(n, 2);
+    // The pure-JS TF.js backend needs seconds per 1024 product: left out of the quick run.
+    const here = engines.filter((e) => e.matmul && !(quick && n >= 1024 && e.name === "tfjs-cpu"));
+    const runs = here.map((e) => ({ engine: e.name, ...e.matmul!(a, b, n) }));
+    // Every engine must compute the same product (float32 sums in different orders).
+    runs.forEach((r) => r.run());
+    const reference = runs[0]!.result();
+    const parity: ParityCase[] = runs.map((r) => ({ engine: r.engine, losses: [], relativeDifference: maxRelativeDifference(r.result(), reference) }));
+    const timings = await timeCases(`matmul n=${n}`, runs, timing);
+    const flops = 2 * n ** 3;
+    const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: flops / (t.medianMs / 1000) / 1e9, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
+    saveSuite({ kind: "rate", name: `matmul-${n}`, title: `matmul ${n}x${n} · ${n}x${n} float32`, unit: "GFLOP/s", run, cases, parityReference: runs[0]!.engine, parity });
+    runs.forEach((r) => r.dispose());
+  }
+}
+
+function maxRelativeDifference(x: ArrayLike<number>, reference: ArrayLike<number>): number {
+  if (x.length !== reference.length) return Infinity;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) scale = Math.max(scale, Math.abs(reference[i]!));
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - reference[i]!) / (scale || 1));
+  return worst;
+}
+
+async function stepSuite(problem: MlpProblem): Promise<void> {
+  const init = initialWeights(problem.sizes, 1);
+  const batch = randomBatch(problem, 1);
+  const here = engines.filter((e) => e.trainer);
+  const trainers = here.map((e) => ({ engine: e.name, trainer: e.trainer!(problem, init) }));
+  const loaded = trainers.map((t) => ({ engine: t.engine, batch: t.trainer.load(batch) }));
+  // Parity: the same weights and batch must give the same first three losses everywhere.
+  const losses = loaded.map((l) => [l.batch.step(), l.batch.step(), l.batch.step()]);
+  const referenceIndex = here.indexOf(manualKernels);
+  const parity: ParityCase[] = loaded.map((l, i) => ({
+    engine: l.engine,
+    losses: losses[i]!,
+    relativeDifference: maxRelativeDifference(losses[i]!, losses[referenceIndex]!),
+  }));
+  const timings = await timeCases(problem.title, loaded.map((l) => ({ engine: l.engine, run: () => { l.batch.step(); } })), timing);
+  const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: t.medianHz, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
+  saveSuite({ kind: "rate", name: problem.name, title: problem.title, unit: "steps/s", run, cases, parityReference: manualKernels.name, parity });
+  loaded.forEach((l) => l.batch.dispose());
+  trainers.forEach((t) => t.trainer.dispose());
+}
+
+console.log(`dagrad bench (${quick ? "quick" : "full"}): ${run.cpu}, ${run.cores} cores, Node ${run.node}`);
+if (wanted("matmul")) await matmulSuites();
+if (wanted("mnist-step")) await stepSuite(PROBLEMS.mnist);
+if (wanted("tiny-step")) await stepSuite(PROBLEMS.tiny);
+if (wanted("deep-step")) await stepSuite(PROBLEMS.deep);
+if (wanted("mnist-epoch")) {
+  console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");
+  // The plain-loop reference needs ~a minute per epoch: it is the correctness oracle, not a speed peer.
+  const epochEngines = engines.filter((e) => e !== manualReference && !(quick && e.name === "tfjs-cpu"));
+  saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) });
+}
+if (wanted("memory")) {
+  console.log("Memory after 100 and 10,000 tiny steps");
+  const result = measureMemory(dagradAutograd);
+  console.log(`  heap ${result.heapAfter100MB.toFixed(1)} MB -> ${result.heapAfter10000MB.toFixed(1)} MB, rss ${result.rssAfter100MB.toFixed(0)} MB -> ${result.rssAfter10000MB.toFixed(0)} MB`);
+  saveSuite({ kind: "memory", name: "memory", run, results: [result] });
+}
+writeReport();
+console.log("wrote bench/RESULTS.md");
