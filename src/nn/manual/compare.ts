@@ -80,7 +80,7 @@ export function targetRows(fn: string, loss: ManualLoss, y: Tensor | Labels, sam
 }
 
 /** Autograd's loss: the nn loss of the same name; for a softmax output, crossEntropy reads its probabilities (-Σ y log p). */
-function autogradLoss(mlp: MLP, output: Tensor, y: Tensor | Labels, loss: ManualLoss): Tensor {
+export function autogradLoss(mlp: MLP, output: Tensor, y: Tensor | Labels, loss: ManualLoss): Tensor {
   if (loss === "crossEntropy") {
     if (mlp.activations[mlp.activations.length - 1] !== "softmax") return crossEntropy(output, y);
     const logP = output.log();
@@ -90,18 +90,24 @@ function autogradLoss(mlp: MLP, output: Tensor, y: Tensor | Labels, loss: Manual
   return LOSSES[loss](output, y);
 }
 
+/** The MLP must be the chain the formulas describe and x a [samples, in] batch of its dtype; returns that dtype. */
+export function checkPlainInput(fn: string, mlp: MLP, x: Tensor): Precision {
+  if (!mlp.isPlain) throw new DagradError(fn, "the manual formulas cover chains of Linear and activation layers only; this MLP has batch norm, dropout or residual connections");
+  const dtype = precisionOf(mlp.linears[0]!.weight.data);
+  if (x.dtype !== dtype) throw new DTypeError(fn, `x is ${x.dtype} but the MLP is ${dtype}`);
+  if (x.ndim !== 2 || x.shape[1] !== mlp.linears[0]!.inFeatures) {
+    throw new ShapeError(fn, `x ${formatShape(x.shape)} must be [samples, ${mlp.linears[0]!.inFeatures}]`, [x.shape]);
+  }
+  return dtype;
+}
+
 /**
  * Run autograd and the manual formulas on the same weights and batch (x [m, in],
  * y [m, out], or class labels for crossEntropy) and compare every parameter's
  * gradient. Leaves autograd's gradients in the parameters' .grad.
  */
 export function compareGradients(mlp: MLP, x: Tensor, y: Tensor | Labels, options: CompareOptions): GradientComparison {
-  if (!mlp.isPlain) throw new DagradError("compareGradients", "the manual formulas cover chains of Linear and activation layers only; this MLP has batch norm, dropout or residual connections");
-  const dtype = precisionOf(mlp.linears[0]!.weight.data);
-  if (x.dtype !== dtype) throw new DTypeError("compareGradients", `x is ${x.dtype} but the MLP is ${dtype}`);
-  if (x.ndim !== 2 || x.shape[1] !== mlp.linears[0]!.inFeatures) {
-    throw new ShapeError("compareGradients", `x ${formatShape(x.shape)} must be [samples, ${mlp.linears[0]!.inFeatures}]`, [x.shape]);
-  }
+  const dtype = checkPlainInput("compareGradients", mlp, x);
   const samples = x.shape[0]!;
   const outputs = mlp.linears[mlp.linears.length - 1]!.outFeatures;
   const target = targetRows("compareGradients", options.loss, y, samples, outputs, dtype);

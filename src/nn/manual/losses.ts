@@ -43,7 +43,7 @@ export interface OutputDelta {
   readonly delta: Matrix;
   /** ∂ℓ_i/∂A_L when the general chain rule was used; null for a simplified pair. */
   readonly dA: Matrix | null;
-  /** The formula that produced δ_L, for explanations. */
+  /** The formula that produced δ_L (A = A_L, Y = target, k outputs), for explanations. */
   readonly rule: string;
 }
 
@@ -140,6 +140,11 @@ function lossGradient(loss: ManualLoss, out: OutputLayer, target: Matrix): Matri
   return g;
 }
 
+/** True for the pairs whose δ_L skips ∂ℓ/∂A_L: sigmoid + bce, softmax + crossEntropy. */
+export function isSimplifiedPair(loss: ManualLoss, outputActivation: ManualActivation): boolean {
+  return (loss === "bce" && outputActivation === "sigmoid") || (loss === "crossEntropy" && outputActivation === "softmax");
+}
+
 /** δ_L = ∂ℓ_i/∂Z_L, by the simplified rule of the pair when there is one. */
 export function outputDelta(loss: ManualLoss, out: OutputLayer, target: Matrix): OutputDelta {
   checkLoss("outputDelta", loss, out, target);
@@ -147,15 +152,15 @@ export function outputDelta(loss: ManualLoss, out: OutputLayer, target: Matrix):
   if (loss === "bce" && out.activation === "sigmoid") {
     const delta = zeroMatrix(target.rows, k, precisionOf(out.a.data));
     for (let i = 0; i < delta.data.length; i++) delta.data[i] = (out.a.data[i]! - target.data[i]!) / k;
-    return { delta, dA: null, rule: k === 1 ? "A - Y (sigmoid + bce)" : "(A - Y) / k (sigmoid + bce)" };
+    return { delta, dA: null, rule: k === 1 ? "A - Y" : "(A - Y) / k" };
   }
   if (loss === "crossEntropy" && out.activation === "softmax") {
-    return { delta: lossGradient(loss, out, target), dA: null, rule: "A·Σy - Y = A - Y for one-hot Y (softmax + crossEntropy)" };
+    return { delta: lossGradient(loss, out, target), dA: null, rule: "A Σy - Y" };
   }
   const dA = lossGradient(loss, out, target);
   const delta = activationBackward(out.activation, out.z, out.a, dA, out.leakySlope);
-  const pair = `(${out.activation} + ${loss})`;
-  if (out.activation === "identity") return { delta, dA, rule: `${LOSS_GRADIENT_TEXT[loss]} ${pair}` };
-  const through = out.activation === "softmax" ? "softmax Jacobian-vector product" : `⊙ ${out.activation}'(Z)`;
-  return { delta, dA, rule: `[${LOSS_GRADIENT_TEXT[loss]}] ${through} ${pair}` };
+  const gradient = LOSS_GRADIENT_TEXT[loss];
+  if (out.activation === "identity") return { delta, dA, rule: gradient };
+  if (out.activation === "softmax") return { delta, dA, rule: `softmax Jacobian-vector product of ${gradient}` };
+  return { delta, dA, rule: `(${gradient}) ⊙ ${out.activation}'(Z)` };
 }
