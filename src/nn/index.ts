@@ -16,3 +16,4 @@ export * from "./optim/index.js";
 export { accuracy, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
 export type { Batch, TrainingData } from "./batching.js";
 export { fit, evaluate, predict, type FitOptions, type EpochRecord, type History, type Evaluation } from "./fit.js";
+export * from "./manual/index.js";
