@@ -1,0 +1,115 @@
+// Decision boundary: the model's class probabilities over a 2-D input range as
+// filled colour bands, the p = 0.5 line (or the lines where the most likely
+// class changes), and the labelled points on top.
+import { axes, plotArea } from "./axes.js";
+import { classColor, diverging, tint } from "./color.js";
+import { zeroContour } from "./contour.js";
+import { raster } from "./raster.js";
+import { linearScale } from "./scale.js";
+import { type Figure, element, px, text } from "./svg.js";
+
+export interface ProbabilityGrid {
+  /** Node coordinates along each axis, increasing and evenly spaced. */
+  xs: readonly number[];
+  ys: readonly number[];
+  /** 1 for a binary model (probabilities hold p(class 1)), else the number of classes. */
+  classes: number;
+  /** Value for node (i, j), class c at index (j * xs.length + i) * classes + c. */
+  probabilities: ArrayLike<number>;
+}
+
+export interface LabelledPoints {
+  x: readonly number[];
+  y: readonly number[];
+  label: readonly number[];
+}
+
+export interface DecisionBoundaryOptions {
+  title: string;
+  grid: ProbabilityGrid;
+  points: LabelledPoints;
+  xLabel?: string;
+  yLabel?: string;
+  width?: number;
+  height?: number;
+  /** Colour bar and class legend at the right (off in small multiples). */
+  legend?: boolean;
+}
+
+/** Probability bands, like contourf's 20 levels. */
+const LEVELS = 20;
+
+function bandColor(grid: ProbabilityGrid, i: number, j: number): string {
+  const k = grid.classes;
+  const at = (j * grid.xs.length + i) * k;
+  if (k === 1) {
+    const level = Math.min(LEVELS - 1, Math.floor(grid.probabilities[at]! * LEVELS));
+    return tint(diverging((level + 0.5) / LEVELS), 0.6);
+  }
+  let best = 0;
+  for (let c = 1; c < k; c++) if (grid.probabilities[at + c]! > grid.probabilities[at + best]!) best = c;
+  const confidence = (grid.probabilities[at + best]! - 1 / k) / (1 - 1 / k);
+  const level = Math.min(4, Math.floor(confidence * 5));
+  return tint(classColor(best), 0.15 + 0.12 * level);
+}
+
+/** p - 0.5 for a binary model; for class c, p_c minus the largest other probability. */
+function marginFields(grid: ProbabilityGrid): ((i: number, j: number) => number)[] {
+  const k = grid.classes, nx = grid.xs.length, p = grid.probabilities;
+  if (k === 1) return [(i, j) => p[j * nx + i]! - 0.5];
+  return Array.from({ length: k }, (_, c) => (i: number, j: number) => {
+    const at = (j * nx + i) * k;
+    let other = -Infinity;
+    for (let d = 0; d < k; d++) if (d !== c) other = Math.max(other, p[at + d]!);
+    return p[at + c]! - other;
+  });
+}
+
+function colorBar(left: number, top: number, height: number): string {
+  const parts: string[] = [];
+  const band = height / LEVELS;
+  for (let level = 0; level < LEVELS; level++) {
+    parts.push(element("rect", { x: left, y: top + height - (level + 1) * band, width: 14, height: band + 0.5, fill: tint(diverging((level + 0.5) / LEVELS), 0.6) }));
+  }
+  parts.push(element("rect", { x: left, y: top, width: 14, height, fill: "none", stroke: "#444" }));
+  for (const v of [0, 0.5, 1]) parts.push(text(left + 18, top + height - v * height, String(v), { size: 10, baseline: "middle", className: "colorbar-label" }));
+  parts.push(text(left + 44, top + height / 2, "P(class 1)", { size: 11, anchor: "middle", rotate: -90 }));
+  return parts.join("");
+}
+
+function classLegend(classes: number, left: number, top: number): string {
+  return Array.from({ length: classes }, (_, c) => {
+    const y = top + c * 16;
+    return element("circle", { cx: left + 5, cy: y, r: 4.5, fill: classColor(c), stroke: "#222", "stroke-width": 0.8 })
+      + text(left + 14, y, `Class ${c}`, { size: 11, baseline: "middle", className: "legend-label" });
+  }).join("");
+}
+
+export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
+  const { grid, points } = options;
+  const showLegend = options.legend ?? true;
+  const width = options.width ?? 520, height = options.height ?? 440;
+  const area = plotArea(width, height, showLegend ? 96 : 14);
+  const nx = grid.xs.length, ny = grid.ys.length;
+  // Each node is the centre of a cell; the picture spans the cells' outer edges.
+  const dx = (grid.xs[nx - 1]! - grid.xs[0]!) / Math.max(1, nx - 1);
+  const dy = (grid.ys[ny - 1]! - grid.ys[0]!) / Math.max(1, ny - 1);
+  const x = linearScale([grid.xs[0]! - dx / 2, grid.xs[nx - 1]! + dx / 2], [area.left, area.left + area.width]);
+  const y = linearScale([grid.ys[0]! - dy / 2, grid.ys[ny - 1]! + dy / 2], [area.top + area.height, area.top]);
+
+  const parts = [raster(nx, ny, (col, row) => bandColor(grid, col, ny - 1 - row), area)];
+  const toPixel = ([i, j]: [number, number]) => `${px(x.map(grid.xs[0]! + i * dx))} ${px(y.map(grid.ys[0]! + j * dy))}`;
+  const segments = marginFields(grid).flatMap((field) => zeroContour(nx, ny, field));
+  parts.push(element("path", { d: segments.map(([a, b]) => `M${toPixel(a)}L${toPixel(b)}`).join(""), fill: "none", stroke: "#222", "stroke-width": 1.6, class: "boundary" }));
+  parts.push(axes(area, x, y, { title: options.title, xLabel: options.xLabel ?? "Feature 1", yLabel: options.yLabel ?? "Feature 2", grid: false }));
+  points.x.forEach((px0, n) => {
+    parts.push(element("circle", { cx: x.map(px0), cy: y.map(points.y[n]!), r: 4.5, fill: classColor(points.label[n]!), stroke: "#222", "stroke-width": 0.8, class: `point class-${points.label[n]}` }));
+  });
+  if (showLegend) {
+    const legendLeft = area.left + area.width + 14;
+    const classes = grid.classes === 1 ? 2 : grid.classes;
+    if (grid.classes === 1) parts.push(colorBar(legendLeft, area.top, area.height * 0.55));
+    parts.push(classLegend(classes, legendLeft, area.top + (grid.classes === 1 ? area.height * 0.55 + 22 : 6)));
+  }
+  return { width, height, body: parts.join("") };
+}
