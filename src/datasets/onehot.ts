@@ -12,8 +12,9 @@ export interface OneHotOptions {
  */
 export function oneHot(labels: Tensor, classes?: number, options: OneHotOptions = {}): Tensor {
   const values = labelValues("oneHot", labels);
-  let count = classes ?? 0;
-  if (classes === undefined) for (const label of values) count = Math.max(count, label + 1);
+  let largest = -1;
+  for (let i = 0; i < values.length; i++) largest = Math.max(largest, values[i]!);
+  const count = classes ?? Math.floor(largest) + 1;
   if (!Number.isInteger(count) || count < 1) throw new DagradError("oneHot", `classes must be an integer >= 1, got ${count}`);
   const out = allocate(options.dtype ?? labels.dtype, values.length * count);
   for (let i = 0; i < values.length; i++) {
