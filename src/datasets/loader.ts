@@ -36,7 +36,8 @@ export class DataLoader implements Iterable<Batch> {
     checkCount("DataLoader", "batchSize", this.batchSize, 1);
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
-    this.seed = options.seed ?? Math.floor(defaultRng()() * 2 ** 32);
+    // Draw from the global generator only when an order is needed, so a plain loader leaves it untouched.
+    this.seed = options.seed ?? (this.shuffle ? Math.floor(defaultRng()() * 2 ** 32) : 0);
   }
 
   /** Batches per epoch. */
