@@ -11,4 +11,4 @@ export { loadCsv, type CsvOptions } from "./csv.js";
 export { trainTestSplit, type Split, type SplitOptions } from "./split.js";
 export { StandardScaler, MinMaxScaler, type MinMaxScalerOptions } from "./scalers.js";
 export { oneHot, type OneHotOptions } from "./onehot.js";
-export { DataLoader, type Batch, type DataLoaderOptions } from "./loader.js";
+export { DataLoader, type DataLoaderOptions } from "./loader.js";

@@ -1,7 +1,7 @@
 // Mini-batches for the training loop. Each pass over the loader is one epoch;
 // with shuffle on, epoch k's order comes from a generator seeded by (seed, k),
 // so any epoch can be replayed. Only each batch's rows are copied.
-import { type Tensor, createRng, defaultRng } from "../autograd/index.js";
+import { createRng, defaultRng } from "../autograd/index.js";
 import { type Dataset, type Seed, checkCount, gatherRows, permutation, sampleCount } from "./common.js";
 
 export interface DataLoaderOptions {
@@ -15,15 +15,11 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
 }
 
-export interface Batch {
-  x: Tensor;
-  y: Tensor;
-}
-
-export class DataLoader implements Iterable<Batch> {
+export class DataLoader implements Iterable<Dataset> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
+  /** Seed of the epoch orders (unused without shuffle). */
   readonly seed: Seed;
   private readonly data: Dataset;
   private readonly samples: number;
@@ -46,12 +42,12 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   /** The next epoch's batches (the first for-of is epoch 0, the next epoch 1, ...). */
-  [Symbol.iterator](): Iterator<Batch> {
+  [Symbol.iterator](): Iterator<Dataset> {
     return this.epoch(this.nextEpoch++);
   }
 
   /** The batches of epoch k, the same every time it is asked for. */
-  *epoch(k: number): Generator<Batch, void, undefined> {
+  *epoch(k: number): Generator<Dataset, void, undefined> {
     checkCount("DataLoader.epoch", "epoch", k, 0);
     const order = this.shuffle ? permutation(this.samples, createRng(`${this.seed}:epoch:${k}`)) : null;
     for (let b = 0; b < this.length; b++) {
