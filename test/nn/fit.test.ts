@@ -1,0 +1,237 @@
+import { describe, expect, it } from "vitest";
+import { AnomalyError, ShapeError, type Tensor, createRng, detectAnomaly, isGradEnabled, randn, tensor } from "../../src/autograd/index.js";
+import {
+  BatchNorm1d, Dropout, Linear, MLP, ReduceLROnPlateau, SGD, Sequential, StepLR, TrainingError, accuracy, evaluate, fit, mseLoss, predict,
+} from "../../src/nn/index.js";
+
+const f64 = { dtype: "float64" as const };
+
+/** y = 2x + 1 on 8 points. */
+function line(): { x: Tensor; y: Tensor } {
+  const xs = [-1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5];
+  return { x: tensor(xs.map((v) => [v]), f64), y: tensor(xs.map((v) => [2 * v + 1]), f64) };
+}
+
+function norm(data: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i]! * data[i]!;
+  return Math.sqrt(s);
+}
+
+describe("fit", () => {
+  it("trains and returns the agreed history: loss, metrics, lr, gradient norms and update ratios per epoch", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 1 });
+    const history = fit(model, line(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 200 });
+    expect(history.epochs).toHaveLength(200);
+    const first = history.epochs[0]!, last = history.epochs[199]!;
+    expect(first.epoch).toBe(1);
+    expect(last.epoch).toBe(200);
+    expect(last.loss).toBeLessThan(1e-6);
+    expect(last.loss).toBeLessThan(first.loss);
+    expect(model.weight.data[0]).toBeCloseTo(2, 3);
+    expect(model.bias!.data[0]).toBeCloseTo(1, 3);
+    expect(last.lr).toBe(0.1);
+    expect(Object.keys(last.gradNorms)).toEqual(["weight", "bias"]);
+    expect(Object.keys(last.updateRatios)).toEqual(["weight", "bias"]);
+    expect(last.metrics).toEqual({});
+  });
+
+  it("records the last step's gradient norm, and ||Δw|| / ||w|| = lr ||g|| / ||w before|| for plain SGD", () => {
+    const model = new MLP({ sizes: [1, 3, 1], activation: "tanh", dtype: "float64", seed: 2 });
+    const lr = 0.05;
+    const record = fit(model, line(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr }), epochs: 3 }).epochs[2]!;
+    for (const [name, p] of model.namedParameters()) {
+      const g = p.grad!.data;
+      expect(record.gradNorms[name]).toBeCloseTo(norm(g), 14);
+      const before = Array.from(p.data, (w, i) => w + lr * g[i]!);
+      expect(record.updateRatios[name]).toBeCloseTo(lr * norm(g) / norm(before), 12);
+    }
+  });
+
+  it("splits into minibatches of batchSize, reshuffled each epoch by a seeded generator", () => {
+    const seen: number[][] = [];
+    const recordingLoss = (yHat: Tensor, y: Tensor): Tensor => {
+      seen.push(Array.from(y.data));
+      return mseLoss(yHat, y);
+    };
+    const run = (seed: number): number[][] => {
+      seen.length = 0;
+      const model = new Linear(1, 1, { dtype: "float64", seed: 3 });
+      fit(model, line(), { loss: recordingLoss, optimizer: new SGD(model.parameters(), { lr: 0.01 }), epochs: 2, batchSize: 3, seed });
+      return seen.map((b) => [...b]);
+    };
+    const a = run(7);
+    expect(a.map((b) => b.length)).toEqual([3, 3, 2, 3, 3, 2]);
+    expect(a.slice(0, 3).flat().sort((p, q) => p - q)).toEqual([-1, 0, 1, 2, 3, 4, 5, 6]);
+    expect(a.slice(0, 3)).not.toEqual(a.slice(3));
+    expect(run(7)).toEqual(a);
+    expect(run(8)).not.toEqual(a);
+  });
+
+  it("keeps the row order without shuffle, and uses the data itself as a full batch", () => {
+    const seen: Tensor[] = [];
+    const data = line();
+    const model = new Linear(1, 1, { dtype: "float64", seed: 3 });
+    const loss = (yHat: Tensor, y: Tensor): Tensor => { seen.push(y); return mseLoss(yHat, y); };
+    fit(model, data, { loss, optimizer: new SGD(model.parameters(), { lr: 0.01 }), batchSize: 4, shuffle: false });
+    expect(seen.map((y) => Array.from(y.data))).toEqual([[-1, 0, 1, 2], [3, 4, 5, 6]]);
+    seen.length = 0;
+    fit(model, data, { loss, optimizer: new SGD(model.parameters(), { lr: 0.01 }) });
+    expect(seen[0]).toBe(data.y);
+  });
+
+  it("takes an iterable of batches (a generator is read once and replayed every epoch)", () => {
+    const { x, y } = line();
+    function* batches(): Generator<{ x: Tensor; y: Tensor }> {
+      yield { x: x.slice(0, 0, 4), y: y.slice(0, 0, 4) };
+      yield { x: x.slice(0, 4), y: y.slice(0, 4) };
+    }
+    const model = new Linear(1, 1, { dtype: "float64", seed: 4 });
+    const history = fit(model, batches(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.05 }), epochs: 100 });
+    expect(history.epochs).toHaveLength(100);
+    expect(history.epochs[99]!.loss).toBeLessThan(1e-4);
+  });
+
+  it("reports accuracy and validation metrics, thresholding logits at 0 for bceWithLogits", () => {
+    // Separable: class 1 when x0 + x1 > 0.
+    const rng = createRng(5);
+    const x = randn([40, 2], { ...f64, rng });
+    const y = tensor(Array.from({ length: 40 }, (_, i) => [x.data[2 * i]! + x.data[2 * i + 1]! > 0 ? 1 : 0]), f64);
+    const model = new Linear(2, 1, { dtype: "float64", seed: 6 });
+    const history = fit(model, { x, y }, {
+      loss: "bceWithLogits", optimizer: new SGD(model.parameters(), { lr: 0.5 }), epochs: 300, metrics: ["accuracy"],
+      validation: { x, y },
+    });
+    const last = history.epochs.at(-1)!;
+    expect(last.metrics.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(last.valLoss).toBeLessThan(history.epochs[0]!.valLoss!);
+    // Validation runs after the epoch's last step, on the final weights, with the logit threshold.
+    const scores = predict(model, x);
+    expect(last.valMetrics!.accuracy).toBe(accuracy(scores, y, { fromLogits: true }));
+    expect(last.valMetrics!.accuracy).toBeGreaterThanOrEqual(0.95);
+    // Thresholding these scores at 0.5 instead misreads the class-1 samples scored in (0, 0.5].
+    const misread = Array.from(scores.data).filter((s, i) => s > 0 && s <= 0.5 && y.data[i] === 1).length;
+    expect(misread).toBeGreaterThan(0);
+    expect(accuracy(scores, y)).toBeLessThan(last.valMetrics!.accuracy);
+  });
+
+  it("multi-class with crossEntropy and class labels as floats", () => {
+    const x = tensor([[2, 0], [0, 2], [-2, -2], [2.5, 0.2], [0.1, 2.2], [-1.8, -2.4]], f64);
+    const y = tensor([0, 1, 2, 0, 1, 2], f64);
+    const model = new MLP({ sizes: [2, 8, 3], activation: "tanh", dtype: "float64", seed: 7 });
+    const history = fit(model, { x, y }, { loss: "crossEntropy", optimizer: new SGD(model.parameters(), { lr: 0.3 }), epochs: 100, metrics: ["accuracy"] });
+    expect(history.epochs.at(-1)!.metrics.accuracy).toBe(1);
+  });
+
+  it("steps the scheduler once per epoch, giving ReduceLROnPlateau the validation loss", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 8 });
+    const opt = new SGD(model.parameters(), { lr: 0.1 });
+    const history = fit(model, line(), { loss: "mse", optimizer: opt, epochs: 5, scheduler: new StepLR(opt, { stepSize: 2, gamma: 0.5 }) });
+    expect(history.epochs.map((e) => e.lr)).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
+    const plateauModel = new Linear(1, 1, { dtype: "float64", seed: 8 });
+    const opt2 = new SGD(plateauModel.parameters(), { lr: 0.1 });
+    // A validation set the model cannot fit better: its loss stops improving and the lr is cut.
+    const stuck = { x: tensor([[0], [0]], f64), y: tensor([[5], [-5]], f64) };
+    const lrs = fit(plateauModel, line(), { loss: "mse", optimizer: opt2, epochs: 30, validation: stuck, scheduler: new ReduceLROnPlateau(opt2, { patience: 2, factor: 0.5 }) }).epochs.map((e) => e.lr);
+    expect(Math.min(...lrs)).toBeLessThan(0.1);
+  });
+
+  it("clips the global gradient norm before each step, while recording the unclipped norm", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 9 });
+    const start = model.parameters().map((p) => Array.from(p.data));
+    const record = fit(model, line(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 1 }), clipGradNorm: 0.01 }).epochs[0]!;
+    const moved = Math.hypot(...model.parameters().flatMap((p, i) => Array.from(p.data, (w, j) => w - start[i]![j]!)));
+    expect(moved).toBeLessThanOrEqual(0.01);
+    expect(moved).toBeGreaterThan(0.0099);
+    expect(Math.hypot(record.gradNorms.weight!, record.gradNorms.bias!)).toBeGreaterThan(1);
+  });
+
+  it("stops when onEpoch returns false, and logs every logEvery epochs", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 10 });
+    const lines: string[] = [];
+    const history = fit(model, line(), {
+      loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 50, logEvery: 2, log: (l) => lines.push(l),
+      onEpoch: (record) => record.epoch < 4,
+    });
+    expect(history.epochs).toHaveLength(4);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^epoch 2\/50 {2}loss \d+\.\d{6} {2}lr 0\.100$/);
+  });
+
+  it("stops on a NaN or infinite loss with a TrainingError naming the epoch and step", () => {
+    // lr 1.5 on this line overshoots further every step until the loss overflows.
+    const model = new Linear(1, 1, { dtype: "float64", seed: 11 });
+    let error: unknown;
+    try {
+      fit(model, line(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 1.5 }), epochs: 2000, batchSize: 4, shuffle: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TrainingError);
+    const t = error as TrainingError;
+    expect(t.epoch).toBeGreaterThan(1);
+    expect([1, 2]).toContain(t.step);
+    expect(Number.isFinite(t.loss)).toBe(false);
+    expect(t.message).toMatch(new RegExp(`^fit: loss is (NaN|Infinity) at epoch ${t.epoch}, step ${t.step} of 2`));
+  });
+
+  it("in anomaly mode lets the AnomalyError naming the op through", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 12 });
+    const data = { x: tensor([[1], [NaN]], f64), y: tensor([[1], [2]], f64) };
+    const run = () => fit(model, data, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.1 }) });
+    expect(run).toThrow(TrainingError);
+    expect(() => detectAnomaly(run)).toThrow(AnomalyError);
+    expect(() => detectAnomaly(run)).toThrow(/^matmul: output \[2,1\] holds NaN/);
+  });
+
+  it("rejects mismatched rows, unknown losses, a missing optimizer and non-scalar losses, naming the problem", () => {
+    const model = new Linear(1, 1);
+    const optimizer = new SGD(model.parameters());
+    expect(() => fit(model, { x: tensor([[1], [2]]), y: tensor([[1]]) }, { loss: "mse", optimizer })).toThrow(ShapeError);
+    expect(() => fit(model, { x: tensor([[1], [2]]), y: tensor([[1]]) }, { loss: "mse", optimizer })).toThrow(/fit: data: x \[2,1\] and y \[1,1\] must have the same number of rows/);
+    expect(() => fit(model, line(), { loss: "hinge" as "mse", optimizer })).toThrow(/fit: unknown loss "hinge"/);
+    expect(() => fit(model, line(), { loss: "mse" } as Parameters<typeof fit>[2])).toThrow(/options\.optimizer is required/);
+    expect(() => fit(model, line(), { loss: (a, b) => mseLoss(a, b, { reduction: "none" }), optimizer })).toThrow(/the loss must return a scalar tensor, got a tensor of shape \[8,1\]/);
+  });
+});
+
+describe("evaluate and predict", () => {
+  function netWithBatchNorm(): Sequential {
+    return new Sequential(new Linear(2, 3, { dtype: "float64", seed: 13 }), new BatchNorm1d(3, { dtype: "float64" }), new Dropout(0.5, { seed: 1 }), new Linear(3, 1, { dtype: "float64", seed: 14 }));
+  }
+
+  it("run without a graph, in eval mode, and restore the previous mode", () => {
+    const net = netWithBatchNorm();
+    const x = randn([6, 2], { ...f64, rng: createRng(15) });
+    net.forward(x);
+    const out = predict(net, x);
+    expect(out.requiresGrad).toBe(false);
+    expect(net.training).toBe(true);
+    // Eval mode: dropout off and running statistics, so two calls agree.
+    expect(Array.from(predict(net, x).data)).toEqual(Array.from(out.data));
+    net.eval();
+    expect(Array.from(net.forward(x).data)).toEqual(Array.from(out.data));
+    expect(net.training).toBe(false);
+    predict(net, x);
+    expect(net.training).toBe(false);
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it("predict in batches gives the same rows", () => {
+    const net = new MLP({ sizes: [2, 4, 2], dtype: "float64", seed: 16 });
+    const x = randn([7, 2], { ...f64, rng: createRng(17) });
+    expect(Array.from(predict(net, x, { batchSize: 3 }).data)).toEqual(Array.from(predict(net, x).data));
+  });
+
+  it("evaluate averages the loss over samples across batches and computes metrics", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 18 });
+    const data = line();
+    const full = evaluate(model, data, { loss: "mse" });
+    const batched = evaluate(model, data, { loss: "mse", batchSize: 3 });
+    expect(batched.loss).toBeCloseTo(full.loss, 13);
+    expect(full.loss).toBeCloseTo(mseLoss(predict(model, data.x), data.y).item(), 15);
+    const cls = evaluate(model, { x: data.x, y: tensor([[0], [0], [0], [0], [1], [1], [1], [1]], f64) }, { metrics: ["accuracy"] });
+    expect(cls.metrics.accuracy).toBeGreaterThanOrEqual(0);
+    expect(Number.isNaN(cls.loss)).toBe(true);
+  });
+});

@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import { type Tensor, ShapeError, createRng, gradcheck, rand, randn, tensor } from "../../src/autograd/index.js";
+import { DagradError } from "../../src/autograd/index.js";
+import { bceLoss, bceWithLogitsLoss, crossEntropy, halfSquaredError, mseLoss, nllLoss } from "../../src/nn/index.js";
+
+const f64 = { dtype: "float64" as const };
+
+function gradOf(loss: (x: Tensor) => Tensor, values: number[][]): number[][] {
+  const x = tensor(values, { ...f64, requiresGrad: true });
+  loss(x).backward();
+  return x.grad!.toArray() as number[][];
+}
+
+/** Values as plain numbers, -0 read as 0 (a negated zero loss is still zero). */
+function values(t: Tensor): number[] {
+  return Array.from(t.data, (v) => v + 0);
+}
+
+function expectAllClose(actual: unknown, expected: number[] | number[][], digits = 12): void {
+  const a = (actual as number[] | number[][]).flat();
+  const e = expected.flat();
+  expect(a.length).toBe(e.length);
+  a.forEach((v, i) => expect(v).toBeCloseTo(e[i]!, digits));
+}
+
+describe("mseLoss", () => {
+  const input = tensor([1, 2, 3], f64);
+  const target = tensor([1, 0, 5], f64);
+  it("averages, sums or keeps the squared differences (0, 4, 4)", () => {
+    expect(mseLoss(input, target).item()).toBeCloseTo(8 / 3, 14);
+    expect(mseLoss(input, target, { reduction: "sum" }).item()).toBe(8);
+    expect(mseLoss(input, target, { reduction: "none" }).toArray()).toEqual([0, 4, 4]);
+  });
+  it("has gradient 2 (yHat - y) / n", () => {
+    expectAllClose(gradOf((x) => mseLoss(x, tensor([[1, 0, 5]], f64)), [[1, 2, 3]]), [[0, 4 / 3, -4 / 3]]);
+  });
+  it("passes gradcheck", () => {
+    const t = randn([4, 3], { ...f64, rng: createRng(1) });
+    expect(gradcheck((x) => mseLoss(x, t), [randn([4, 3], { ...f64, rng: createRng(2), requiresGrad: true })]).maxRelativeError).toBeLessThan(1e-6);
+  });
+  it("rejects [n,1] against [n] instead of broadcasting to [n,n]", () => {
+    const call = () => mseLoss(tensor([[1], [2]]), tensor([1, 2]));
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow(/mseLoss: input \[2,1\] and target \[2\] must have the same shape/);
+  });
+});
+
+describe("halfSquaredError (the 1/(2m) convention of source 001)", () => {
+  it("reproduces the worked example: y_hat 0.91, y 1 -> L = 0.00405, dL/dy_hat = -0.09", () => {
+    const yHat = tensor([[0.91]], { ...f64, requiresGrad: true });
+    const loss = halfSquaredError(yHat, tensor([[1]], f64));
+    expect(loss.item()).toBeCloseTo(0.00405, 15);
+    loss.backward();
+    expect(yHat.grad!.item()).toBeCloseTo(-0.09, 15);
+  });
+  it("sums over outputs per sample and averages over the m samples", () => {
+    const input = tensor([[1, 2], [3, 4]], f64);
+    const zero = tensor([[0, 0], [0, 0]], f64);
+    // Per sample: 0.5 * (1 + 4) = 2.5 and 0.5 * (9 + 16) = 12.5.
+    expect(halfSquaredError(input, zero, { reduction: "none" }).toArray()).toEqual([2.5, 12.5]);
+    expect(halfSquaredError(input, zero).item()).toBe(7.5);
+    expect(halfSquaredError(input, zero, { reduction: "sum" }).item()).toBe(15);
+  });
+  it("has gradient (Y_hat - Y) / m", () => {
+    expectAllClose(gradOf((x) => halfSquaredError(x, tensor([[0, 0], [0, 0]], f64)), [[1, 2], [3, 4]]), [[0.5, 1], [1.5, 2]]);
+  });
+  it("passes gradcheck", () => {
+    const t = randn([5, 2], { ...f64, rng: createRng(3) });
+    expect(gradcheck((x) => halfSquaredError(x, t), [randn([5, 2], { ...f64, rng: createRng(4), requiresGrad: true })]).maxRelativeError).toBeLessThan(1e-6);
+  });
+});
+
+describe("bceLoss", () => {
+  it("is -(t log p + (1 - t) log(1 - p)): p 0.8, t 1 -> -ln 0.8; p 0.3, t 0 -> -ln 0.7", () => {
+    const p = tensor([[0.8], [0.3]], f64);
+    const t = tensor([[1], [0]], f64);
+    expectAllClose(bceLoss(p, t, { reduction: "none" }).toArray(), [[0.2231435513142097], [0.35667494393873245]], 15);
+    expect(bceLoss(p, t).item()).toBeCloseTo((0.2231435513142097 + 0.35667494393873245) / 2, 15);
+  });
+  it("has gradient (p - t) / (p (1 - p)) / n", () => {
+    const g = gradOf((x) => bceLoss(x, tensor([[1], [0]], f64)), [[0.8], [0.3]]);
+    expectAllClose(g, [[-0.2 / 0.16 / 2], [0.3 / 0.21 / 2]]);
+  });
+  it("takes soft targets: p 0.5, t 0.5 -> ln 2", () => {
+    expect(bceLoss(tensor([0.5], f64), tensor([0.5], f64)).item()).toBeCloseTo(Math.LN2, 15);
+  });
+  it("clamps each log at -100 as PyTorch, with finite gradients, in both dtypes", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const p = tensor([0, 1, 0, 1], { dtype, requiresGrad: true });
+      const t = tensor([1, 0, 0, 1], { dtype });
+      expect(values(bceLoss(p, t, { reduction: "none" }))).toEqual([100, 100, 0, 0]);
+      bceLoss(p, t).backward();
+      for (const g of p.grad!.data) expect(Number.isFinite(g)).toBe(true);
+    }
+  });
+  it("keeps a finite gradient through a saturated float32 sigmoid (sigmoid(20) rounds to 1)", () => {
+    const z = tensor([[20], [-20]], { requiresGrad: true });
+    const loss = bceLoss(z.sigmoid(), tensor([[1], [0]]));
+    loss.backward();
+    for (const g of z.grad!.data) expect(Number.isFinite(g)).toBe(true);
+  });
+  it("passes gradcheck", () => {
+    const t = rand([4, 2], { ...f64, rng: createRng(5) });
+    const p = rand([4, 2], { ...f64, rng: createRng(6) }).mul(0.9).add(0.05).detach();
+    p.requiresGrad = true;
+    expect(gradcheck((x) => bceLoss(x, t), [p]).maxRelativeError).toBeLessThan(1e-6);
+  });
+  it("rejects values outside [0, 1], pointing to bceWithLogitsLoss", () => {
+    expect(() => bceLoss(tensor([1.5]), tensor([1]))).toThrow(/bceLoss: input must hold probabilities in \[0, 1\], got 1.5 at flat index 0.*bceWithLogitsLoss/);
+  });
+});
+
+describe("bceWithLogitsLoss", () => {
+  it("equals bceLoss(sigmoid(x)) for moderate scores", () => {
+    const x = tensor([[-2], [0.5], [3]], f64);
+    const t = tensor([[0], [1], [1]], f64);
+    expect(bceWithLogitsLoss(x, t).item()).toBeCloseTo(bceLoss(x.sigmoid(), t).item(), 14);
+  });
+  it("is ln 2 at x = 0 with gradient sigmoid(0) - t = -0.5 (no kink at 0)", () => {
+    expect(bceWithLogitsLoss(tensor([0], f64), tensor([1], f64)).item()).toBeCloseTo(Math.LN2, 15);
+    expectAllClose(gradOf((x) => bceWithLogitsLoss(x, tensor([[1]], f64)), [[0]]), [[-0.5]]);
+  });
+  it("is finite and exact at scores of +-1000: max(x,0) - x t + log(1 + e^-|x|)", () => {
+    const x = tensor([1000, -1000, 1000, -1000], { requiresGrad: true });
+    const t = tensor([0, 0, 1, 1]);
+    expect(bceWithLogitsLoss(x, t, { reduction: "none" }).toArray()).toEqual([1000, 0, 0, 1000]);
+    bceWithLogitsLoss(x, t, { reduction: "sum" }).backward();
+    expect(x.grad!.toArray()).toEqual([1, 0, 0, -1]);
+  });
+  it("passes gradcheck", () => {
+    const t = rand([6, 1], { ...f64, rng: createRng(7) });
+    expect(gradcheck((x) => bceWithLogitsLoss(x, t), [randn([6, 1], { ...f64, rng: createRng(8), requiresGrad: true }).mul(3).detach()].map((x) => { x.requiresGrad = true; return x; })).maxRelativeError).toBeLessThan(1e-6);
+  });
+});
+
+describe("crossEntropy", () => {
+  // log(e + e^2 + e^3) - 3 = log(1 + e^-1 + e^-2)
+  const logsumexpMinus3 = Math.log(1 + Math.exp(-1) + Math.exp(-2));
+
+  it("is logsumexp(logits) - logits[label]", () => {
+    const logits = tensor([[1, 2, 3], [1, 2, 3]], f64);
+    expectAllClose(crossEntropy(logits, [2, 0], { reduction: "none" }).toArray(), [logsumexpMinus3, logsumexpMinus3 + 2], 14);
+    expect(crossEntropy(logits, tensor([2, 0], f64)).item()).toBeCloseTo(logsumexpMinus3 + 1, 14);
+    expect(crossEntropy(logits, [2, 0], { reduction: "sum" }).item()).toBeCloseTo(2 * logsumexpMinus3 + 2, 14);
+  });
+  it("gives the same loss for one-hot targets, and accepts soft targets", () => {
+    const logits = tensor([[1, 2, 3]], f64);
+    expect(crossEntropy(logits, tensor([[0, 0, 1]], f64)).item()).toBeCloseTo(logsumexpMinus3, 14);
+    // Half on class 0, half on class 2: 0.5 (lse - 1) + 0.5 (lse - 3), lse = 3 + logsumexpMinus3.
+    expect(crossEntropy(logits, tensor([[0.5, 0, 0.5]], f64)).item()).toBeCloseTo(logsumexpMinus3 + 1, 14);
+  });
+  it("has gradient (softmax - onehot) / n", () => {
+    const s = [1, 2, 3].map((v) => Math.exp(v) / (Math.E + Math.E ** 2 + Math.E ** 3));
+    expectAllClose(gradOf((x) => crossEntropy(x, [2]), [[1, 2, 3]]), [[s[0]!, s[1]!, s[2]! - 1]]);
+  });
+  it("is finite at logits of +-1000", () => {
+    const logits = tensor([[1000, -1000], [-1000, 1000]], { requiresGrad: true });
+    const loss = crossEntropy(logits, [1, 1], { reduction: "none" });
+    expect(values(loss)).toEqual([2000, 0]);
+    loss.sum().backward();
+    expect(logits.grad!.toArray()).toEqual([[1, -1], [0, 0]]);
+  });
+  it("passes gradcheck with labels and with soft targets", () => {
+    const logits = () => randn([5, 4], { ...f64, rng: createRng(9), requiresGrad: true });
+    expect(gradcheck((x) => crossEntropy(x, [0, 3, 1, 1, 2]), [logits()]).maxRelativeError).toBeLessThan(1e-6);
+    const soft = rand([5, 4], { ...f64, rng: createRng(10) });
+    const targets = soft.div(soft.sum(1, true));
+    expect(gradcheck((x) => crossEntropy(x, targets), [logits()]).maxRelativeError).toBeLessThan(1e-6);
+  });
+  it("names the loss and both shapes on a mismatch, and rejects labels that are not class indices", () => {
+    expect(() => crossEntropy(tensor([[1, 2, 3]]), [0, 1])).toThrow(/crossEntropy: input \[1,3\] needs 1 class labels .* got labels \[2\]/);
+    expect(() => crossEntropy(tensor([[1, 2, 3]]), tensor([[0, 1]]))).toThrow(/crossEntropy: input \[1,3\] and target \[1,2\]/);
+    expect(() => crossEntropy(tensor([[1, 2, 3]]), [3])).toThrow(DagradError);
+    expect(() => crossEntropy(tensor([[1, 2, 3]]), [0.5])).toThrow(/label 0.5 of sample 0 is not a class index in \[0, 2\]/);
+    expect(() => crossEntropy(tensor([1, 2, 3]), [0])).toThrow(/must be \[samples, classes\], got \[3\]/);
+  });
+});
+
+describe("nllLoss", () => {
+  it("is -logProbs[i, label_i]", () => {
+    const logProbs = tensor([[Math.log(0.2), Math.log(0.3), Math.log(0.5)], [Math.log(0.1), Math.log(0.6), Math.log(0.3)]], f64);
+    expectAllClose(nllLoss(logProbs, [2, 1], { reduction: "none" }).toArray(), [-Math.log(0.5), -Math.log(0.6)], 15);
+    expect(nllLoss(logProbs, [2, 1]).item()).toBeCloseTo(-(Math.log(0.5) + Math.log(0.6)) / 2, 15);
+  });
+  it("has gradient -1/n at each label and 0 elsewhere", () => {
+    expectAllClose(gradOf((x) => nllLoss(x, [2, 0]), [[-1, -2, -3], [-1, -2, -3]]), [[0, 0, -0.5], [-0.5, 0, 0]]);
+  });
+  it("composed with logSoftmax equals crossEntropy, and passes gradcheck", () => {
+    const logits = randn([3, 4], { ...f64, rng: createRng(11), requiresGrad: true });
+    expect(nllLoss(logits.logSoftmax(1), [1, 0, 3]).item()).toBeCloseTo(crossEntropy(logits, [1, 0, 3]).item(), 14);
+    expect(gradcheck((x) => nllLoss(x, [1, 0, 3]), [logits]).maxRelativeError).toBeLessThan(1e-6);
+  });
+  it("rejects an unknown reduction by name", () => {
+    expect(() => nllLoss(tensor([[0, 0]]), [0], { reduction: "avg" as "mean" })).toThrow(/nllLoss: unknown reduction "avg"/);
+  });
+});

@@ -1,0 +1,184 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Tensor, tensor, zeros } from "../../src/autograd/index.js";
+import { BatchNorm1d, Linear, MLP, Module, ReLU, Sequential, StateDictError } from "../../src/nn/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dagrad-nn-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function snapshot(m: Module): number[][] {
+  return m.parameters().map((p) => Array.from(p.data));
+}
+
+describe("parameter names", () => {
+  it("are dotted paths from the outermost module, and each tensor's .name is its path", () => {
+    const mlp = new MLP({ sizes: [2, 3, 1], activation: "tanh", seed: 0 });
+    const names = mlp.namedParameters().map(([n]) => n);
+    expect(names).toEqual(["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"]);
+    for (const [name, p] of mlp.namedParameters()) expect(p.name).toBe(name);
+    expect(mlp.parameters().every((p) => p.requiresGrad && p.isLeaf)).toBe(true);
+    expect(mlp.parameterCount()).toBe(2 * 3 + 3 + 3 + 1);
+  });
+
+  it("follow a module when it is nested again", () => {
+    const inner = new Linear(2, 2, { seed: 1 });
+    expect(inner.weight.name).toBe("weight");
+    const outer = new Sequential(new ReLU(), new Sequential(inner));
+    expect(outer.namedParameters().map(([n]) => n)).toEqual(["1.0.weight", "1.0.bias"]);
+    expect(inner.weight.name).toBe("1.0.weight");
+  });
+
+  it("list a shared layer once", () => {
+    const shared = new Linear(2, 2, { seed: 1 });
+    expect(new Sequential(shared, new ReLU(), shared).parameters()).toHaveLength(2);
+  });
+
+  it("include buffers in the state dict but not in parameters()", () => {
+    const net = new Sequential(new Linear(3, 2, { seed: 1 }), new BatchNorm1d(2));
+    expect(net.namedParameters().map(([n]) => n)).toEqual(["0.weight", "0.bias", "1.weight", "1.bias"]);
+    expect(Object.keys(net.stateDict())).toEqual(["0.weight", "0.bias", "1.weight", "1.bias", "1.runningMean", "1.runningVar"]);
+  });
+});
+
+describe("zeroGrad, train and eval", () => {
+  it("zeroGrad clears every gradient", () => {
+    const mlp = new MLP({ sizes: [2, 3, 1], seed: 0 });
+    mlp.forward(tensor([[1, 2]])).sum().backward();
+    expect(mlp.parameters().every((p) => p.grad !== null)).toBe(true);
+    mlp.zeroGrad();
+    expect(mlp.parameters().every((p) => p.grad === null)).toBe(true);
+  });
+
+  it("switch the mode of every descendant", () => {
+    const mlp = new MLP({ sizes: [2, 3, 3, 1], batchNorm: true, dropout: 0.5, seed: 0 });
+    const modes = (m: Module): boolean[] => [m.training, ...m.namedChildren().flatMap(([, c]) => modes(c))];
+    expect(mlp.eval()).toBe(mlp);
+    expect(modes(mlp).every((t) => !t)).toBe(true);
+    mlp.train();
+    expect(modes(mlp).every((t) => t)).toBe(true);
+  });
+});
+
+describe("stateDict and loadStateDict", () => {
+  it("snapshots values (later training does not change the snapshot) and restores them", () => {
+    const a = new MLP({ sizes: [2, 4, 1], seed: 1 });
+    const b = new MLP({ sizes: [2, 4, 1], seed: 2 });
+    const dict = a.stateDict();
+    a.linears[0]!.weight.data[0] = 42;
+    expect(dict["layers.0.weight"]!.data[0]).not.toBe(42);
+    const before = b.linears[0]!.weight.version;
+    expect(b.loadStateDict(dict)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(b.linears[0]!.weight.data[0]).toBe(dict["layers.0.weight"]!.data[0]);
+    expect(b.linears[0]!.weight.version).toBeGreaterThan(before);
+  });
+
+  it("checks every key and shape first: a bad dict loads nothing and names the parameter", () => {
+    const target = new MLP({ sizes: [2, 4, 1], seed: 3 });
+    const original = snapshot(target);
+    const wrongShape = new MLP({ sizes: [2, 5, 1], seed: 4 }).stateDict();
+    expect(() => target.loadStateDict(wrongShape)).toThrow(/"layers.0.weight" has shape \[5,2\], expected \[4,2\]/);
+    const missing = new MLP({ sizes: [2, 4, 1], seed: 4 }).stateDict();
+    delete missing["layers.2.bias"];
+    expect(() => target.loadStateDict(missing)).toThrow(/missing key "layers.2.bias"/);
+    try {
+      target.loadStateDict(missing);
+    } catch (e) {
+      expect(e).toBeInstanceOf(StateDictError);
+      expect((e as StateDictError).key).toBe("layers.2.bias");
+    }
+    expect(snapshot(target)).toEqual(original);
+  });
+
+  it("rejects unexpected keys when strict, and reports missing and unexpected keys when not", () => {
+    const target = new Linear(2, 1, { seed: 1 });
+    const dict = { weight: zeros([1, 2]), extra: zeros([1]) };
+    expect(() => target.loadStateDict(dict)).toThrow(/missing key "bias".*unexpected key "extra"/);
+    expect(target.loadStateDict(dict, { strict: false })).toEqual({ missingKeys: ["bias"], unexpectedKeys: ["extra"] });
+    expect(Array.from(target.weight.data)).toEqual([0, 0]);
+  });
+
+  it("converts values to each parameter's dtype", () => {
+    const target = new Linear(1, 1, { dtype: "float32", seed: 1 });
+    target.loadStateDict({ weight: tensor([[0.1]], { dtype: "float64" }), bias: tensor([2], { dtype: "float64" }) });
+    expect(target.weight.dtype).toBe("float32");
+    expect(target.weight.data[0]).toBe(Math.fround(0.1));
+  });
+});
+
+describe("save and load", () => {
+  it("round-trips float32 and float64 weights exactly, with shapes and dtypes in the file", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const path = join(dir, `mlp-${dtype}.json`);
+      const a = new MLP({ sizes: [3, 5, 2], dtype, seed: 5, batchNorm: true });
+      a.forward(tensor([[1, 2, 3], [0, -1, 2]], { dtype }));
+      a.save(path);
+      const file = JSON.parse(readFileSync(path, "utf8"));
+      expect(file.tensors["layers.0.weight"].shape).toEqual([5, 3]);
+      expect(file.tensors["layers.0.weight"].dtype).toBe(dtype);
+      const b = new MLP({ sizes: [3, 5, 2], dtype, seed: 6, batchNorm: true }).load(path);
+      for (const [name, t] of Object.entries(a.stateDict())) expect(Array.from(b.stateDict()[name]!.data)).toEqual(Array.from(t.data));
+    }
+  });
+
+  it("keeps NaN and infinities, which JSON cannot hold", () => {
+    const path = join(dir, "nonfinite.json");
+    const a = new Linear(3, 1, { dtype: "float64", seed: 1 });
+    a.weight.data.set([NaN, Infinity, -Infinity]);
+    a.save(path);
+    const b = new Linear(3, 1, { dtype: "float64", seed: 2 }).load(path);
+    expect(Array.from(b.weight.data)).toEqual([NaN, Infinity, -Infinity]);
+  });
+
+  it("throws on corrupt JSON, a missing key, a wrong shape or a wrong value count, and loads nothing", () => {
+    const model = new MLP({ sizes: [2, 3, 1], seed: 7 });
+    const original = snapshot(model);
+    const source = new MLP({ sizes: [2, 3, 1], seed: 8 });
+    source.save(join(dir, "good.json"));
+    const saved = JSON.parse(readFileSync(join(dir, "good.json"), "utf8"));
+    const cases: [string, string, RegExp][] = [
+      ["corrupt.json", '{"format": "dagrad.stateDict", "tens', /corrupt\.json is not valid JSON/],
+      ["other.json", JSON.stringify({ weights: [] }), /is not a dagrad state dict/],
+      ["missing.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.2.bias": undefined } }), /missing key "layers\.2\.bias"/],
+      ["shape.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.weight": { ...saved.tensors["layers.0.weight"], shape: [2, 3] } } }), /"layers\.0\.weight" has shape \[2,3\], expected \[3,2\]/],
+      ["count.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.bias": { dtype: "float32", shape: [3], data: [1, 2] } } }), /tensor "layers\.0\.bias" has 2 values, but its shape \[3\] needs 3/],
+      ["value.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.bias": { dtype: "float32", shape: [3], data: [1, "x", 2] } } }), /tensor "layers\.0\.bias" has "x" at position 1/],
+      ["dtype.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.2.bias": { dtype: "int8", shape: [1], data: [1] } } }), /tensor "layers\.2\.bias" has dtype "int8"/],
+    ];
+    for (const [file, text, message] of cases) {
+      const path = join(dir, file);
+      writeFileSync(path, text);
+      expect(() => model.load(path), file).toThrow(StateDictError);
+      expect(() => model.load(path), file).toThrow(message);
+      expect(snapshot(model), file).toEqual(original);
+    }
+    expect(() => model.load(join(dir, "absent.json"))).toThrow(/cannot read .*absent\.json/);
+  });
+});
+
+describe("toString", () => {
+  it("shows the module tree", () => {
+    expect(new MLP({ sizes: [2, 8, 1], activation: "tanh", outputActivation: "sigmoid", seed: 0 }).toString()).toBe(
+      ["MLP([2, 8, 1], tanh / sigmoid", "  (layers): Sequential(", "    (0): Linear(2 → 8)", "    (1): Tanh()", "    (2): Linear(8 → 1)", "    (3): Sigmoid()", "  )", ")"].join("\n"),
+    );
+  });
+});
+
+describe("a custom module", () => {
+  class Affine extends Module {
+    readonly scale: Tensor;
+    constructor() {
+      super();
+      this.scale = this.registerParameter("scale", tensor([2]));
+    }
+    forward(x: Tensor): Tensor { return x.mul(this.scale); }
+  }
+
+  it("registers parameters by name and rejects a duplicate or dotted name", () => {
+    const m = new Affine();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["scale"]);
+    expect(() => (m as unknown as { registerParameter(n: string, t: Tensor): Tensor }).registerParameter("scale", tensor([1]))).toThrow(/"scale" is already registered on Affine/);
+    expect(() => (m as unknown as { registerParameter(n: string, t: Tensor): Tensor }).registerParameter("a.b", tensor([1]))).toThrow(/invalid name "a.b"/);
+  });
+});
