@@ -37,7 +37,8 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {})
 }
 
 function testCountOf(n: number, testSize: number): number {
-  const count = testSize > 0 && testSize < 1 ? Math.ceil(testSize * n) : testSize;
+  // The small slack keeps a product like 0.07 * 100 = 7.000000000000001 from rounding up to 8.
+  const count = testSize > 0 && testSize < 1 ? Math.ceil(testSize * n - 1e-9) : testSize;
   if (!Number.isInteger(count) || count < 1 || count > n - 1) {
     throw new DagradError("trainTestSplit", `testSize ${testSize} leaves ${count} of ${n} samples for testing; expected a fraction in (0, 1) or a count, leaving at least one sample in each part`);
   }

@@ -32,6 +32,12 @@ describe("trainTestSplit", () => {
     expect(ids).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it("a fraction that lands on a whole count is not rounded up by floating-point error", () => {
+    const { x, y } = numbered(100);
+    // 0.07 * 100 is 7.000000000000001 in floating point.
+    expect(trainTestSplit(x, y, { testSize: 0.07, seed: 1 }).yTest.shape).toEqual([7]);
+  });
+
   it("takes a count as testSize", () => {
     const { x, y } = numbered(10);
     expect(trainTestSplit(x, y, { testSize: 3, seed: 1 }).yTest.shape).toEqual([3]);
