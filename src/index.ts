@@ -1,2 +1,3 @@
 // dagrad's public surface.
 export * from "./autograd/index.js";
+export * from "./datasets/index.js";

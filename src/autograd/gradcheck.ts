@@ -52,7 +52,7 @@ function objective(fn: Fn, inputs: Tensor[], upstream: Tensor): number {
   return s;
 }
 
-export function compareGradients(analytic: Float64Array, numerical: Float64Array): Omit<InputCheck, "analytic" | "numerical"> {
+export function gradientErrors(analytic: Float64Array, numerical: Float64Array): Omit<InputCheck, "analytic" | "numerical"> {
   let maxAbsError = 0, worstIndex = -1, diff2 = 0, a2 = 0, n2 = 0;
   for (let i = 0; i < analytic.length; i++) {
     const d = analytic[i]! - numerical[i]!;
@@ -98,7 +98,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
       x.data[i] = original;
       numerical[i] = (plus - minus) / (2 * eps);
     }
-    return { ...compareGradients(a, numerical), analytic: a, numerical };
+    return { ...gradientErrors(a, numerical), analytic: a, numerical };
   });
   const maxRelativeError = Math.max(...results.map((r) => r?.relativeError ?? 0));
   return { passed: maxRelativeError < tolerance, inputs: results, maxRelativeError };

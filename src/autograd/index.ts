@@ -3,7 +3,7 @@ export { Tensor, type DType, type NestedArray, type Axis, type GradHook, type Ba
 export { tensor, zeros, ones, full, zerosLike, onesLike, eye, arange, linspace, rand, randn, type TensorOptions, type TensorDataOptions, type RandomOptions } from "./creation.js";
 export { grad, topologicalOrder, unbroadcast, type GradOptions } from "./engine.js";
 export { noGrad, withGradMode, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled, Node } from "./graph.js";
-export { gradcheck, gradgradcheck, compareGradients, type GradcheckOptions, type GradcheckResult, type InputCheck } from "./gradcheck.js";
+export { gradcheck, gradgradcheck, gradientErrors, type GradcheckOptions, type GradcheckResult, type InputCheck } from "./gradcheck.js";
 export { toDot, graphNodes, type DotOptions } from "./dot.js";
 export { manualSeed, createRng, defaultRng, normalSample, type Rng } from "./random.js";
 export { DagradError, ShapeError, DTypeError, GraphError, AnomalyError, formatShape } from "./errors.js";
