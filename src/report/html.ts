@@ -33,7 +33,7 @@ h1 { margin-bottom: 4px; } .subtitle { color: #666; margin-top: 0; }
 table { border-collapse: collapse; margin: 8px 0 20px; font-size: 14px; }
 td, th { border: 1px solid #ddd; padding: 4px 10px; text-align: left; } th { background: #f4f4f4; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
-.figures { display: flex; flex-wrap: wrap; gap: 16px; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 16px; align-items: start; }
 figure { margin: 0; border: 1px solid #e4e4e4; padding: 8px; background: #fff; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: #555; font-size: 13px; margin-top: 4px; max-width: 560px; }

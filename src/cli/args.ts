@@ -1,0 +1,140 @@
+// Command-line parsing on top of node:util parseArgs, with the checks that
+// turn a bad value into one clear line (UsageError, exit code 2).
+import { parseArgs } from "node:util";
+
+/** Bad input from the user: printed as one line, exit code 2, no stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface OptionSpec {
+  name: string;
+  type: "string" | "boolean";
+  help: string;
+  /** Used when the option is left out, and shown in --help. */
+  default?: string;
+  /** Shown in --help where the default depends on other options (the command picks it). */
+  defaultNote?: string;
+  /** Placeholder shown in --help, e.g. "N" or "16,16". */
+  value?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  options: readonly OptionSpec[];
+  /** Extra paragraphs after the options (examples). */
+  notes?: string;
+}
+
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface Parsed {
+  values: Values;
+  positionals: string[];
+  help: boolean;
+}
+
+export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed {
+  const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
+  for (const o of spec.options) options[o.name] = { type: o.type };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (e) {
+    // parseArgs' messages are clear but long; keep their first sentence and point at --help.
+    const message = (e as Error).message.split(/\. |\n/)[0]!.replace(/\.$/, "");
+    throw new UsageError(`${message} (see dagrad ${spec.name} --help)`);
+  }
+  const values: Values = {};
+  for (const o of spec.options) values[o.name] = (parsed.values[o.name] as string | boolean | undefined) ?? (o.type === "string" ? o.default : undefined);
+  return { values, positionals: parsed.positionals, help: parsed.values.help === true };
+}
+
+export function helpText(spec: CommandSpec): string {
+  const rows = spec.options.map((o) => {
+    const left = `  --${o.name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`;
+    const shown = o.default ?? o.defaultNote;
+    const fallback = shown !== undefined ? ` (default ${shown})` : "";
+    return `${left.padEnd(30)} ${o.help}${fallback}`;
+  });
+  rows.push(`${"  --help".padEnd(30)} show this help`);
+  return [`dagrad ${spec.name}: ${spec.summary}`, "", `Usage: ${spec.usage}`, "", "Options:", ...rows, ...(spec.notes ? ["", spec.notes] : [])].join("\n") + "\n";
+}
+
+function text(values: Values, name: string): string {
+  const v = values[name];
+  if (typeof v !== "string") throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+export function stringOption(values: Values, name: string): string {
+  return text(values, name);
+}
+
+export function optionalString(values: Values, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function integerOption(values: Values, name: string, min: number): number {
+  const raw = text(values, name);
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function numberOption(values: Values, name: string, check: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
+  const raw = text(values, name);
+  const n = Number(raw);
+  const bad = raw.trim() === "" || !Number.isFinite(n)
+    || (check.min !== undefined && n < check.min)
+    || (check.exclusiveMin !== undefined && n <= check.exclusiveMin)
+    || (check.max !== undefined && n > check.max);
+  if (bad) {
+    const range = [check.min !== undefined ? `>= ${check.min}` : "", check.exclusiveMin !== undefined ? `> ${check.exclusiveMin}` : "", check.max !== undefined ? `<= ${check.max}` : ""].filter(Boolean).join(" and ");
+    throw new UsageError(`--${name} must be a number${range ? ` ${range}` : ""}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** "16,16" -> [16, 16]; "" -> [] (no hidden layer). */
+export function intListOption(values: Values, name: string, min = 1): number[] {
+  const raw = text(values, name).trim();
+  if (raw === "") return [];
+  return raw.split(",").map((part) => {
+    const n = Number(part.trim());
+    if (part.trim() === "" || !Number.isInteger(n) || n < min) {
+      throw new UsageError(`--${name} must be a comma-separated list of integers >= ${min} (e.g. 16,16), got "${raw}"`);
+    }
+    return n;
+  });
+}
+
+/** A comma-separated list of numbers, each checked like numberOption. */
+export function numberListOption(values: Values, name: string, exclusiveMin: number): number[] {
+  const raw = text(values, name);
+  return raw.split(",").map((part) => {
+    const n = Number(part.trim());
+    if (part.trim() === "" || !Number.isFinite(n) || n <= exclusiveMin) {
+      throw new UsageError(`--${name} must be a comma-separated list of numbers > ${exclusiveMin}, got "${raw}"`);
+    }
+    return n;
+  });
+}
+
+export function choiceOption<T extends string>(values: Values, name: string, choices: readonly T[]): T {
+  const raw = text(values, name);
+  if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${raw}"`);
+  return raw as T;
+}
+
+export function noPositionals(spec: CommandSpec, positionals: readonly string[]): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (see dagrad ${spec.name} --help)`);
+}

@@ -1,0 +1,117 @@
+// The pictures of one training run, from its history and its trained model:
+// loss (and the "after epoch 100" zoom of 000 section 4), accuracy, gradient
+// flow per layer (000 section 5), the decision boundary for 2-D data, and for
+// MNIST-like data the first layer's weights, a confusion matrix and
+// misclassified digits.
+import { grid } from "../datasets/index.js";
+import type { EpochRecord, MLP } from "../nn/index.js";
+import { type Figure, type Series, confusionCounts, confusionMatrix, decisionBoundary, imageGrid, lineChart, toSvg } from "../report/index.js";
+import { concat } from "../autograd/index.js";
+import { type PreparedData, labelsOf, predictedClasses, probabilities } from "./setup.js";
+
+export interface NamedPicture {
+  file: string;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+const picture = (file: string, title: string, caption: string, figure: Figure): NamedPicture => ({ file, title, caption, svg: toSvg(figure) });
+
+/** "layers.2.weight" of an MLP -> "Layer 2 (16→16)", counting Linear layers from 1 as the documents do. */
+export function layerLabel(model: MLP, name: string): string {
+  const index = model.linears.findIndex((l) => l.weight.name === name);
+  if (index < 0) return name;
+  const l = model.linears[index]!;
+  return `Layer ${index + 1} (${l.inFeatures}→${l.outFeatures})`;
+}
+
+export function gradientFlowSeries(model: MLP, epochs: readonly EpochRecord[]): Series[] {
+  return model.linears.map((linear) => ({
+    name: layerLabel(model, linear.weight.name!),
+    y: epochs.map((r) => r.gradNorms[linear.weight.name!] ?? NaN),
+  }));
+}
+
+function curves(epochs: readonly EpochRecord[], from: number): { x: number[]; train: number[]; test: number[] } {
+  const kept = epochs.filter((r) => r.epoch > from);
+  return { x: kept.map((r) => r.epoch), train: kept.map((r) => r.loss), test: kept.map((r) => r.valLoss ?? NaN) };
+}
+
+export function trainingPictures(model: MLP, epochs: readonly EpochRecord[], lossName: string): NamedPicture[] {
+  const pictures: NamedPicture[] = [];
+  const all = curves(epochs, 0);
+  pictures.push(picture("loss.svg", "Loss", "training and test loss per epoch", lineChart({
+    title: "Training loss over time", xLabel: "Epoch", yLabel: `Loss (${lossName})`,
+    series: [{ name: "train", x: all.x, y: all.train }, { name: "test", x: all.x, y: all.test, dashed: true }],
+  })));
+  if (epochs.length > 150) {
+    const late = curves(epochs, 100);
+    pictures.push(picture("loss-after-100.svg", "Loss after epoch 100", "the same curves without the first 100 epochs, where the scale hides the slow part", lineChart({
+      title: "Training loss (after epoch 100)", xLabel: "Epoch", yLabel: "Loss",
+      series: [{ name: "train", x: late.x, y: late.train, color: "#ff7f0e" }, { name: "test", x: late.x, y: late.test, dashed: true, color: "#1f77b4" }],
+    })));
+  }
+  if (epochs.some((r) => r.metrics.accuracy !== undefined)) {
+    pictures.push(picture("accuracy.svg", "Accuracy", "fraction classified correctly, per epoch", lineChart({
+      title: "Accuracy", xLabel: "Epoch", yLabel: "Accuracy",
+      series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.accuracy ?? NaN) }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.accuracy ?? NaN), dashed: true }],
+    })));
+  }
+  pictures.push(picture("gradient-flow.svg", "Gradient flow", "L2 norm of each layer's weight gradient at the last step of every epoch (log scale)", lineChart({
+    title: "Gradient magnitude over training", xLabel: "Epoch", yLabel: "Gradient norm ||dW||", logY: true,
+    series: gradientFlowSeries(model, epochs),
+  })));
+  return pictures;
+}
+
+/** Probability grid over the 2-D range of all points, with the test points on top. */
+export function boundaryFigure(model: MLP, data: PreparedData, title: string, options: { width?: number; height?: number; legend?: boolean } = {}): Figure {
+  const mesh = grid(concat([data.xTrain, data.xTest], 0), { steps: 90, margin: 0.5 });
+  const probs = probabilities(model, mesh.points, data.task);
+  return decisionBoundary({
+    title,
+    grid: { xs: Array.from(mesh.xs), ys: Array.from(mesh.ys), classes: data.task === "binary" ? 1 : data.classes, probabilities: probs },
+    points: { x: column(data.xTest, 0), y: column(data.xTest, 1), label: labelsOf(data.yTest) },
+    ...options,
+  });
+}
+
+function column(x: PreparedData["xTest"], feature: number): number[] {
+  const features = x.shape[1]!;
+  return Array.from({ length: x.shape[0]! }, (_, r) => x.data[r * features + feature]!);
+}
+
+export function dataPictures(model: MLP, data: PreparedData, testAccuracy: number): NamedPicture[] {
+  const pictures: NamedPicture[] = [];
+  if (data.features === 2) {
+    pictures.push(picture("decision-boundary.svg", "Decision boundary", "predicted probability over the input range, the 0.5 line in black, test points on top", boundaryFigure(model, data, `Decision boundary (test accuracy ${testAccuracy.toFixed(3)})`)));
+  }
+  if (data.task === "multiclass") {
+    const rows = data.xTest.shape[0]!;
+    const predicted = predictedClasses(probabilities(model, data.xTest, data.task), rows);
+    const truth = labelsOf(data.yTest);
+    pictures.push(picture("confusion-matrix.svg", "Confusion matrix", "test samples by true class (rows) and predicted class (columns)", confusionMatrix({ title: "Confusion matrix (test)", counts: confusionCounts(truth, predicted, data.classes) })));
+    if (data.features === 28 * 28) pictures.push(...digitPictures(model, data, truth, predicted));
+  }
+  return pictures;
+}
+
+function digitPictures(model: MLP, data: PreparedData, truth: number[], predicted: number[]): NamedPicture[] {
+  const first = model.linears[0]!.weight; // [hidden, 784]: one 28x28 image per hidden unit
+  const units = Math.min(16, first.shape[0]!);
+  const weights = Array.from({ length: units }, (_, u) => first.data.subarray(u * 784, (u + 1) * 784));
+  const wrong = truth.map((_, i) => i).filter((i) => predicted[i] !== truth[i]).slice(0, 16);
+  const pixels = (i: number) => Array.from(data.xTest.data.subarray(i * 784, (i + 1) * 784));
+  // Pixels are rescaled to [0, 1] per image, so digits stay visible if the data was standardised.
+  const images = wrong.map((i) => normalised(pixels(i)));
+  return [
+    picture("first-layer-weights.svg", "First-layer weights", "each hidden unit's 784 input weights as a 28x28 image: red positive, blue negative", imageGrid({ title: "First-layer weights", images: weights, imageWidth: 28, imageHeight: 28, colormap: "signed", captions: weights.map((_, u) => `unit ${u + 1}`) })),
+    picture("misclassified.svg", "Misclassified digits", "test digits the model got wrong, with true and predicted class", imageGrid({ title: `Misclassified test digits (${truth.filter((t, i) => predicted[i] !== t).length} of ${truth.length})`, images, imageWidth: 28, imageHeight: 28, colormap: "grey", captions: wrong.map((i) => `true ${truth[i]}, predicted ${predicted[i]}`), columns: 4, scale: 3 })),
+  ];
+}
+
+function normalised(values: number[]): number[] {
+  const lo = Math.min(...values), hi = Math.max(...values);
+  return values.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
+}

@@ -1,0 +1,38 @@
+// fit() runs synchronously, so a Ctrl-C could not be seen until it returned.
+// This loop runs fit in slices of about 100 ms and yields to the event loop
+// between them, so SIGINT can stop training after the current epoch and the
+// run folder still gets everything learned so far.
+import { createRng } from "../autograd/index.js";
+import { type EpochRecord, type FitOptions, type Module, type TrainingData, fit } from "../nn/index.js";
+
+const SLICE_MS = 100;
+
+export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "onEpoch" | "rng"> {
+  epochs: number;
+  seed: number;
+  onEpoch?: (record: EpochRecord) => void;
+  /** Checked after every epoch; true stops training. */
+  shouldStop?: () => boolean;
+}
+
+export async function fitInSlices(model: Module, data: TrainingData, options: SlicedFitOptions): Promise<EpochRecord[]> {
+  const { epochs, seed, onEpoch, shouldStop = () => false, ...rest } = options;
+  // One generator for every slice, so shuffling continues as in a single fit() call.
+  const rng = createRng(seed);
+  const records: EpochRecord[] = [];
+  while (records.length < epochs && !shouldStop()) {
+    const offset = records.length;
+    const started = Date.now();
+    fit(model, data, {
+      ...rest, epochs: epochs - offset, rng,
+      onEpoch: (record) => {
+        record.epoch += offset;
+        records.push(record);
+        onEpoch?.(record);
+        return Date.now() - started < SLICE_MS && !shouldStop();
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return records;
+}
