@@ -21,7 +21,9 @@
 //                           and δ = p Σ_j y - y = A_L - Y for one-hot targets.
 // For crossEntropy after any other activation, A_L are the logits (PyTorch's
 // semantics). bce clamps its logs at -100 as PyTorch does; a clamped term has
-// zero gradient.
+// zero gradient, except through the simplified sigmoid + bce rule, which is the
+// gradient of the unclamped loss (they differ only where a log is clamped: in
+// float64, z > 36.7 where σ(z) rounds to 1, or z < -100).
 import { DTypeError, ShapeError } from "../../autograd/errors.js";
 import { type ManualActivation, activationBackward, sigmoidOf, softmaxRows } from "./activations.js";
 import { type Matrix, precisionOf, zeroMatrix } from "./matrix.js";
@@ -148,14 +150,13 @@ export function isSimplifiedPair(loss: ManualLoss, outputActivation: ManualActiv
 /** δ_L = ∂ℓ_i/∂Z_L, by the simplified rule of the pair when there is one. */
 export function outputDelta(loss: ManualLoss, out: OutputLayer, target: Matrix): OutputDelta {
   checkLoss("outputDelta", loss, out, target);
-  const k = target.cols;
-  if (loss === "bce" && out.activation === "sigmoid") {
+  if (isSimplifiedPair(loss, out.activation)) {
+    // softmax + crossEntropy: the loss's own gradient with respect to its logits Z_L.
+    if (loss === "crossEntropy") return { delta: lossGradient(loss, out, target), dA: null, rule: "A Σy - Y" };
+    const k = target.cols;
     const delta = zeroMatrix(target.rows, k, precisionOf(out.a.data));
     for (let i = 0; i < delta.data.length; i++) delta.data[i] = (out.a.data[i]! - target.data[i]!) / k;
     return { delta, dA: null, rule: k === 1 ? "A - Y" : "(A - Y) / k" };
-  }
-  if (loss === "crossEntropy" && out.activation === "softmax") {
-    return { delta: lossGradient(loss, out, target), dA: null, rule: "A Σy - Y" };
   }
   const dA = lossGradient(loss, out, target);
   const delta = activationBackward(out.activation, out.z, out.a, dA, out.leakySlope);

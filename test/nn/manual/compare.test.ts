@@ -2,7 +2,7 @@
 // the hand-derived formulas agree to 1e-10 in float64 for depths 1 to 10,
 // every hidden activation and every (loss, output activation) pair.
 import { describe, expect, it } from "vitest";
-import { DagradError, DTypeError, ShapeError, tensor } from "../../../src/autograd/index.js";
+import { DagradError, DTypeError, ShapeError, noGrad, tensor } from "../../../src/autograd/index.js";
 import { MLP } from "../../../src/nn/mlp.js";
 import { MANUAL_ACTIVATIONS, compareGradients, comparisonTable } from "../../../src/nn/manual/index.js";
 import { LOSS_OUTPUT_PAIRS, randomInputs, randomTargets } from "./fixtures.js";
@@ -78,6 +78,18 @@ describe("compareGradients", () => {
     const result = compareGradients(mlp, x, y, { loss: "bce" });
     expect(result.maxRelDiff).toBeLessThan(1e-5);
     expect(result.maxNumericalError!).toBeLessThan(1e-4);
+  });
+
+  it("differs, as documented, only where bce's log clamp is active: σ(z) rounded to 1 with target 0", () => {
+    const mlp = new MLP({ sizes: [1, 1], outputActivation: "sigmoid", dtype: "float64", seed: 1 });
+    noGrad(() => { mlp.linears[0]!.weight.fillInPlace(40); mlp.linears[0]!.bias!.fillInPlace(0); });
+    const x = tensor([[1]], { dtype: "float64" });
+    const result = compareGradients(mlp, x, tensor([[0]], { dtype: "float64" }), { loss: "bce", numerical: false });
+    // Autograd differentiates the clamp (gradient 0); the simplified rule gives a - y = 1.
+    expect(mlp.linears[0]!.weight.grad!.data[0]).toBe(0);
+    expect(result.maxAbsDiff).toBe(1);
+    noGrad(() => mlp.linears[0]!.weight.fillInPlace(36));
+    expect(compareGradients(mlp, x, tensor([[0]], { dtype: "float64" }), { loss: "bce" }).maxRelDiff).toBeLessThan(1e-10);
   });
 
   it("rejects what the manual formulas do not describe, and mismatched inputs", () => {
