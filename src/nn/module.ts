@@ -2,7 +2,7 @@
 // in PyTorch. A module registers what it owns explicitly; names are dotted
 // paths from the outermost module (`layers.0.weight`), and each parameter
 // tensor's .name is kept equal to that path so toDot and errors can show it.
-import { Tensor, formatShape, noGrad } from "../autograd/index.js";
+import { DagradError, Tensor, formatShape, noGrad } from "../autograd/index.js";
 import { StateDictError } from "./errors.js";
 import { decodeStateDict, encodeStateDict, readTextFile, writeTextFile } from "./state.js";
 
@@ -47,16 +47,16 @@ export abstract class Module {
 
   protected registerModule<M extends Module>(name: string, child: M): M {
     this.claimName(name);
-    if (!(child instanceof Module)) throw new TypeError(`registerModule: "${name}" is not a Module`);
+    if (!(child instanceof Module)) throw new DagradError("Module", `cannot register "${name}": it is not a Module`);
     this.ownChildren.set(name, child);
     for (const [path, t] of child.namedTensors()) t.name = `${name}.${path}`;
     return child;
   }
 
   private claimName(name: string): void {
-    if (name === "" || name.includes(".")) throw new StateDictError("Module", `invalid name "${name}": names must be non-empty and contain no dots`, name);
+    if (name === "" || name.includes(".")) throw new DagradError("Module", `invalid name "${name}": names must be non-empty and contain no dots`);
     if (this.ownParameters.has(name) || this.ownBuffers.has(name) || this.ownChildren.has(name)) {
-      throw new StateDictError("Module", `"${name}" is already registered on ${this.constructor.name}`, name);
+      throw new DagradError("Module", `"${name}" is already registered on ${this.constructor.name}`);
     }
   }
 

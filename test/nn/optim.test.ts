@@ -79,22 +79,33 @@ describe("SGD", () => {
   });
 });
 
+/**
+ * Adam with lr 0.1, betas (0.9, 0.999), eps 1e-8, in the textbook form
+ * (bias-corrected moments), with L2 decay added to g or decoupled decay shrinking w.
+ */
+function expectedAdam(decay: { l2?: number; decoupled?: number } = {}): number[][] {
+  const expected: number[][] = [[], [], []];
+  for (const j of [0, 1]) {
+    let w = j === 0 ? 1 : -2, m = 0, v = 0;
+    grads.forEach((g, t) => {
+      w = w * (1 - 0.1 * (decay.decoupled ?? 0));
+      const gd = g[j]! + (decay.l2 ?? 0) * w;
+      m = 0.9 * m + 0.1 * gd;
+      v = 0.999 * v + 0.001 * gd * gd;
+      const mHat = m / (1 - 0.9 ** (t + 1));
+      const vHat = v / (1 - 0.999 ** (t + 1));
+      w = w - 0.1 * mHat / (Math.sqrt(vHat) + 1e-8);
+      expected[t]![j] = w;
+    });
+  }
+  return expected;
+}
+
 describe("Adam", () => {
   it("matches the bias-corrected textbook update for three steps", () => {
     const p = param();
     const opt = new Adam([p], { lr: 0.1 });
-    const expected: number[][] = [[], [], []];
-    for (const j of [0, 1]) {
-      let w = j === 0 ? 1 : -2, m = 0, v = 0;
-      grads.forEach((g, t) => {
-        m = 0.9 * m + 0.1 * g[j]!;
-        v = 0.999 * v + 0.001 * g[j]! * g[j]!;
-        const mHat = m / (1 - 0.9 ** (t + 1));
-        const vHat = v / (1 - 0.999 ** (t + 1));
-        w = w - 0.1 * mHat / (Math.sqrt(vHat) + 1e-8);
-        expected[t]![j] = w;
-      });
-    }
+    const expected = expectedAdam();
     expectClose(threeSteps(p, () => opt.step()), expected, 12);
     // The first step moves each weight by almost exactly lr, whatever the gradient's size.
     expect(expected[0]![0]).toBeCloseTo(0.9, 7);
@@ -103,17 +114,7 @@ describe("Adam", () => {
   it("adds L2 weight decay to the gradient", () => {
     const p = param();
     const opt = new Adam([p], { lr: 0.1, weightDecay: 0.5 });
-    const expected: number[][] = [[], [], []];
-    for (const j of [0, 1]) {
-      let w = j === 0 ? 1 : -2, m = 0, v = 0;
-      grads.forEach((g, t) => {
-        const gd = g[j]! + 0.5 * w;
-        m = 0.9 * m + 0.1 * gd;
-        v = 0.999 * v + 0.001 * gd * gd;
-        w = w - 0.1 * (m / (1 - 0.9 ** (t + 1))) / (Math.sqrt(v / (1 - 0.999 ** (t + 1))) + 1e-8);
-        expected[t]![j] = w;
-      });
-    }
+    const expected = expectedAdam({ l2: 0.5 });
     expectClose(threeSteps(p, () => opt.step()), expected, 12);
     // step 1, element 0: g = 0.5 + 0.5 * 1 = 1, so w = 1 - 0.1 * 1 / (1 + 1e-8)
     expect(expected[0]![0]).toBeCloseTo(1 - 0.1 / (1 + 1e-8), 15);
@@ -138,18 +139,7 @@ describe("AdamW", () => {
   it("shrinks w by (1 - lr weightDecay) before the Adam step, leaving the moments alone", () => {
     const p = param();
     const opt = new AdamW([p], { lr: 0.1, weightDecay: 0.1 });
-    const expected: number[][] = [[], [], []];
-    for (const j of [0, 1]) {
-      let w = j === 0 ? 1 : -2, m = 0, v = 0;
-      grads.forEach((g, t) => {
-        w = w * (1 - 0.1 * 0.1);
-        m = 0.9 * m + 0.1 * g[j]!;
-        v = 0.999 * v + 0.001 * g[j]! * g[j]!;
-        w = w - 0.1 * (m / (1 - 0.9 ** (t + 1))) / (Math.sqrt(v / (1 - 0.999 ** (t + 1))) + 1e-8);
-        expected[t]![j] = w;
-      });
-    }
-    expectClose(threeSteps(p, () => opt.step()), expected, 12);
+    expectClose(threeSteps(p, () => opt.step()), expectedAdam({ decoupled: 0.1 }), 12);
   });
 
   it("defaults to weightDecay 0.01 as PyTorch", () => {
