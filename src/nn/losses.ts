@@ -3,7 +3,7 @@
 // "mean" (default) averages over elements (over samples for the per-sample
 // losses halfSquaredError, crossEntropy and nllLoss), "sum" adds, "none" keeps
 // one value per element (per sample).
-import { DagradError, ShapeError, Tensor, formatShape, noGrad, sub } from "../autograd/index.js";
+import { DagradError, ShapeError, Tensor, formatShape, sub, zerosLike } from "../autograd/index.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -58,14 +58,17 @@ export function halfSquaredError(input: Tensor, target: Tensor, options: LossOpt
 /**
  * max(log x, -100), as PyTorch's BCE clamps it, with a gradient that never
  * becomes NaN or Inf: below `floor` (where 1/x would overflow the dtype, or
- * the clamp is active) the value is held constant and its gradient is 0.
+ * the clamp is active) the value is a constant with zero gradient. That
+ * constant is written directly, not computed by the log op, so log(0) = -Inf
+ * never appears in the graph (anomaly mode would stop on it).
  */
 function clampedLog(x: Tensor): Tensor {
   const floor = x.dtype === "float64" ? Math.exp(-100) : 2 ** -126;
   const kept = x.ge(floor);
-  const dropped = sub(1, kept);
-  const heldValue = noGrad(() => x.log().clamp(-100)).mul(dropped);
-  return x.mul(kept).add(dropped).log().add(heldValue);
+  const held = zerosLike(x);
+  const v = x.data, h = held.data;
+  for (let i = 0; i < v.length; i++) if (!(v[i]! >= floor)) h[i] = Math.max(Math.log(v[i]!), -100);
+  return x.mul(kept).add(sub(1, kept)).log().add(held);
 }
 
 /** Binary cross-entropy on probabilities in [0, 1]: -(t log p + (1 - t) log(1 - p)), logs clamped at -100. */

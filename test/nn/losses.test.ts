@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Tensor, ShapeError, createRng, gradcheck, rand, randn, tensor } from "../../src/autograd/index.js";
+import { type Tensor, ShapeError, createRng, detectAnomaly, gradcheck, rand, randn, tensor } from "../../src/autograd/index.js";
 import { DagradError } from "../../src/autograd/index.js";
 import { bceLoss, bceWithLogitsLoss, crossEntropy, halfSquaredError, mseLoss, nllLoss } from "../../src/nn/index.js";
 
@@ -93,6 +93,14 @@ describe("bceLoss", () => {
       for (const g of p.grad!.data) expect(Number.isFinite(g)).toBe(true);
     }
   });
+  it("computes the clamped value without an infinite intermediate, so anomaly mode accepts p = 0 and p = 1", () => {
+    const p = tensor([0, 1], { ...f64, requiresGrad: true });
+    const loss = detectAnomaly(() => bceLoss(p, tensor([1, 1], f64)));
+    expect(loss.item()).toBe(50);
+    detectAnomaly(() => loss.backward());
+    expect(Array.from(p.grad!.data, (g) => g + 0)).toEqual([0, -0.5]);
+  });
+
   it("keeps a finite gradient through a saturated float32 sigmoid (sigmoid(20) rounds to 1)", () => {
     const z = tensor([[20], [-20]], { requiresGrad: true });
     const loss = bceLoss(z.sigmoid(), tensor([[1], [0]]));

@@ -247,6 +247,16 @@ describe("every optimizer", () => {
     expect(p.grad).toBeNull();
   });
 
+  it("a graph recorded before a step refuses to backpropagate after it (the step bumped the version)", () => {
+    const w = tensor([[0.5]], { dtype: "float64", requiresGrad: true });
+    const opt = new SGD([w], { lr: 0.1 });
+    // square saves w for its backward (2 w g).
+    const stale = w.square().sum();
+    w.grad = tensor([[1]], { dtype: "float64" });
+    opt.step();
+    expect(() => stale.backward()).toThrow(/modified in place after it was saved for backward/);
+  });
+
   it("trains through backward: one SGD step on L = 1/2 (w x - y)^2 moves w by -lr (w x - y) x", () => {
     const w = tensor([[0.5]], { dtype: "float64", requiresGrad: true });
     const opt = new SGD([w], { lr: 0.1 });
