@@ -44,7 +44,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   for (const o of spec.options) options[o.name] = { type: o.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: joinNegativeValues(spec, argv), options, strict: true, allowPositionals: true });
   } catch (e) {
     // parseArgs' messages are clear but long; keep their first sentence and point at --help.
     const message = (e as Error).message.split(/\. |\n/)[0]!.replace(/\.$/, "");
@@ -53,6 +53,22 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   const values: Values = {};
   for (const o of spec.options) values[o.name] = (parsed.values[o.name] as string | boolean | undefined) ?? (o.type === "string" ? o.default : undefined);
   return { values, positionals: parsed.positionals, help: parsed.values.help === true };
+}
+
+/** "--epochs -5" -> "--epochs=-5": parseArgs would read -5 as an option; the range check should see it. */
+function joinNegativeValues(spec: CommandSpec, argv: readonly string[]): string[] {
+  const takesValue = new Set(spec.options.filter((o) => o.type === "string").map((o) => `--${o.name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (takesValue.has(argv[i]!) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]!);
+    }
+  }
+  return out;
 }
 
 export function helpText(spec: CommandSpec): string {

@@ -4,9 +4,13 @@
 import { DagradError } from "../autograd/index.js";
 import { UsageError, helpText, parseCommand } from "./args.js";
 import type { Command } from "./command.js";
+import { evaluate } from "./commands/evaluate.js";
+import { explain } from "./commands/explain.js";
+import { gradcheck } from "./commands/gradcheck.js";
+import { predict } from "./commands/predict.js";
 import { train } from "./commands/train.js";
 
-const COMMANDS: readonly Command[] = [train];
+const COMMANDS: readonly Command[] = [train, evaluate, predict, explain, gradcheck];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.spec.name.padEnd(12)} ${c.spec.summary}`);
