@@ -129,11 +129,12 @@ export class Node {
 
 /** Attach `node` to `output` if grad mode is on and any input requires a gradient. */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn): Tensor {
-  if (anomalyEnabled) checkFinite(op, "output", output, inputs, undefined);
   if (!gradEnabled) return output;
   let needed = false;
   for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) needed = true;
   if (!needed) return output;
+  // Anomaly mode watches the graph: constants (masks, log(0) = -Inf under noGrad) may be infinite.
+  if (anomalyEnabled) checkFinite(op, "output", output, inputs, undefined);
   const node = new Node(op, inputs, backward);
   output.setGradFn(node);
   node.attachOutput(output);

@@ -275,6 +275,12 @@ describe("anomaly mode", () => {
     expect(() => detectAnomaly(() => x.sqrt().sum().backward())).toThrowError(/^sqrt: gradient for input 0 \[1\] holds Inf/);
   });
 
+  it("watches the recorded graph only: constants may be infinite (log(0) under noGrad)", () => {
+    const p = tensor([0, 1]);
+    expect(detectAnomaly(() => noGrad(() => p.log())).toArray()).toEqual([-Infinity, 0]);
+    expect(detectAnomaly(() => p.log()).toArray()).toEqual([-Infinity, 0]);
+  });
+
   it("outside anomaly mode NaN flows as in PyTorch (no checks, no cost)", () => {
     expect(Number.isNaN(param([-1]).log().item())).toBe(true);
   });
