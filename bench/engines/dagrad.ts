@@ -1,55 +1,34 @@
-// dagrad through its autograd graph: forward with graph ops, loss.backward(),
-// then an in-place SGD update under noGrad.
+// dagrad as a user writes it: an nn MLP, the nn loss, loss.backward() through
+// the graph, and nn's SGD optimizer.
 import { Tensor, noGrad } from "../../src/autograd/index.js";
+import { MLP, SGD, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
-import type { InitialWeights, MlpProblem } from "../problems.js";
-
-function wrap(data: Float32Array, shape: readonly number[], requiresGrad = false): Tensor {
-  return new Tensor(data.slice(), shape, requiresGrad);
-}
+import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
 
 class AutogradTrainer implements Trainer {
-  private readonly weights: Tensor[];
-  private readonly biases: Tensor[];
+  private readonly mlp: MLP;
+  private readonly optimizer: SGD;
 
   constructor(private readonly problem: MlpProblem, init: InitialWeights) {
-    const sizes = problem.sizes;
-    this.weights = init.weights.map((w, l) => wrap(w, [sizes[l + 1]!, sizes[l]!], true));
-    this.biases = init.biases.map((b, l) => wrap(b, [sizes[l + 1]!], true));
+    this.mlp = new MLP({ sizes: problem.sizes, activation: problem.activation });
+    this.mlp.linears.forEach((linear, l) => {
+      linear.weight.data.set(init.weights[l]!);
+      linear.bias!.data.set(init.biases[l]!);
+    });
+    this.optimizer = new SGD(this.mlp.parameters(), { lr: problem.lr });
   }
 
-  private logits(x: Tensor): Tensor {
-    let h = x;
-    const last = this.weights.length - 1;
-    for (let l = 0; l <= last; l++) {
-      h = h.matmul(this.weights[l]!.transpose()).add(this.biases[l]!);
-      if (l < last) h = this.problem.activation === "relu" ? h.relu() : h.tanh();
-    }
-    return h;
-  }
-
-  private lossOf(z: Tensor, y: Tensor): Tensor {
-    if (this.problem.loss === "crossEntropy") return z.logSoftmax(-1).mul(y).sum().mul(-1 / z.shape[0]!);
-    // BCE with logits: softplus(z) - y z, averaged.
-    return z.softplus().sub(y.mul(z)).mean();
-  }
-
-  load(batch: { x: Float32Array; y: Float32Array; rows: number }): LoadedBatch {
-    const sizes = this.problem.sizes;
-    const x = wrap(batch.x, [batch.rows, sizes[0]!]);
-    const y = wrap(batch.y, [batch.rows, sizes[sizes.length - 1]!]);
-    const params = [...this.weights, ...this.biases];
-    const lr = this.problem.lr;
+  load(batch: Batch): LoadedBatch {
+    const s = this.problem.sizes;
+    const x = new Tensor(batch.x, [batch.rows, s[0]!]);
+    const y = new Tensor(batch.y, [batch.rows, s[s.length - 1]!]);
+    const lossOf = this.problem.loss === "crossEntropy" ? crossEntropy : bceWithLogitsLoss;
     return {
       step: () => {
-        const loss = this.lossOf(this.logits(x), y);
+        this.optimizer.zeroGrad();
+        const loss = lossOf(this.mlp.forward(x), y);
         loss.backward();
-        noGrad(() => {
-          for (const p of params) {
-            p.subInPlace(p.grad!, lr);
-            p.grad = null;
-          }
-        });
+        this.optimizer.step();
         return loss.item();
       },
       dispose: () => {},
@@ -57,7 +36,7 @@ class AutogradTrainer implements Trainer {
   }
 
   predict(x: Float32Array, rows: number): Float32Array {
-    return noGrad(() => this.logits(new Tensor(x, [rows, this.problem.sizes[0]!])).data as Float32Array);
+    return noGrad(() => this.mlp.forward(new Tensor(x, [rows, this.problem.sizes[0]!])).data as Float32Array);
   }
 
   dispose(): void {}

@@ -1,51 +1,47 @@
-// General matrix multiply on typed arrays: C (+)= op(A) · op(B), row-major.
-// op(X) is X or its transpose, read in place through strides: backward's
-// A^T·G and G·B^T never materialise a transposed tensor. Operands are packed
-// into 4-wide panels (as BLAS does) so the 4x4 register-blocked inner loop reads
-// contiguous memory whatever the transpose flags.
+// General matrix multiply on typed arrays: C (+)= op(A) · op(B), row-major,
+// op(X) being X or its transpose read in place (backward's A^T·G and G·B^T
+// never materialise a transposed tensor).
+//
+// Two implementations compute it: a WebAssembly SIMD kernel (gemm-wasm.ts,
+// built from wasm/gemm.as) and a plain TypeScript one (gemm-js.ts), the
+// fallback and the reference. The backend decides which runs:
+//   "auto" (default): wasm for products big enough to pay for copying the
+//          operands into wasm memory, TypeScript for the small ones (and
+//          everywhere when the platform cannot run the wasm kernel);
+//   "wasm": the wasm kernel for every product;  "js": TypeScript for every product.
+// setGemmBackend switches it; DAGRAD_GEMM=js|wasm|auto in the environment sets
+// the starting value, so the whole test suite can run on either kernel.
+import { gemmJs } from "./gemm-js.js";
+import { placeOperands, runPart, takeProduct, wasmGemm } from "./gemm-wasm.js";
 import type { FloatArray } from "./shape.js";
 
-const MR = 4; // rows of C per micro-tile
-const NR = 4; // columns of C per micro-tile
-const KC = 128; // depth block: a packed B block of KC x NC doubles stays in L2
-const NC = 256;
+export type GemmBackend = "auto" | "wasm" | "js";
+const BACKENDS: readonly string[] = ["auto", "wasm", "js"];
 
-let packedA = new Float64Array(0);
-let packedB = new Float64Array(0);
+/** In "auto", below this many multiply-adds copying into wasm memory costs more than it saves. */
+const WASM_MIN_WORK = 2048;
 
-function ensureScratch(sizeA: number, sizeB: number): void {
-  if (packedA.length < sizeA) packedA = new Float64Array(sizeA);
-  if (packedB.length < sizeB) packedB = new Float64Array(sizeB);
+let backend: GemmBackend = "auto";
+const fromEnvironment = typeof process !== "undefined" ? process.env["DAGRAD_GEMM"] : undefined;
+if (fromEnvironment !== undefined && fromEnvironment !== "") setGemmBackend(fromEnvironment as GemmBackend);
+
+/** Which kernel gemm runs. */
+export function getGemmBackend(): GemmBackend {
+  return backend;
 }
 
-/**
- * Pack a rows x depth operand into panels of `width` rows: panel p, depth d,
- * lane r lands at (p * depth + d) * width + r. Missing rows are zero.
- * Element (row, d) of the logical operand is src[offset + row * rowStride + d * depthStride].
- */
-function packPanels(
-  src: FloatArray, offset: number, rowStride: number, depthStride: number,
-  rows: number, depth: number, width: number, dst: Float64Array,
-): void {
-  const panels = Math.ceil(rows / width);
-  for (let p = 0; p < panels; p++) {
-    const base = p * depth * width;
-    for (let r = 0; r < width; r++) {
-      const row = p * width + r;
-      if (row < rows) {
-        let s = offset + row * rowStride;
-        for (let d = 0; d < depth; d++, s += depthStride) dst[base + d * width + r] = src[s]!;
-      } else {
-        for (let d = 0; d < depth; d++) dst[base + d * width + r] = 0;
-      }
-    }
-  }
+/** Select the kernel; "wasm" throws where WebAssembly SIMD with shared memory is unavailable. */
+export function setGemmBackend(name: GemmBackend): void {
+  if (!BACKENDS.includes(name)) throw new Error(`setGemmBackend: unknown backend "${String(name)}", expected "auto", "wasm" or "js"`);
+  if (name === "wasm" && wasmGemm() === null) throw new Error("setGemmBackend: this platform cannot run the WebAssembly SIMD GEMM (needs SIMD and shared memory)");
+  backend = name;
 }
 
 /**
  * C[m x n] = (accumulate ? C : 0) + op(A)[m x k] · op(B)[k x n].
  * A is stored m x k (or k x m when transA), B is k x n (or n x k when transB),
- * C is m x n, all contiguous row-major from their offsets.
+ * C is m x n, all contiguous row-major from their offsets. The arithmetic is
+ * in C's dtype on the wasm path, in doubles on the TypeScript path.
  */
 export function gemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -54,62 +50,14 @@ export function gemm(
   c: FloatArray, cOffset: number,
   accumulate: boolean,
 ): void {
-  if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
-  if (m === 0 || n === 0 || k === 0) return;
-  const aPanels = Math.ceil(m / MR);
-  const bPanels = Math.ceil(n / NR);
-  ensureScratch(aPanels * MR * k, bPanels * NR * k);
-  const pa = packedA;
-  const pb = packedB;
-  // op(A) row i, depth p: transA ? a[p*m + i] : a[i*k + p]
-  packPanels(a, aOffset, transA ? 1 : k, transA ? m : 1, m, k, MR, pa);
-  // op(B) column j, depth p: transB ? b[j*k + p] : b[p*n + j]
-  packPanels(b, bOffset, transB ? k : 1, transB ? 1 : n, n, k, NR, pb);
-
-  const nPanelsPerBlock = NC / NR;
-  for (let jb = 0; jb < bPanels; jb += nPanelsPerBlock) {
-    const jbEnd = Math.min(bPanels, jb + nPanelsPerBlock);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const p1 = Math.min(k, p0 + KC);
-      for (let ip = 0; ip < aPanels; ip++) {
-        const aBase = ip * k * MR;
-        const i0 = ip * MR;
-        const rows = Math.min(MR, m - i0);
-        for (let jp = jb; jp < jbEnd; jp++) {
-          const bBase = jp * k * NR;
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-          let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-          let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-          let ai = aBase + p0 * MR;
-          let bi = bBase + p0 * NR;
-          for (let p = p0; p < p1; p++, ai += MR, bi += NR) {
-            const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!;
-            const b0 = pb[bi]!, b1 = pb[bi + 1]!, b2 = pb[bi + 2]!, b3 = pb[bi + 3]!;
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-          }
-          const j0 = jp * NR;
-          const cols = Math.min(NR, n - j0);
-          const r0 = cOffset + i0 * n + j0;
-          if (rows === MR && cols === NR) {
-            c[r0] += c00; c[r0 + 1] += c01; c[r0 + 2] += c02; c[r0 + 3] += c03;
-            const r1 = r0 + n;
-            c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
-            const r2 = r1 + n;
-            c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
-            const r3 = r2 + n;
-            c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
-          } else {
-            const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-            for (let r = 0; r < rows; r++) {
-              for (let q = 0; q < cols; q++) c[r0 + r * n + q] += tile[r * NR + q]!;
-            }
-          }
-        }
-      }
-    }
+  const useWasm = backend === "wasm" || (backend === "auto" && m * n * k >= WASM_MIN_WORK);
+  const w = useWasm ? wasmGemm() : null;
+  if (w === null) {
+    gemmJs(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+    return;
   }
+  const f64 = c instanceof Float64Array;
+  const at = placeOperands(w, f64, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+  runPart(w, f64, transA, transB, m, n, k, at, 0, m, 0, n, 0);
+  takeProduct(w, f64, m, n, at, c, cOffset);
 }

@@ -1,0 +1,113 @@
+// The same GEMM tests on both kernels: the WebAssembly SIMD one and the
+// TypeScript one, each forced for every product size. A naive triple loop in
+// doubles is the oracle; blocking edges (micro-tile, depth block, column
+// block) and every transpose flag are covered. Then autograd's matmul, whose
+// backward multiplies through the transpose flags, is gradchecked on each.
+import { afterAll, describe, expect, it } from "vitest";
+import { gemm, getGemmBackend, setGemmBackend, type GemmBackend } from "../../src/kernels/gemm.js";
+import { createRng, gradcheck, randn } from "../../src/autograd/index.js";
+
+type Dtype = "float32" | "float64";
+
+function randomArray(dtype: Dtype, length: number, seed: string): Float32Array | Float64Array {
+  const rng = createRng(seed);
+  const out = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = 2 * rng() - 1;
+  return out;
+}
+
+/** op(A)·op(B) by definition, summed in doubles. */
+function naive(transA: boolean, transB: boolean, m: number, n: number, k: number, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (transA ? a[p * m + i]! : a[i * k + p]!) * (transB ? b[j * k + p]! : b[p * n + j]!);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+/** Largest |got - want| over the sum of |terms| bound k * max|a| * max|b| = k (entries in [-1, 1]). */
+function worstError(got: ArrayLike<number>, want: ArrayLike<number>, from = 0): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[from + i]! - want[i]!));
+  return worst;
+}
+
+// Shapes around the kernels' block sizes: micro-tiles 4x4 (js) and 4x8 / 4x4
+// (wasm f32 / f64), depth blocks 128 (js) and 256 (wasm), column blocks 256 (js) and 1024 (wasm).
+const SHAPES: readonly [number, number, number][] = [
+  [1, 1, 1], [1, 9, 1], [5, 1, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [13, 11, 129],
+  [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64],
+];
+
+const original = getGemmBackend();
+afterAll(() => setGemmBackend(original));
+
+describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclude<GemmBackend, "auto">) => {
+  for (const dtype of ["float64", "float32"] as const) {
+    // float64 sums k products with relative rounding ~1e-16 each; float32 ~6e-8 each.
+    const tolerancePerTerm = dtype === "float64" ? 1e-15 : 2e-7;
+
+    it(`matches the triple loop for every transpose flag and edge shape (${dtype})`, () => {
+      setGemmBackend(backend);
+      for (const [m, n, k] of SHAPES) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const a = randomArray(dtype, m * k, `a${m},${n},${k}`);
+            const b = randomArray(dtype, k * n, `b${m},${n},${k}`);
+            const c = dtype === "float32" ? new Float32Array(m * n) : new Float64Array(m * n);
+            c.fill(123); // must be overwritten, not accumulated into
+            gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false);
+            const error = worstError(c, naive(transA, transB, m, n, k, a, b));
+            expect(error, `${m}x${n}x${k} transA=${transA} transB=${transB}`).toBeLessThan(tolerancePerTerm * k + 1e-300);
+          }
+        }
+      }
+    });
+
+    it(`accumulates into C and respects operand offsets (${dtype})`, () => {
+      setGemmBackend(backend);
+      const [m, n, k] = [6, 10, 300];
+      const a = randomArray(dtype, 5 + m * k, "offset-a");
+      const b = randomArray(dtype, 3 + k * n, "offset-b");
+      const c = randomArray(dtype, 7 + m * n, "offset-c");
+      const before = Float64Array.from(c);
+      gemm(false, true, m, n, k, a, 5, b, 3, c, 7, true);
+      const product = naive(false, true, m, n, k, a.subarray(5), b.subarray(3));
+      const want = product.map((v, i) => v + before[7 + i]!);
+      expect(worstError(c, want, 7)).toBeLessThan(tolerancePerTerm * k);
+      // Entries outside C's range are untouched.
+      for (let i = 0; i < 7; i++) expect(c[i]).toBe(before[i]);
+    });
+  }
+
+  it("leaves C zero for an empty depth (k = 0) and does nothing for empty outputs", () => {
+    setGemmBackend(backend);
+    const c = new Float64Array([5, 5, 5, 5]);
+    gemm(false, false, 2, 2, 0, new Float64Array(0), 0, new Float64Array(0), 0, c, 0, false);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0]);
+    const untouched = new Float64Array([5]);
+    gemm(false, false, 0, 3, 4, new Float64Array(0), 0, new Float64Array(12), 0, untouched, 0, true);
+    expect(Array.from(untouched)).toEqual([5]);
+  });
+
+  it("passes gradcheck for matmul with transposes and batch broadcasting", () => {
+    setGemmBackend(backend);
+    const rng = createRng(`matmul-${backend}`);
+    const a = randn([2, 9, 7], { dtype: "float64", rng, requiresGrad: true });
+    const b = randn([7, 12], { dtype: "float64", rng, requiresGrad: true });
+    const w = randn([5, 12], { dtype: "float64", rng, requiresGrad: true });
+    const result = gradcheck((x, y, z) => x.matmul(y).matmul(z.transpose()).tanh().sum(), [a, b, w]);
+    expect(result.passed, `max relative error ${result.maxRelativeError}`).toBe(true);
+    expect(result.maxRelativeError).toBeLessThan(1e-6);
+  });
+});
+
+describe("setGemmBackend", () => {
+  it("rejects an unknown backend by name", () => {
+    expect(() => setGemmBackend("gpu" as GemmBackend)).toThrow(/setGemmBackend: unknown backend "gpu", expected "auto", "wasm" or "js"/);
+  });
+});
