@@ -1,5 +1,5 @@
 // Linear: y = x · Wᵀ + b with W [out, in] and b [out], samples as rows (PyTorch).
-import { DagradError, type DType, type Rng, Tensor, ShapeError, formatShape, zeros } from "../autograd/index.js";
+import { DagradError, type DType, type Rng, Tensor, ShapeError, formatShape, linear, zeros } from "../autograd/index.js";
 import * as init from "./init.js";
 import { Module } from "./module.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
@@ -63,11 +63,8 @@ export class Linear extends Module {
       const got = x instanceof Tensor ? `shape ${formatShape(x.shape)}` : String(x);
       throw new ShapeError("Linear", `${this.describe()}: input has ${got}, expected [..., ${this.inFeatures}] (samples as rows)`, x instanceof Tensor ? [x.shape, this.weight.shape] : []);
     }
-    // transpose() copies W each call: matmul reads transposed operands in place
-    // only inside its own backward. A fused linear op (or a transB flag on
-    // matmul) would remove the copy; measure in bench/ before adding one.
-    const product = x.matmul(this.weight.transpose());
-    return this.bias === null ? product : product.add(this.bias);
+    // linear() reads W transposed in place: no copy of the weight per call.
+    return linear(x, this.weight, this.bias);
   }
 
   protected override describe(): string {
