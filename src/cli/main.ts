@@ -4,13 +4,16 @@
 import { DagradError } from "../autograd/index.js";
 import { UsageError, helpText, parseCommand } from "./args.js";
 import type { Command } from "./command.js";
+import { activations } from "./commands/activations.js";
 import { evaluate } from "./commands/evaluate.js";
+import { experiment } from "./commands/experiment.js";
 import { explain } from "./commands/explain.js";
 import { gradcheck } from "./commands/gradcheck.js";
+import { graph } from "./commands/graph.js";
 import { predict } from "./commands/predict.js";
 import { train } from "./commands/train.js";
 
-const COMMANDS: readonly Command[] = [train, evaluate, predict, explain, gradcheck];
+const COMMANDS: readonly Command[] = [train, evaluate, predict, explain, gradcheck, graph, experiment, activations];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.spec.name.padEnd(12)} ${c.spec.summary}`);

@@ -30,6 +30,8 @@ export interface RunConfig {
 export interface RunMetrics {
   epochsRun: number;
   interrupted: boolean;
+  /** The loss became NaN or infinite and training stopped. */
+  diverged: boolean;
   trainLoss: number;
   trainAccuracy: number;
   testLoss: number;
@@ -57,7 +59,7 @@ export function writeResults(dir: string, model: MLP, records: readonly EpochRec
   const html = reportHtml({
     title: `dagrad run: ${config.data.data}, MLP [${config.model.sizes.join(", ")}]`,
     subtitle: `${config.model.activation} hidden, ${config.model.output} output, ${config.training.loss} loss, ${config.training.optimizer} lr ${config.training.lr}, ${metrics.epochsRun} epochs${metrics.interrupted ? " (interrupted)" : ""}, written ${new Date().toISOString()}`,
-    metrics: { ...metrics, interrupted: metrics.interrupted ? "yes" : "no" },
+    metrics: { ...metrics, interrupted: metrics.interrupted ? "yes" : "no", diverged: metrics.diverged ? "yes" : "no" },
     config: flatten(config),
     figures: pictures.map((p) => ({ title: p.title, caption: p.caption, svg: p.svg })),
   });

@@ -3,7 +3,7 @@
 // an MLP. Everything is seeded, so a run's config.json rebuilds the same data.
 import { Tensor, noGrad } from "../autograd/index.js";
 import { type Dataset, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
-import { type ActivationName, type InitScheme, type LossName, MLP, predict } from "../nn/index.js";
+import { Adam, type ActivationName, type BaseHyperparameters, type InitScheme, type LossName, MLP, type Optimizer, SGD, predict } from "../nn/index.js";
 import { UsageError } from "./args.js";
 
 export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist"] as const;
@@ -149,4 +149,10 @@ export function predictedClasses(probs: Float64Array, rows: number): number[] {
 /** Class index per row of a target tensor ([n, 1] of 0/1, or [n] of indices). */
 export function labelsOf(y: Tensor): number[] {
   return Array.from(y.data, (v) => Math.round(v));
+}
+
+export function makeOptimizer(model: MLP, training: { optimizer: "sgd" | "adam"; lr: number; momentum: number }): Optimizer<BaseHyperparameters, unknown> {
+  return training.optimizer === "adam"
+    ? new Adam(model.parameters(), { lr: training.lr })
+    : new SGD(model.parameters(), { lr: training.lr, momentum: training.momentum });
 }

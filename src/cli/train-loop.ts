@@ -3,7 +3,7 @@
 // between them, so SIGINT can stop training after the current epoch and the
 // run folder still gets everything learned so far.
 import { createRng } from "../autograd/index.js";
-import { type EpochRecord, type FitOptions, type Module, type TrainingData, fit } from "../nn/index.js";
+import { type EpochRecord, type FitOptions, type Module, type TrainingData, TrainingError, fit } from "../nn/index.js";
 
 const SLICE_MS = 100;
 
@@ -15,7 +15,13 @@ export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "onEpoch" 
   shouldStop?: () => boolean;
 }
 
-export async function fitInSlices(model: Module, data: TrainingData, options: SlicedFitOptions): Promise<EpochRecord[]> {
+export interface SlicedFitResult {
+  records: EpochRecord[];
+  /** Set when the loss stopped being finite (fit refuses to step on it); records hold the epochs before. */
+  diverged: TrainingError | null;
+}
+
+export async function fitInSlices(model: Module, data: TrainingData, options: SlicedFitOptions): Promise<SlicedFitResult> {
   const { epochs, seed, onEpoch, shouldStop = () => false, ...rest } = options;
   // One generator for every slice, so shuffling continues as in a single fit() call.
   const rng = createRng(seed);
@@ -23,16 +29,21 @@ export async function fitInSlices(model: Module, data: TrainingData, options: Sl
   while (records.length < epochs && !shouldStop()) {
     const offset = records.length;
     const started = Date.now();
-    fit(model, data, {
-      ...rest, epochs: epochs - offset, rng,
-      onEpoch: (record) => {
-        record.epoch += offset;
-        records.push(record);
-        onEpoch?.(record);
-        return Date.now() - started < SLICE_MS && !shouldStop();
-      },
-    });
+    try {
+      fit(model, data, {
+        ...rest, epochs: epochs - offset, rng,
+        onEpoch: (record) => {
+          record.epoch += offset;
+          records.push(record);
+          onEpoch?.(record);
+          return Date.now() - started < SLICE_MS && !shouldStop();
+        },
+      });
+    } catch (e) {
+      if (e instanceof TrainingError) return { records, diverged: e };
+      throw e;
+    }
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return records;
+  return { records, diverged: null };
 }

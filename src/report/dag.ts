@@ -81,7 +81,7 @@ export function dagFigure(root: Tensor, title = "Autograd graph"): Figure {
     boxes.set(tensor, { tensor, lines, x: 0, y: 0, width, height: lines.length * 14 + 10 });
   }));
   const rowWidth = (row: Tensor[]) => row.reduce((s, t) => s + boxes.get(t)!.width, 0) + gapX * (row.length - 1);
-  const width = Math.max(320, ...rows.map(rowWidth)) + 2 * margin;
+  const width = Math.max(320, textWidth(title, 15) + 20, ...rows.map(rowWidth)) + 2 * margin;
   const height = top + rows.length * rowH + margin;
   rows.forEach((row, r) => {
     let x = (width - rowWidth(row)) / 2;

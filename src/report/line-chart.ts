@@ -88,13 +88,17 @@ function xDomainOf(series: readonly Series[]): [number, number] {
   return min === max ? [min - 1, max + 1] : [min, max];
 }
 
-function legend(series: readonly Series[], right: number, top: number): string {
-  const rows = series.map((s, i) => ({ s, color: s.color ?? seriesColor(i) }));
-  const width = Math.max(...rows.map(({ s }) => textWidth(s.name, 11))) + 36;
-  const left = right - width - 8;
-  const parts = [element("rect", { x: left, y: top + 8, width, height: rows.length * 17 + 8, fill: "#fff", "fill-opacity": 0.85, stroke: "#bbb", class: "legend" })];
-  rows.forEach(({ s, color }, i) => {
-    const y = top + 20 + i * 17;
+function legendWidth(series: readonly Series[]): number {
+  return Math.max(...series.map((s) => textWidth(s.name, 11))) + 36;
+}
+
+/** A legend box with its top-left corner at (left, top). */
+function legend(series: readonly Series[], left: number, top: number): string {
+  const width = legendWidth(series);
+  const parts = [element("rect", { x: left, y: top, width, height: series.length * 17 + 8, fill: "#fff", "fill-opacity": 0.85, stroke: "#bbb", class: "legend" })];
+  series.forEach((s, i) => {
+    const y = top + 12 + i * 17;
+    const color = s.color ?? seriesColor(i);
     parts.push(element("line", { x1: left + 6, y1: y, x2: left + 26, y2: y, stroke: color, "stroke-width": 2.5, "stroke-dasharray": s.dashed ? "5 3" : undefined }));
     parts.push(text(left + 31, y, s.name, { size: 11, baseline: "middle", className: "legend-label" }));
   });
@@ -106,8 +110,11 @@ function pathData(pieces: Point[][], x: Scale, y: Scale): string {
 }
 
 export function lineChart(options: LineChartOptions): Figure {
-  const width = options.width ?? 560, height = options.height ?? 340;
-  const area = plotArea(width, height);
+  // Two series fit in a corner of the plot; more would hide the lines, so they go beside it.
+  const legendBeside = options.series.length > 2;
+  const besideWidth = legendBeside ? legendWidth(options.series) + 20 : 0;
+  const width = options.width ?? 560 + besideWidth, height = options.height ?? 340;
+  const area = plotArea(width, height, 16 + besideWidth);
   const logY = options.logY ?? false;
   const runsBySeries = options.series.map((s) => drawableRuns(s, logY));
   const [y0, y1] = yDomainOf(options, runsBySeries.flat());
@@ -131,6 +138,7 @@ export function lineChart(options: LineChartOptions): Figure {
     // A lone point (one finite value between gaps) would be invisible as a path.
     for (const [[a, b]] of single as [Point][]) parts.push(element("circle", { cx: x.map(a), cy: y.map(b), r: 2, fill: color }));
   });
-  if (options.series.length > 1) parts.push(legend(options.series, area.left + area.width, area.top));
+  if (legendBeside) parts.push(legend(options.series, area.left + area.width + 12, area.top));
+  else if (options.series.length > 1) parts.push(legend(options.series, area.left + area.width - legendWidth(options.series) - 8, area.top + 8));
   return { width, height, body: parts.join("") };
 }

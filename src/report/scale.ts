@@ -37,7 +37,7 @@ export function niceDomain(min: number, max: number, count = 5): [number, number
 export function formatNumber(value: number): string {
   if (value === 0) return "0";
   const magnitude = Math.abs(value);
-  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(0).replace("e+", "e");
+  if (magnitude >= 1e5 || magnitude < 1e-3) return Number(value.toPrecision(6)).toExponential().replace("e+", "e");
   return String(Number(value.toPrecision(6)));
 }
 

@@ -1,14 +1,14 @@
 // dagrad train: fit an MLP on a dataset, print progress and final metrics,
 // and write a run folder with the model, history, pictures and report.html.
 import { join } from "node:path";
-import { Adam, type MLP, type Optimizer, SGD, type BaseHyperparameters, evaluate } from "../../nn/index.js";
+import { evaluate } from "../../nn/index.js";
 import { type CommandSpec, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
 import { DATA_OPTIONS, MODEL_OPTIONS, dataSpec, isMnist, networkChoice, taskDefaults } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, type RunMetrics, type TrainingSpec, ensureFolder, writeConfig, writeResults } from "../run-folder.js";
-import { buildModel, prepareData } from "../setup.js";
+import { buildModel, makeOptimizer, prepareData } from "../setup.js";
 import { fitInSlices } from "../train-loop.js";
 
 const spec: CommandSpec = {
@@ -46,12 +46,6 @@ function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"
   };
 }
 
-export function makeOptimizer(model: MLP, training: Pick<TrainingSpec, "optimizer" | "lr" | "momentum">): Optimizer<BaseHyperparameters, unknown> {
-  return training.optimizer === "adam"
-    ? new Adam(model.parameters(), { lr: training.lr })
-    : new SGD(model.parameters(), { lr: training.lr, momentum: training.momentum });
-}
-
 async function run({ values, positionals }: { values: Values; positionals: string[] }): Promise<number> {
   noPositionals(spec, positionals);
   const mnist = isMnist(values);
@@ -85,7 +79,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const tty = process.stdout.isTTY === true;
   const progress = new Progress({ total: partial.epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
   const started = Date.now();
-  const records = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
+  const { records, diverged } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
     loss, optimizer: makeOptimizer(model, partial), epochs: partial.epochs, batchSize: partial.batchSize, seed: data.seed,
     metrics: ["accuracy"], validation: { x: prepared.xTest, y: prepared.yTest },
     onEpoch: (r) => progress.update(r), shouldStop: () => interrupted,
@@ -97,18 +91,19 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss, metrics: ["accuracy"] });
   const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss, metrics: ["accuracy"] });
   const metrics: RunMetrics = {
-    epochsRun: records.length, interrupted, seconds: Number(seconds.toFixed(2)),
+    epochsRun: records.length, interrupted, diverged: diverged !== null, seconds: Number(seconds.toFixed(2)),
     trainLoss: trainEval.loss, trainAccuracy: trainEval.metrics.accuracy!, testLoss: testEval.loss, testAccuracy: testEval.metrics.accuracy!,
   };
   const pictures = [...trainingPictures(model, records, loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
   writeResults(out, model, records, metrics, config, pictures);
 
   if (interrupted) print(`Interrupted after epoch ${records.length} of ${partial.epochs}.`);
+  if (diverged) print(`Training stopped at epoch ${records.length + 1}: the loss became ${diverged.loss}; try a lower --lr. The run folder has the ${records.length} epochs before.`);
   print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
   print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
   print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
   print(`Report: ${join(out, "report.html")}`);
-  return interrupted ? 130 : 0;
+  return interrupted ? 130 : diverged ? 1 : 0;
 }
 
 export const train: Command = { spec, run };

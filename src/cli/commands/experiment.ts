@@ -1,0 +1,107 @@
+// dagrad experiment hidden-sizes | activations | depth | init | lr: the source
+// documents' comparisons, each as a table on stdout and a report folder.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { reportHtml } from "../../report/index.js";
+import { type CommandSpec, UsageError, type Values, integerOption, numberListOption, optionalString } from "../args.js";
+import { type Command, print } from "../command.js";
+import { activationsExperiment } from "../experiments/activations.js";
+import type { ExperimentResult, ExperimentSettings } from "../experiments/common.js";
+import { depthExperiment } from "../experiments/depth.js";
+import { hiddenSizes } from "../experiments/hidden-sizes.js";
+import { initExperiment } from "../experiments/init.js";
+import { learningRates } from "../experiments/learning-rate.js";
+import { DATA_OPTIONS, dataSpec } from "../options.js";
+import { ensureFolder } from "../run-folder.js";
+import { prepareData } from "../setup.js";
+
+const NAMES = ["hidden-sizes", "activations", "depth", "init", "lr"] as const;
+type Name = (typeof NAMES)[number];
+
+const DEFAULT_EPOCHS: Record<Name, number> = { "hidden-sizes": 1000, activations: 1000, depth: 300, init: 1000, lr: 1000 };
+
+const spec: CommandSpec = {
+  name: "experiment",
+  summary: "the documents' comparisons: hidden-sizes, activations, depth, init, lr",
+  usage: "dagrad experiment <hidden-sizes|activations|depth|init|lr> [--epochs N] [--out DIR]",
+  options: [
+    ...DATA_OPTIONS.filter((o) => o.name !== "data"),
+    { name: "data", type: "string", value: "NAME", help: "2-D binary dataset: moons, circles, xor, and or csv:<path>", default: "moons" },
+    { name: "epochs", type: "string", value: "N", help: "epochs per configuration", defaultNote: "1000; depth 300" },
+    { name: "depth", type: "string", value: "N", help: "hidden layers of the depth experiment", default: "10" },
+    { name: "rates", type: "string", value: "LIST", help: "learning rates of the lr experiment", default: "0.01,0.1,0.5,1" },
+    { name: "out", type: "string", value: "DIR", help: "folder for the pictures, results.json and report.html", defaultNote: "runs/experiment-<name>" },
+  ],
+  notes: [
+    "Experiments:",
+    "  hidden-sizes  2, 4, 8, 16, 32 tanh units on moons: accuracy, loss, decision boundaries (000 section 6)",
+    "  activations   sigmoid vs tanh vs ReLU on the same problem: loss curves, boundaries",
+    "  depth         per-layer gradient norms of a deep sigmoid net vs ReLU + He, BatchNorm, residual (001)",
+    "  init          zeros / small normal / Xavier / He: loss curves",
+    "  lr            learning rates 0.01 to 1.0 (the lab's \"set the learning rate to 1.0\"): loss curves",
+    "Example:\n  dagrad experiment hidden-sizes --out runs/hidden-sizes",
+  ].join("\n"),
+};
+
+function formatCell(value: string | number): string {
+  return typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(4)) : value;
+}
+
+function printTable(result: ExperimentResult): void {
+  const cells = result.table.rows.map((r) => r.map(formatCell));
+  const widths = result.table.header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ").trimEnd();
+  print(line(result.table.header));
+  print(widths.map((w) => "-".repeat(w)).join("-|-"));
+  cells.forEach((r) => print(line(r)));
+}
+
+async function run({ values, positionals }: { values: Values; positionals: string[] }): Promise<number> {
+  const [name, ...extra] = positionals;
+  if (name === undefined) throw new UsageError(`name an experiment: ${NAMES.join(", ")} (see dagrad experiment --help)`);
+  if (!(NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown experiment "${name}"; experiments: ${NAMES.join(", ")}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (see dagrad experiment --help)`);
+  const experiment = name as Name;
+  const epochs = values.epochs === undefined ? DEFAULT_EPOCHS[experiment] : integerOption(values, "epochs", 1);
+  const depth = integerOption(values, "depth", 1);
+  const rates = numberListOption(values, "rates", 0);
+  const out = optionalString(values, "out") ?? `runs/experiment-${experiment}`;
+  const data = prepareData(dataSpec(values));
+  if (data.task !== "binary") throw new UsageError(`the experiments need a binary dataset (moons, circles, xor, and), got ${String(values.data)} with ${data.classes} classes`);
+  ensureFolder(out);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write("\nStopping after this epoch; writing what is done (Ctrl-C again to quit at once)\n");
+  };
+  process.on("SIGINT", onSigint);
+  const settings: ExperimentSettings = { data, epochs, seed: dataSpec(values).seed, shouldStop: () => interrupted, log: print };
+  print(`Experiment ${experiment} on ${String(values.data)} (${data.xTrain.shape[0]} train / ${data.xTest.shape[0]} test samples, ${epochs} epochs each)`);
+  const result = await ({
+    "hidden-sizes": () => hiddenSizes(settings),
+    activations: () => activationsExperiment(settings),
+    depth: () => depthExperiment(settings, depth),
+    init: () => initExperiment(settings),
+    lr: () => learningRates(settings, rates),
+  } satisfies Record<Name, () => Promise<ExperimentResult>>)[experiment]();
+  process.off("SIGINT", onSigint);
+
+  print("");
+  printTable(result);
+  for (const p of result.pictures) writeFileSync(join(out, p.file), p.svg);
+  writeFileSync(join(out, "results.json"), JSON.stringify({ experiment, epochs, interrupted, table: result.table }, null, 2) + "\n");
+  writeFileSync(join(out, "report.html"), reportHtml({
+    title: `dagrad experiment: ${result.title}`,
+    subtitle: result.about,
+    metrics: { configurations: result.table.rows.length, "epochs each": epochs, interrupted: interrupted ? "yes" : "no" },
+    config: { experiment, data: String(values.data), seed: settings.seed, ...(experiment === "depth" ? { "hidden layers": depth } : {}), ...(experiment === "lr" ? { rates: rates.join(", ") } : {}) },
+    tables: [{ title: "Results", header: result.table.header, rows: result.table.rows.map((r) => r.map(formatCell)) }],
+    figures: result.pictures.map((p) => ({ title: p.title, caption: p.caption, svg: p.svg })),
+  }));
+  print(`\nWrote ${result.pictures.map((p) => p.file).join(", ")}, results.json and report.html to ${out}`);
+  return interrupted ? 130 : 0;
+}
+
+export const experiment: Command = { spec, run };
