@@ -4,7 +4,7 @@
 // block) and every transpose flag are covered. Then autograd's matmul, whose
 // backward multiplies through the transpose flags, is gradchecked on each.
 import { afterAll, describe, expect, it } from "vitest";
-import { gemm, getGemmBackend, setGemmBackend, type GemmBackend } from "../../src/kernels/gemm.js";
+import { gemm, gemmWorkerJobs, getGemmBackend, getGemmThreads, setGemmBackend, setGemmThreads, warmUpGemm, type GemmBackend } from "../../src/kernels/gemm.js";
 import { createRng, gradcheck, randn } from "../../src/autograd/index.js";
 
 type Dtype = "float32" | "float64";
@@ -43,8 +43,11 @@ const SHAPES: readonly [number, number, number][] = [
   [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64],
 ];
 
-const original = getGemmBackend();
-afterAll(() => setGemmBackend(original));
+const original = { backend: getGemmBackend(), threads: getGemmThreads() };
+afterAll(() => {
+  setGemmBackend(original.backend);
+  setGemmThreads(original.threads);
+});
 
 describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclude<GemmBackend, "auto">) => {
   for (const dtype of ["float64", "float32"] as const) {
@@ -103,6 +106,40 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
     const result = gradcheck((x, y, z) => x.matmul(y).matmul(z.transpose()).tanh().sum(), [a, b, w]);
     expect(result.passed, `max relative error ${result.maxRelativeError}`).toBe(true);
     expect(result.maxRelativeError).toBeLessThan(1e-6);
+  });
+});
+
+describe("large products split with the worker thread", () => {
+  it("computes both halves of C, split by rows and by columns, for each dtype and transpose", async () => {
+    setGemmBackend("wasm");
+    setGemmThreads(2);
+    expect(await warmUpGemm()).toBe(true);
+    // Above the 4M multiply-add threshold; m > n splits rows, n > m columns; odd sizes leave ragged halves.
+    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290]] as const) {
+      for (const dtype of ["float32", "float64"] as const) {
+        for (const [transA, transB] of [[false, false], [true, true]] as const) {
+          const a = randomArray(dtype, m * k, `ta${m}`);
+          const b = randomArray(dtype, k * n, `tb${m}`);
+          const c = dtype === "float32" ? new Float32Array(m * n) : new Float64Array(m * n);
+          const jobs = gemmWorkerJobs();
+          gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, false);
+          expect(gemmWorkerJobs(), "the worker took its half").toBe(jobs + 1);
+          const error = worstError(c, naive(transA, transB, m, n, k, a, b));
+          expect(error, `${m}x${n}x${k} ${dtype}`).toBeLessThan((dtype === "float64" ? 1e-15 : 2e-7) * k);
+        }
+      }
+    }
+  });
+
+  it("stays on one thread when told to", () => {
+    setGemmBackend("wasm");
+    setGemmThreads(1);
+    const a = randomArray("float32", 300 * 200, "one-a");
+    const b = randomArray("float32", 200 * 100, "one-b");
+    const jobs = gemmWorkerJobs();
+    gemm(false, false, 300, 100, 200, a, 0, b, 0, new Float32Array(300 * 100), 0, false);
+    expect(gemmWorkerJobs()).toBe(jobs);
+    expect(() => setGemmThreads(3 as 2)).toThrow(/setGemmThreads: expected 1 or 2 threads, got 3/);
   });
 });
 
