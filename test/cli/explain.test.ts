@@ -1,0 +1,100 @@
+// dagrad explain, gradcheck and graph: the documents' worked numbers printed
+// by both paths, the gradient table, and the graph files.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { byClass, parseXml } from "../report/svg-dom.js";
+import { runCli, tempDir } from "./run-cli.js";
+
+/** The values printed for a step: { manual, autograd, diff }. */
+function step(stdout: string, name: string): { manual: number[]; autograd: number[]; diff: number } {
+  const block = stdout.split("\n");
+  const start = block.findIndex((line) => line.startsWith(`${name} = `));
+  expect(start, `step ${name}`).toBeGreaterThanOrEqual(0);
+  const rest = block.slice(start + 1).join("\n");
+  const numbers = (label: string) => {
+    const m = rest.match(new RegExp(`^  ${label}\\s+(\\[[^a-z]*?\\])\\n  [a-z]`, "m"))!;
+    return [...m[1]!.matchAll(/-?\d+\.\d+/g)].map((n) => Number(n[0]));
+  };
+  const diff = Number(rest.match(/max \|manual - autograd\| = (\S+)/)![1]);
+  return { manual: numbers("manual"), autograd: numbers("autograd"), diff };
+}
+
+describe("dagrad explain", () => {
+  it("prints 000 section 7 step by step, both paths agreeing", async () => {
+    const result = await runCli(["explain"]);
+    expect(result.code).toBe(0);
+    const names = [...result.stdout.matchAll(/^(\w+) = /gm)].map((m) => m[1]);
+    expect(names).toEqual(["Z1", "A1", "Z2", "A2", "loss", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]);
+    expect(step(result.stdout, "Z1").manual).toEqual([0.65, 0.55]);
+    expect(step(result.stdout, "A2").autograd).toEqual([0.65225817]);
+    expect(step(result.stdout, "dW2").autograd).toEqual([-0.1987935602, -0.1740518142]);
+    expect(step(result.stdout, "dZ1").manual).toEqual([-0.0936390089, -0.1563752275]);
+    for (const name of names) expect(step(result.stdout, name!).diff).toBeLessThan(1e-15);
+    expect(result.stdout.indexOf("--- Forward Pass ---")).toBeLessThan(result.stdout.indexOf("--- Backward Pass ---"));
+  });
+
+  it("prints 001's numbers", async () => {
+    const result = await runCli(["explain", "--example", "001"]);
+    expect(result.code).toBe(0);
+    expect(step(result.stdout, "loss").manual).toEqual([0.00405]);
+    expect(step(result.stdout, "dW2").autograd).toEqual([-0.045, -0.099]);
+    expect(step(result.stdout, "dW1").autograd).toEqual([-0.045, -0.09, -0.054, -0.108]);
+  });
+
+  it("prints 004's numbers, with the dA2 step its loss needs", async () => {
+    const result = await runCli(["explain", "--example", "004"]);
+    expect(result.code).toBe(0);
+    expect(step(result.stdout, "A2").manual).toEqual([0.4213767598]);
+    expect(step(result.stdout, "dZ2").autograd).toEqual([-0.1410789846]);
+    expect(step(result.stdout, "dA2").autograd).toEqual([-0.5786232402]);
+  });
+
+  it("explains a seeded random network of the user's size over a batch", async () => {
+    const result = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("random MLP [4, 3, 2, 1], tanh hidden, sigmoid output, bce loss, seed 7");
+    expect(step(result.stdout, "Z1").manual).toHaveLength(6);
+    expect(step(result.stdout, "dW1").manual).toHaveLength(12);
+    const again = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
+    expect(again.stdout).toBe(result.stdout);
+  });
+});
+
+describe("dagrad gradcheck", () => {
+  it("passes every parameter at 001's threshold, with a row per parameter", async () => {
+    const result = await runCli(["gradcheck", "--layers", "4,3", "--activation", "sigmoid"]);
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split("\n").filter((l) => l.startsWith("layers."));
+    expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "layers.4.weight", "layers.4.bias"]);
+    for (const row of rows) {
+      const [, , numerical, manual, , verdict] = row.split(/\s+/);
+      expect(Number(numerical)).toBeLessThan(1e-5);
+      expect(Number(manual)).toBeLessThan(1e-12);
+      expect(verdict).toBe("pass");
+    }
+    expect(result.stdout).toContain("All 6 parameters pass.");
+  });
+
+  it("fails, with exit code 1, when the threshold is below what central differences can reach", async () => {
+    const result = await runCli(["gradcheck", "--threshold", "1e-15"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL/);
+  });
+});
+
+describe("dagrad graph", () => {
+  it("prints DOT and writes graph.dot and graph.svg of 000's network", async () => {
+    const out = tempDir();
+    const result = await runCli(["graph", "--out", out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith("digraph dagrad {")).toBe(true);
+    expect(readFileSync(join(out, "graph.dot"), "utf8")).toBe(result.stdout.slice(0, result.stdout.indexOf("}\n") + 2));
+    const svg = parseXml(readFileSync(join(out, "graph.svg"), "utf8"));
+    const parameters = byClass(svg, "parameter").map((g) => g.children.filter((c) => c.tag === "text").map((t) => t.text));
+    expect(parameters.map((lines) => lines[0]).sort()).toEqual(["layers.0.bias", "layers.0.weight", "layers.2.bias", "layers.2.weight"]);
+    for (const lines of parameters) expect(lines[2]).toMatch(/^\|grad\| \d\.\d{3}/);
+    expect(byClass(svg, "edge").length).toBeGreaterThan(10);
+    expect(result.stdout).toContain("loss 0.4273148292");
+  });
+});
