@@ -14,6 +14,7 @@ import { timeCases, type TimingOptions } from "./measure.js";
 import { type MlpProblem, PROBLEMS, initialWeights, randomBatch, randomMatrix } from "./problems.js";
 import { type ParityCase, type RateCase, type RunInfo, saveSuite } from "./results.js";
 import { writeReport } from "./report.js";
+import { getGemmBackend, getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
 
 const SUITES = ["matmul", "mnist-step", "tiny-step", "deep-step", "mnist-epoch", "memory"] as const;
 type SuiteName = (typeof SUITES)[number];
@@ -36,7 +37,8 @@ const run: RunInfo = {
   cores: os.cpus().length,
   memoryGB: Math.round(os.totalmem() / 2 ** 30),
   quick,
-  gemm: "js",
+  // Started before timing: the worker thread that takes half of each large product.
+  gemm: `${getGemmBackend()}, ${getGemmThreads()} thread(s)${(await warmUpGemm()) ? "" : " (worker not started)"}`,
 };
 
 const dagradEngines: Engine[] = [dagradAutograd, manualKernels, manualReference];

@@ -1,23 +1,29 @@
 // A second core for large products: one worker thread runs the same wasm
-// module over the same shared memory and computes half of C in place while the
-// calling thread computes the other half. Hand-off is through control words at
-// the start of that memory (Atomics.wait / notify), so a job costs no message
-// and no copy. The worker is started on the first large product and used once
-// it reports ready; until then, or once it has failed, products run on one thread.
+// module over the same shared memory. C is cut into strips along its longer
+// side; the calling thread and the worker each take the next strip from a
+// shared counter until none is left, so a worker that wakes late or runs on a
+// busy core simply takes fewer strips. Hand-off is through control words at
+// the start of that memory (Atomics), so a job costs no message and no copy.
+// The worker starts on the first large product and is used once it reports
+// ready; until then, or once it has failed, products run on one thread.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { Placement, WasmGemm } from "./gemm-wasm.js";
 
 // Control words (Int32 indices) at byte 0 of the shared memory.
 const REQUEST = 0; // sequence number of the last job posted
-const DONE = 1; // sequence number of the last job finished
-const READY = 2; // 1 once the worker is waiting for jobs
-const FAILED = 3; // 1 if the worker's last job threw
-const JOB = 4; // f64, transA, transB, m, n, k, a, b, c, i0, i1, j0, j1
-const JOB_WORDS = 13;
+const READY = 1; // 1 once the worker is waiting for jobs
+const FAILED = 2; // 1 if the worker's last strip threw
+const STATE = 3; // IDLE, POSTED (the worker may still join) or JOINED (the worker is taking strips)
+const NEXT = 4; // index of the next strip to take
+const JOB = 5; // f64, transA, transB, m, n, k, a, b, c, byRows, strips, then strips + 1 strip bounds
+const IDLE = 0, POSTED = 1, JOINED = 2;
 
-/** How long to wait for the worker's half before giving up on it. */
+/** How long to wait for the worker's last strip before giving up on it. */
 const TIMEOUT_MS = 10_000;
+/** Strips per product: enough to balance two uneven threads, few enough that repacking the shared operand stays cheap. */
+const MAX_STRIPS = 8;
+const JOB_WORDS = 11 + MAX_STRIPS + 1;
 
 // The worker's whole program, run with eval so it needs no file of its own
 // (the same source works from src/ under tsx and from dist/).
@@ -31,15 +37,20 @@ let seen = 0;
 for (;;) {
   Atomics.wait(control, ${REQUEST}, seen);
   seen = Atomics.load(control, ${REQUEST});
-  const [f64, transA, transB, m, n, k, a, b, c, i0, i1, j0, j1] = control.subarray(${JOB}, ${JOB + JOB_WORDS});
+  if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${JOINED}) !== ${POSTED}) continue; // withdrawn
+  const [f64, transA, transB, m, n, k, a, b, c, byRows, strips] = control.subarray(${JOB}, ${JOB + 11});
+  const run = f64 ? exports.gemmF64 : exports.gemmF32;
   try {
-    (f64 ? exports.gemmF64 : exports.gemmF32)(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch);
-    Atomics.store(control, ${FAILED}, 0);
+    for (let s = Atomics.add(control, ${NEXT}, 1); s < strips; s = Atomics.add(control, ${NEXT}, 1)) {
+      const from = control[${JOB + 11} + s], to = control[${JOB + 12} + s];
+      if (byRows) run(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch);
+      else run(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch);
+    }
   } catch {
     Atomics.store(control, ${FAILED}, 1);
   }
-  Atomics.store(control, ${DONE}, seen);
-  Atomics.notify(control, ${DONE});
+  Atomics.store(control, ${STATE}, ${IDLE});
+  Atomics.notify(control, ${STATE});
 }
 `;
 
@@ -76,10 +87,11 @@ export async function startGemmWorker(w: WasmGemm): Promise<boolean> {
   return false;
 }
 
-/** Jobs the worker has finished since it started (0 when it never ran). */
-export function gemmWorkerJobs(): number {
-  return helper === null ? 0 : Atomics.load(helper.control, DONE);
+/** Strips the worker has computed since it started (0 when it never ran). */
+export function gemmWorkerStrips(): number {
+  return workerStrips;
 }
+let workerStrips = 0;
 
 /** The worker, if it is up and waiting for jobs; starts it on first call. */
 function readyHelper(w: WasmGemm): Helper | null {
@@ -100,37 +112,50 @@ function readyHelper(w: WasmGemm): Helper | null {
 }
 
 /**
- * C += op(A)·op(B) split in two halves along C's longer side, one on the
- * worker and one here. Returns false (having done nothing) when no worker is
- * ready, so the caller runs the whole product itself.
+ * C += op(A)·op(B) in strips shared with the worker. Returns false (having
+ * done nothing) when no worker is ready, so the caller runs the whole product.
  */
-export function runOnTwoThreads(
-  w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement,
-  runHere: (i0: number, i1: number, j0: number, j1: number) => void,
-): boolean {
+export function runOnTwoThreads(w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): boolean {
   const byRows = m >= n;
-  if ((byRows ? m : n) < 16) return false;
+  const side = byRows ? m : n;
+  const strips = Math.min(MAX_STRIPS, Math.floor(side / 16));
+  if (strips < 2) return false;
   const h = readyHelper(w);
   if (h === null) return false;
-  // Split at a multiple of 8 so both halves keep whole micro-tiles.
-  const mid = Math.max(8, Math.floor((byRows ? m : n) / 16) * 8);
-  const theirs = byRows ? [mid, m, 0, n] : [0, m, mid, n];
-  h.control.set([f64 ? 1 : 0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, ...theirs], JOB);
-  const sequence = ++h.sequence;
-  Atomics.store(h.control, REQUEST, sequence);
-  Atomics.notify(h.control, REQUEST);
-  if (byRows) runHere(0, mid, 0, n);
-  else runHere(0, m, 0, mid);
-  while (Atomics.load(h.control, DONE) !== sequence) {
-    if (Atomics.wait(h.control, DONE, sequence - 1, TIMEOUT_MS) === "timed-out") {
-      broken = true;
-      throw new Error(`gemm: the worker thread did not finish its half of a ${m}x${k} · ${k}x${n} product in ${TIMEOUT_MS} ms`);
-    }
+  const control = h.control;
+  // Strip boundaries at multiples of 8, so every strip keeps whole micro-tiles.
+  const bounds = Array.from({ length: strips + 1 }, (_, i) => (i === strips ? side : Math.round((i * side) / strips / 8) * 8));
+  control.set([f64 ? 1 : 0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, byRows ? 1 : 0, strips, ...bounds], JOB);
+  Atomics.store(control, NEXT, 0);
+  Atomics.store(control, FAILED, 0);
+  Atomics.store(control, STATE, POSTED);
+  Atomics.store(control, REQUEST, ++h.sequence);
+  Atomics.notify(control, REQUEST);
+  let mine = 0;
+  for (let s = Atomics.add(control, NEXT, 1); s < strips; s = Atomics.add(control, NEXT, 1)) {
+    const from = bounds[s]!, to = bounds[s + 1]!;
+    if (byRows) runPartHere(w, f64, transA, transB, m, n, k, at, from, to, 0, n);
+    else runPartHere(w, f64, transA, transB, m, n, k, at, 0, m, from, to);
+    mine++;
   }
-  if (Atomics.load(h.control, FAILED) === 1) {
-    // Its half of C may be partly written: the product cannot be trusted.
+  // If the worker has not joined yet, withdraw the job: it will skip it when it wakes.
+  if (Atomics.compareExchange(control, STATE, POSTED, IDLE) !== POSTED) {
+    while (Atomics.load(control, STATE) === JOINED) {
+      if (Atomics.wait(control, STATE, JOINED, TIMEOUT_MS) === "timed-out") {
+        broken = true;
+        throw new Error(`gemm: the worker thread did not finish its strip of a ${m}x${k} · ${k}x${n} product in ${TIMEOUT_MS} ms`);
+      }
+    }
+    workerStrips += strips - mine;
+  }
+  if (Atomics.load(control, FAILED) === 1) {
+    // Its strips of C may be partly written: the product cannot be trusted.
     broken = true;
-    throw new Error(`gemm: the worker thread failed on its half of a ${m}x${k} · ${k}x${n} product`);
+    throw new Error(`gemm: the worker thread failed on its strips of a ${m}x${k} · ${k}x${n} product`);
   }
   return true;
+}
+
+function runPartHere(w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement, i0: number, i1: number, j0: number, j1: number): void {
+  (f64 ? w.exports.gemmF64 : w.exports.gemmF32)(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(0));
 }

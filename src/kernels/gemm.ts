@@ -17,7 +17,7 @@ import { runOnTwoThreads, startGemmWorker } from "./gemm-threads.js";
 import { placeOperands, runPart, takeProduct, wasmGemm } from "./gemm-wasm.js";
 import type { FloatArray } from "./shape.js";
 
-export { getGemmThreads, setGemmThreads, gemmWorkerJobs } from "./gemm-threads.js";
+export { getGemmThreads, setGemmThreads, gemmWorkerStrips } from "./gemm-threads.js";
 
 export type GemmBackend = "auto" | "wasm" | "js";
 const BACKENDS: readonly string[] = ["auto", "wasm", "js"];
@@ -68,8 +68,9 @@ export function gemm(
   }
   const f64 = c instanceof Float64Array;
   const at = placeOperands(w, f64, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-  const runHere = (i0: number, i1: number, j0: number, j1: number): void => runPart(w, f64, transA, transB, m, n, k, at, i0, i1, j0, j1, 0);
-  if (m * n * k < THREAD_MIN_WORK || !runOnTwoThreads(w, f64, transA, transB, m, n, k, at, runHere)) runHere(0, m, 0, n);
+  if (m * n * k < THREAD_MIN_WORK || !runOnTwoThreads(w, f64, transA, transB, m, n, k, at)) {
+    runPart(w, f64, transA, transB, m, n, k, at, 0, m, 0, n, 0);
+  }
   takeProduct(w, f64, m, n, at, c, cOffset);
 }
 
