@@ -50,7 +50,7 @@ function bandColor(grid: ProbabilityGrid, i: number, j: number): string {
   for (let c = 1; c < k; c++) if (grid.probabilities[at + c]! > grid.probabilities[at + best]!) best = c;
   const confidence = (grid.probabilities[at + best]! - 1 / k) / (1 - 1 / k);
   const level = Math.min(4, Math.floor(confidence * 5));
-  return tint(classColor(best), 0.15 + 0.12 * level);
+  return tint(classColor(best), 0.12 + 0.08 * level);
 }
 
 /** p - 0.5 for a binary model; for class c, p_c minus the largest other probability. */

@@ -43,7 +43,7 @@ export async function depthExperiment(settings: ExperimentSettings, hiddenLayers
     pictures: [
       { file: "depth-gradient-per-layer.svg", title: "Gradient norm per layer", caption: "||dW|| of each Linear layer at the first step, layer 1 nearest the input (log scale)", svg: toSvg(lineChart({ title: "Gradient norm per layer at the first step", xLabel: "Layer (1 = nearest the input)", yLabel: "||dW||", logY: true, series: atStart })) },
       { file: "depth-first-layer.svg", title: "First-layer gradient over training", caption: "||dW|| of layer 1 at every epoch (log scale)", svg: toSvg(lineChart({ title: "Layer 1 gradient norm over training", xLabel: "Epoch", yLabel: "||dW1||", logY: true, series: firstLayer })) },
-      { file: "depth-loss.svg", title: "Loss by network", caption: "training loss per epoch (log scale: exploding weights send it far up)", svg: toSvg(lineChart({ title: "Training loss", xLabel: "Epoch", yLabel: "BCE loss", logY: true, series: lossSeries(runs) })) },
+      { file: "depth-loss.svg", title: "Loss by network", caption: "training loss per epoch (log scale, cut at 100: exploding weights send it far above)", svg: toSvg(lineChart({ title: "Training loss", xLabel: "Epoch", yLabel: "BCE loss", logY: true, yDomain: [0.01, 100], series: lossSeries(runs) })) },
     ],
   };
 }
