@@ -11,6 +11,7 @@ import { depthExperiment } from "../experiments/depth.js";
 import { hiddenSizes } from "../experiments/hidden-sizes.js";
 import { initExperiment } from "../experiments/init.js";
 import { learningRates } from "../experiments/learning-rate.js";
+import { catchInterrupt } from "../interrupt.js";
 import { DATA_OPTIONS, dataSpec } from "../options.js";
 import { ensureFolder } from "../run-folder.js";
 import { prepareData } from "../setup.js";
@@ -66,18 +67,13 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const depth = integerOption(values, "depth", 1);
   const rates = numberListOption(values, "rates", 0);
   const out = optionalString(values, "out") ?? `runs/experiment-${experiment}`;
-  const data = prepareData(dataSpec(values));
+  const dataOptions = dataSpec(values);
+  const data = prepareData(dataOptions);
   if (data.task !== "binary") throw new UsageError(`the experiments need a binary dataset (moons, circles, xor, and), got ${String(values.data)} with ${data.classes} classes`);
   ensureFolder(out);
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write("\nStopping after this epoch; writing what is done (Ctrl-C again to quit at once)\n");
-  };
-  process.on("SIGINT", onSigint);
-  const settings: ExperimentSettings = { data, epochs, seed: dataSpec(values).seed, shouldStop: () => interrupted, log: print };
+  const interrupt = catchInterrupt("writing what is done");
+  const settings: ExperimentSettings = { data, epochs, seed: dataOptions.seed, shouldStop: interrupt.requested, log: print };
   print(`Experiment ${experiment} on ${String(values.data)} (${data.xTrain.shape[0]} train / ${data.xTest.shape[0]} test samples, ${epochs} epochs each)`);
   const result = await ({
     "hidden-sizes": () => hiddenSizes(settings),
@@ -86,7 +82,8 @@ async function run({ values, positionals }: { values: Values; positionals: strin
     init: () => initExperiment(settings),
     lr: () => learningRates(settings, rates),
   } satisfies Record<Name, () => Promise<ExperimentResult>>)[experiment]();
-  process.off("SIGINT", onSigint);
+  interrupt.dispose();
+  const interrupted = interrupt.requested();
 
   print("");
   printTable(result);

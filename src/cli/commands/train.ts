@@ -9,6 +9,7 @@ import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, type RunMetrics, type TrainingSpec, ensureFolder, writeConfig, writeResults } from "../run-folder.js";
 import { buildModel, makeOptimizer, prepareData } from "../setup.js";
+import { catchInterrupt } from "../interrupt.js";
 import { fitInSlices } from "../train-loop.js";
 
 const spec: CommandSpec = {
@@ -69,23 +70,18 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   writeConfig(out, config);
 
   print(`Training MLP [${config.model.sizes.join(", ")}] (${choice.activation} hidden, ${output} output, ${loss} loss) on ${data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: stop at once
-    interrupted = true;
-    process.stderr.write("\nStopping after this epoch; writing the run folder (Ctrl-C again to quit at once)\n");
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = catchInterrupt("writing the run folder");
   const tty = process.stdout.isTTY === true;
   const progress = new Progress({ total: partial.epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
   const started = Date.now();
   const { records, diverged } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
     loss, optimizer: makeOptimizer(model, partial), epochs: partial.epochs, batchSize: partial.batchSize, seed: data.seed,
     metrics: ["accuracy"], validation: { x: prepared.xTest, y: prepared.yTest },
-    onEpoch: (r) => progress.update(r), shouldStop: () => interrupted,
+    onEpoch: (r) => progress.update(r), shouldStop: interrupt.requested,
   });
   progress.finish();
-  process.off("SIGINT", onSigint);
+  interrupt.dispose();
+  const interrupted = interrupt.requested();
   const seconds = (Date.now() - started) / 1000;
 
   const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss, metrics: ["accuracy"] });
