@@ -44,7 +44,7 @@ export function toDot(root: Tensor, options: DotOptions = {}): string {
     if (maxValues > 0 && t.size <= maxValues) parts.push(`value ${JSON.stringify(t.toArray())}`);
     if (options.gradNorms && t.grad) parts.push(`|grad| ${norm(t.grad).toPrecision(4)}`);
     const shape = t.op ? "box" : t.requiresGrad ? "ellipse" : "plaintext";
-    lines.push(`  ${ids.get(t)} [label="${escape(parts.join("\\n"))}", shape=${shape}];`);
+    lines.push(`  ${ids.get(t)} [label="${parts.map(escape).join("\\n")}", shape=${shape}];`);
   }
   for (const t of nodes) {
     for (const input of t.inputs) lines.push(`  ${ids.get(input)} -> ${ids.get(t)};`);
