@@ -6,7 +6,7 @@ import path from "node:path";
 import { type EpochSuite, type MemorySuite, type RateSuite, RESULTS_DIR, loadSuites } from "./results.js";
 
 const PEERS = ["tfjs-cpu", "tfjs-wasm", "jax-js"];
-const COLUMNS = ["dagrad", "manual on kernels", "manual reference", ...PEERS];
+const COLUMNS = ["dagrad", "dagrad 1 thread", "manual on kernels", "manual reference", ...PEERS];
 const STEP_ORDER = ["mnist-step", "tiny-step", "deep-step"];
 
 const fmt = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
@@ -99,16 +99,17 @@ export function writeReport(): void {
     "",
     info ? `- Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGB} GiB; Node ${info.node}; dagrad GEMM: ${info.gemm}.` : "- No results yet.",
     `- Run${runs.length > 1 ? "s" : ""}: ${runs.join("; ")}.`,
-    "- Every number is a median (benny / benchmark.js samples), GFLOP/s = 2n³ / t for matmul, steps/s for a training step",
-    "  (forward, backward, SGD update, reading the loss back). All engines of a line ran in one process, one after the",
-    "  other, on a 2-core machine shared with other work: absolute numbers drift between runs, ratios within a line are",
-    "  what to compare.",
+    `- Every number is a median of benny (benchmark.js) samples${info && info.rounds > 1 ? `, then the median over ${info.rounds} rounds of the whole suite` : ""};`,
+    "  GFLOP/s = 2n³ / t for matmul, steps/s for a training step (forward, backward, SGD update, reading the loss back).",
+    "  All engines of a line ran in one process, one after the other, on a 2-core machine shared with other work:",
+    "  absolute numbers drift between runs, ratios within a line are what to compare.",
     "",
     "## Throughput",
     "",
     ...throughputTable(rates),
     "",
-    "Engines: **dagrad** = the autograd graph (`nn` MLP, loss and SGD); **manual on kernels** = the hand-derived backprop",
+    "Engines: **dagrad** = the autograd graph (`nn` MLP, loss and SGD), large products split with the GEMM worker thread;",
+    "**dagrad 1 thread** = the same with every product on the calling thread; **manual on kernels** = the hand-derived backprop",
     "equations on dagrad's own GEMM with preallocated buffers (no graph: the floor the graph is measured against);",
     "**manual reference** = `src/nn/manual`, the same equations as plain loops (the correctness oracle);",
     "**tfjs-cpu** / **tfjs-wasm** = TensorFlow.js 4.22 backends; **jax-js** = @jax-js/jax 0.1.25 with `jit` over the whole update.",

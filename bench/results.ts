@@ -14,6 +14,8 @@ export interface RunInfo {
   readonly cores: number;
   readonly memoryGB: number;
   readonly quick: boolean;
+  /** Times each benny suite ran; an engine's number is the median of its per-round medians. */
+  readonly rounds: number;
   /** Which GEMM dagrad ran ("wasm-simd", "js", ...). */
   readonly gemm: string;
 }

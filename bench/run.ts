@@ -4,7 +4,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { Engine } from "./engines/engine.js";
-import { dagradAutograd } from "./engines/dagrad.js";
+import { dagradAutograd, dagradOneThread } from "./engines/dagrad.js";
 import { manualKernels, manualReference } from "./engines/manual.js";
 import { loadTfjs } from "./engines/tfjs.js";
 import { loadJax } from "./engines/jax.js";
@@ -28,7 +28,7 @@ for (const name of only) {
   if (!(SUITES as readonly string[]).includes(name)) throw new Error(`bench: unknown suite "${name}", expected some of ${SUITES.join(", ")}`);
 }
 const wanted = (name: SuiteName): boolean => only.has(name);
-const timing: TimingOptions = quick ? { maxTime: 0.6, minSamples: 5 } : { maxTime: 2.5, minSamples: 10 };
+const timing: TimingOptions = quick ? { maxTime: 0.5, minSamples: 5, rounds: 1 } : { maxTime: 1.5, minSamples: 10, rounds: 3 };
 
 const run: RunInfo = {
   date: new Date().toISOString(),
@@ -37,11 +37,12 @@ const run: RunInfo = {
   cores: os.cpus().length,
   memoryGB: Math.round(os.totalmem() / 2 ** 30),
   quick,
+  rounds: timing.rounds,
   // Started before timing: the worker thread that takes half of each large product.
   gemm: `${getGemmBackend()}, ${getGemmThreads()} thread(s)${(await warmUpGemm()) ? "" : " (worker not started)"}`,
 };
 
-const dagradEngines: Engine[] = [dagradAutograd, manualKernels, manualReference];
+const dagradEngines: Engine[] = [dagradAutograd, dagradOneThread, manualKernels, manualReference];
 const peers: Engine[] = [...(await loadTfjs()), await loadJax()];
 const engines = [...dagradEngines, ...peers];
 
@@ -103,7 +104,7 @@ if (wanted("deep-step")) await stepSuite(PROBLEMS.deep);
 if (wanted("mnist-epoch")) {
   console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");
   // The plain-loop reference needs ~a minute per epoch: it is the correctness oracle, not a speed peer.
-  const epochEngines = engines.filter((e) => e !== manualReference && !(quick && e.name === "tfjs-cpu"));
+  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradOneThread && !(quick && e.name === "tfjs-cpu"));
   saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) });
 }
 if (wanted("memory")) {

@@ -2,6 +2,7 @@
 // the graph, and nn's SGD optimizer.
 import { Tensor, noGrad } from "../../src/autograd/index.js";
 import { MLP, SGD, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
+import { getGemmThreads, setGemmThreads } from "../../src/kernels/gemm.js";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
 import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
 
@@ -56,3 +57,36 @@ export const dagradAutograd: Engine = {
   },
   trainer: (problem, init) => new AutogradTrainer(problem, init),
 };
+
+/** The same engine with large products kept on the calling thread: what the GEMM worker adds. */
+export const dagradOneThread: Engine = oneThread(dagradAutograd, "dagrad 1 thread");
+
+function oneThread(engine: Engine, name: string): Engine {
+  const alone = <T>(fn: () => T): T => {
+    const before = getGemmThreads();
+    setGemmThreads(1);
+    try {
+      return fn();
+    } finally {
+      setGemmThreads(before);
+    }
+  };
+  return {
+    name,
+    matmul(a, b, n) {
+      const inner = engine.matmul!(a, b, n);
+      return { run: () => alone(() => inner.run()), result: inner.result, dispose: inner.dispose };
+    },
+    trainer(problem, init) {
+      const inner = engine.trainer!(problem, init);
+      return {
+        load(batch) {
+          const loaded = inner.load(batch);
+          return { step: () => alone(() => loaded.step()), dispose: loaded.dispose };
+        },
+        predict: (x, rows) => alone(() => inner.predict(x, rows)),
+        dispose: inner.dispose,
+      };
+    },
+  };
+}

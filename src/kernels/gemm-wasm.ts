@@ -79,6 +79,15 @@ export function wasmGemm(): WasmGemm | null {
   return instance;
 }
 
+/** Views of the whole memory, remade only when it grows (small products run thousands of times per second). */
+let views: { buffer: ArrayBufferLike; f32: Float32Array; f64: Float64Array } | null = null;
+
+function viewOf(w: WasmGemm, f64: boolean): Float32Array | Float64Array {
+  const buffer = w.memory.buffer;
+  if (views?.buffer !== buffer) views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+  return f64 ? views.f64 : views.f32;
+}
+
 /** Where the operands of one product live in wasm memory (byte offsets). */
 export interface Placement {
   readonly a: number;
@@ -100,7 +109,7 @@ export function placeOperands(
   const bAt = align(aAt + m * k * size);
   const cAt = align(bAt + k * n * size);
   grow(w.memory, cAt + m * n * size);
-  const view = f64 ? new Float64Array(w.memory.buffer) : new Float32Array(w.memory.buffer);
+  const view = viewOf(w, f64);
   view.set(a.subarray(aOffset, aOffset + m * k), aAt / size);
   view.set(b.subarray(bOffset, bOffset + k * n), bAt / size);
   if (accumulate) view.set(c.subarray(cOffset, cOffset + m * n), cAt / size);
@@ -110,8 +119,8 @@ export function placeOperands(
 
 /** Copy the product back out of wasm memory. */
 export function takeProduct(w: WasmGemm, f64: boolean, m: number, n: number, at: Placement, c: FloatArray, cOffset: number): void {
-  const view = f64 ? new Float64Array(w.memory.buffer, at.c, m * n) : new Float32Array(w.memory.buffer, at.c, m * n);
-  c.set(view, cOffset);
+  const start = at.c / (f64 ? 8 : 4);
+  c.set(viewOf(w, f64).subarray(start, start + m * n), cOffset);
 }
 
 /** C[i0:i1, j0:j1] += op(A) · op(B) on this thread, with thread slot `thread`'s scratch. */
