@@ -1,7 +1,7 @@
 // Tensor: a dense row-major float buffer, its shape, and the graph node that made it.
 // Every op method here is a one-line forward to the op's entry in ops/, where its
 // forward and backward sit side by side.
-import { type FloatArray, type Shape, sizeOf } from "../kernels/shape.js";
+import { type FloatArray, type Shape } from "../kernels/shape.js";
 import { DTypeError, GraphError, ShapeError, formatShape } from "./errors.js";
 import { type Node, isGradEnabled } from "./graph.js";
 import { backward } from "./engine.js";
@@ -283,4 +283,3 @@ export function dtypeOf(dtype: string | undefined, fallback: DType): DType {
   return dtype;
 }
 
-export { sizeOf };
