@@ -8,7 +8,7 @@
 // ready; until then, or once it has failed, products run on one thread.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import type { Placement, WasmGemm } from "./gemm-wasm.js";
+import { type Placement, type WasmGemm, packShared, runPart } from "./gemm-wasm.js";
 
 // Control words (Int32 indices) at byte 0 of the shared memory.
 const REQUEST = 0; // sequence number of the last job posted
@@ -16,14 +16,14 @@ const READY = 1; // 1 once the worker is waiting for jobs
 const FAILED = 2; // 1 if the worker's last strip threw
 const STATE = 3; // IDLE, POSTED (the worker may still join) or JOINED (the worker is taking strips)
 const NEXT = 4; // index of the next strip to take
-const JOB = 5; // f64, transA, transB, m, n, k, a, b, c, byRows, strips, then strips + 1 strip bounds
+const JOB = 5; // f64, transA, transB, m, n, k, a, b, c, byRows, packed, strips, then strips + 1 strip bounds
 const IDLE = 0, POSTED = 1, JOINED = 2;
 
 /** How long to wait for the worker's last strip before giving up on it. */
 const TIMEOUT_MS = 10_000;
 /** Strips per product: enough to balance two uneven threads, few enough that repacking the shared operand stays cheap. */
 const MAX_STRIPS = 8;
-const JOB_WORDS = 11 + MAX_STRIPS + 1;
+const JOB_WORDS = 12 + MAX_STRIPS + 1;
 
 // The worker's whole program, run with eval so it needs no file of its own
 // (the same source works from src/ under tsx and from dist/).
@@ -38,13 +38,14 @@ for (;;) {
   Atomics.wait(control, ${REQUEST}, seen);
   seen = Atomics.load(control, ${REQUEST});
   if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${JOINED}) !== ${POSTED}) continue; // withdrawn
-  const [f64, transA, transB, m, n, k, a, b, c, byRows, strips] = control.subarray(${JOB}, ${JOB + 11});
+  const [f64, transA, transB, m, n, k, a, b, c, byRows, packed, strips] = control.subarray(${JOB}, ${JOB + 12});
   const run = f64 ? exports.gemmF64 : exports.gemmF32;
   try {
     for (let s = Atomics.add(control, ${NEXT}, 1); s < strips; s = Atomics.add(control, ${NEXT}, 1)) {
-      const from = control[${JOB + 11} + s], to = control[${JOB + 12} + s];
-      if (byRows) run(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch);
-      else run(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch);
+      const from = control[${JOB + 12} + s], to = control[${JOB + 13} + s];
+      // Row strips share op(B), packed whole; column strips share op(A).
+      if (byRows) run(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch, 0, packed);
+      else run(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch, packed, 0);
     }
   } catch {
     Atomics.store(control, ${FAILED}, 1);
@@ -125,7 +126,10 @@ export function runOnTwoThreads(w: WasmGemm, f64: boolean, transA: boolean, tran
   const control = h.control;
   // Strip boundaries at multiples of 8, so every strip keeps whole micro-tiles.
   const bounds = Array.from({ length: strips + 1 }, (_, i) => (i === strips ? side : Math.round((i * side) / strips / 8) * 8));
-  control.set([f64 ? 1 : 0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, byRows ? 1 : 0, strips, ...bounds], JOB);
+  // The operand every strip reads whole is packed once, here, before the worker can start.
+  const shared = byRows ? "b" : "a";
+  packShared(w, f64, shared, transA, transB, m, n, k, at);
+  control.set([f64 ? 1 : 0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, byRows ? 1 : 0, at.packed, strips, ...bounds], JOB);
   Atomics.store(control, NEXT, 0);
   Atomics.store(control, FAILED, 0);
   Atomics.store(control, STATE, POSTED);
@@ -134,8 +138,8 @@ export function runOnTwoThreads(w: WasmGemm, f64: boolean, transA: boolean, tran
   let mine = 0;
   for (let s = Atomics.add(control, NEXT, 1); s < strips; s = Atomics.add(control, NEXT, 1)) {
     const from = bounds[s]!, to = bounds[s + 1]!;
-    if (byRows) runPartHere(w, f64, transA, transB, m, n, k, at, from, to, 0, n);
-    else runPartHere(w, f64, transA, transB, m, n, k, at, 0, m, from, to);
+    if (byRows) runPart(w, f64, transA, transB, m, n, k, at, from, to, 0, n, 0, shared);
+    else runPart(w, f64, transA, transB, m, n, k, at, 0, m, from, to, 0, shared);
     mine++;
   }
   // If the worker has not joined yet, withdraw the job: it will skip it when it wakes.
@@ -154,8 +158,4 @@ export function runOnTwoThreads(w: WasmGemm, f64: boolean, transA: boolean, tran
     throw new Error(`gemm: the worker thread failed on its strips of a ${m}x${k} · ${k}x${n} product`);
   }
   return true;
-}
-
-function runPartHere(w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement, i0: number, i1: number, j0: number, j1: number): void {
-  (f64 ? w.exports.gemmF64 : w.exports.gemmF32)(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(0));
 }

@@ -16,9 +16,19 @@ declare const WebAssembly: {
   Instance: new (module: WasmModule, imports: object) => { readonly exports: object };
 };
 
+type GemmFn = (
+  transA: Flag, transB: Flag, m: number, n: number, k: number, a: number, b: number, c: number,
+  i0: number, i1: number, j0: number, j1: number, scratch: number, prepackedA: number, prepackedB: number,
+) => void;
+type PackFn = (source: number, transposed: Flag, outer: number, k: number, dst: number) => void;
+
 export interface GemmExports {
-  gemmF32(transA: Flag, transB: Flag, m: number, n: number, k: number, a: number, b: number, c: number, i0: number, i1: number, j0: number, j1: number, scratch: number): void;
-  gemmF64(transA: Flag, transB: Flag, m: number, n: number, k: number, a: number, b: number, c: number, i0: number, i1: number, j0: number, j1: number, scratch: number): void;
+  gemmF32: GemmFn;
+  gemmF64: GemmFn;
+  packAllAF32: PackFn;
+  packAllAF64: PackFn;
+  packAllBF32: PackFn;
+  packAllBF64: PackFn;
   scratchBytes(elementSize: number): number;
 }
 
@@ -93,6 +103,8 @@ export interface Placement {
   readonly a: number;
   readonly b: number;
   readonly c: number;
+  /** Room for op(A) or op(B) packed whole, when threads share it (see packShared). */
+  readonly packed: number;
 }
 
 /**
@@ -108,13 +120,16 @@ export function placeOperands(
   const aAt = w.operands;
   const bAt = align(aAt + m * k * size);
   const cAt = align(bAt + k * n * size);
-  grow(w.memory, cAt + m * n * size);
+  const packedAt = align(cAt + m * n * size);
+  // Packed panels round rows up to 4 and columns up to 8 (f32) or 4 (f64).
+  const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
+  grow(w.memory, packedAt + packedSize);
   const view = viewOf(w, f64);
   view.set(a.subarray(aOffset, aOffset + m * k), aAt / size);
   view.set(b.subarray(bOffset, bOffset + k * n), bAt / size);
   if (accumulate) view.set(c.subarray(cOffset, cOffset + m * n), cAt / size);
   else view.fill(0, cAt / size, cAt / size + m * n);
-  return { a: aAt, b: bAt, c: cAt };
+  return { a: aAt, b: bAt, c: cAt, packed: packedAt };
 }
 
 /** Copy the product back out of wasm memory. */
@@ -123,11 +138,23 @@ export function takeProduct(w: WasmGemm, f64: boolean, m: number, n: number, at:
   c.set(viewOf(w, f64).subarray(start, start + m * n), cOffset);
 }
 
+/** Which operand, if any, was packed whole into `Placement.packed`. */
+export type Prepacked = "none" | "a" | "b";
+
+/** Pack op(A) (or op(B)) whole into at.packed, once, for threads that all read it. */
+export function packShared(w: WasmGemm, f64: boolean, which: "a" | "b", transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): void {
+  const e = w.exports;
+  if (which === "a") (f64 ? e.packAllAF64 : e.packAllAF32)(at.a, transA ? 1 : 0, m, k, at.packed);
+  else (f64 ? e.packAllBF64 : e.packAllBF32)(at.b, transB ? 1 : 0, n, k, at.packed);
+}
+
 /** C[i0:i1, j0:j1] += op(A) · op(B) on this thread, with thread slot `thread`'s scratch. */
 export function runPart(
   w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number,
-  at: Placement, i0: number, i1: number, j0: number, j1: number, thread: number,
+  at: Placement, i0: number, i1: number, j0: number, j1: number, thread: number, prepacked: Prepacked = "none",
 ): void {
   const run = f64 ? w.exports.gemmF64 : w.exports.gemmF32;
-  run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(thread));
+  const packedA = prepacked === "a" ? at.packed : 0;
+  const packedB = prepacked === "b" ? at.packed : 0;
+  run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(thread), packedA, packedB);
 }

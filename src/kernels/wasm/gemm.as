@@ -34,6 +34,23 @@ export function scratchBytes(elementSize: i32): i32 {
   return (MC * KC + KC * (NC + nrOf) + MR * nrOf) * elementSize;
 }
 
+/**
+ * Four rows of four f32 (r0..r3 at consecutive depths p..p+3) stored as four
+ * columns: at dst + p' * stride bytes for p' = 0..3, the values r0[p'], r1[p'], r2[p'], r3[p'].
+ * Packing reads rows of A or of a transposed B and writes depth-major panels: this 4x4 transpose
+ * does four depths at once instead of sixteen scalar copies.
+ */
+function storeTransposed4x4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
 /** Pack rows [i0, i0 + mc) and depth [p0, p0 + kc) of op(A) into MR-row panels: panel q, depth p, lane r at (q * kc + p) * MR + r. */
 function packA<T>(a: usize, transA: bool, m: i32, k: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
   const size = sizeof<T>();
@@ -46,6 +63,18 @@ function packA<T>(a: usize, transA: bool, m: i32, k: i32, i0: i32, mc: i32, p0: 
         const src = a + <usize>((p0 + p) * m + i0 + q) * size;
         const out = panel + <usize>(p * MR) * size;
         for (let r = 0; r < MR; r++) store<T>(out + <usize>r * size, r < rows ? load<T>(src + <usize>r * size) : <T>0);
+      }
+    } else if (sizeof<T>() == 4 && rows === MR) {
+      // Four whole f32 rows: transpose 4 depths at a time.
+      const src = a + <usize>((i0 + q) * k + p0) * size;
+      const rowBytes = <usize>k * size;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const at = src + <usize>p * size;
+        storeTransposed4x4(v128.load(at), v128.load(at + rowBytes), v128.load(at + 2 * rowBytes), v128.load(at + 3 * rowBytes), panel + <usize>(p * MR) * size, MR * size);
+      }
+      for (; p < kc; p++) {
+        for (let r = 0; r < MR; r++) store<T>(panel + <usize>(p * MR + r) * size, load<T>(src + <usize>r * rowBytes + <usize>p * size));
       }
     } else {
       for (let r = 0; r < MR; r++) {
@@ -68,7 +97,20 @@ function packB<T>(b: usize, transB: bool, n: i32, k: i32, p0: i32, kc: i32, j0: 
   for (let q = 0; q < nc; q += NR) {
     const panel = dst + <usize>(q * kc) * size; // q is a multiple of NR
     const cols = min(NR, nc - q);
-    if (transB) {
+    if (transB && sizeof<T>() == 4 && cols === NR) {
+      // op(B)[p, j] = B[j, p], eight whole f32 columns: two 4x4 transposes per 4 depths.
+      const rowBytes = <usize>k * size;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        for (let g = 0; g < NR; g += 4) {
+          const at = b + <usize>((j0 + q + g) * k + p0 + p) * size;
+          storeTransposed4x4(v128.load(at), v128.load(at + rowBytes), v128.load(at + 2 * rowBytes), v128.load(at + 3 * rowBytes), panel + <usize>(p * NR + g) * size, <usize>NR * size);
+        }
+      }
+      for (; p < kc; p++) {
+        for (let c = 0; c < NR; c++) store<T>(panel + <usize>(p * NR + c) * size, load<T>(b + <usize>((j0 + q + c) * k + p0 + p) * size));
+      }
+    } else if (transB) {
       // op(B)[p, j] = B[j, p]: each column is a contiguous row of B.
       for (let c = 0; c < NR; c++) {
         const out = panel + <usize>c * size;
@@ -143,24 +185,54 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows:
   }
 }
 
+function roundUp(v: i32, step: i32): i32 {
+  return (v + step - 1) / step * step;
+}
+
+/**
+ * Pack all of op(A) [m x k]: depth block pc (KC deep) starts at pc * roundUp(m, MR),
+ * and within it the panel of rows i is at i * kc, as packA lays out one block.
+ */
+function packAllA<T>(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
+  const mPadded = roundUp(m, MR);
+  for (let pc = 0; pc < k; pc += KC) packA<T>(a, transA, m, k, 0, m, pc, min(KC, k - pc), dst + <usize>(pc * mPadded) * sizeof<T>());
+}
+
+/** Pack all of op(B) [k x n]: depth block pc starts at pc * roundUp(n, NR), the panel of columns j at j * kc. */
+function packAllB<T>(b: usize, transB: bool, n: i32, k: i32, dst: usize): void {
+  const nPadded = roundUp(n, nr<T>());
+  for (let pc = 0; pc < k; pc += KC) packB<T>(b, transB, n, k, pc, min(KC, k - pc), 0, n, dst + <usize>(pc * nPadded) * sizeof<T>());
+}
+
+/**
+ * prepackedA / prepackedB: 0, or an operand packed whole by packAllA / packAllB
+ * (threads sharing a product pack the shared operand once instead of per strip).
+ */
 function gemm<T>(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+  prepackedA: usize, prepackedB: usize,
 ): void {
   const size = sizeof<T>();
   const NR = nr<T>();
-  const packedA = scratch;
-  const packedB = packedA + <usize>(MC * KC) * size;
-  const tile = packedB + <usize>(KC * (NC + NR)) * size;
+  const mPadded = roundUp(m, MR);
+  const nPadded = roundUp(n, NR);
+  const ownA = scratch;
+  const ownB = ownA + <usize>(MC * KC) * size;
+  const tile = ownB + <usize>(KC * (NC + NR)) * size;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB<T>(b, transB, n, k, pc, kc, jc, nc, packedB);
+      let packedB = ownB;
+      if (prepackedB) packedB = prepackedB + <usize>(pc * nPadded + jc * kc) * size;
+      else packB<T>(b, transB, n, k, pc, kc, jc, nc, ownB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
-        packA<T>(a, transA, m, k, ic, mc, pc, kc, packedA);
+        let packedA = ownA;
+        if (prepackedA) packedA = prepackedA + <usize>(pc * mPadded + ic * kc) * size;
+        else packA<T>(a, transA, m, k, ic, mc, pc, kc, ownA);
         for (let jr = 0; jr < nc; jr += NR) {
           const pb = packedB + <usize>(jr * kc) * size;
           const cols = min(NR, nc - jr);
@@ -179,14 +251,32 @@ export function gemmF32(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+  prepackedA: usize, prepackedB: usize,
 ): void {
-  gemm<f32>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch);
+  gemm<f32>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch, prepackedA, prepackedB);
 }
 
 export function gemmF64(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+  prepackedA: usize, prepackedB: usize,
 ): void {
-  gemm<f64>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch);
+  gemm<f64>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch, prepackedA, prepackedB);
+}
+
+export function packAllAF32(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
+  packAllA<f32>(a, transA, m, k, dst);
+}
+
+export function packAllAF64(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
+  packAllA<f64>(a, transA, m, k, dst);
+}
+
+export function packAllBF32(b: usize, transB: bool, n: i32, k: i32, dst: usize): void {
+  packAllB<f32>(b, transB, n, k, dst);
+}
+
+export function packAllBF64(b: usize, transB: bool, n: i32, k: i32, dst: usize): void {
+  packAllB<f64>(b, transB, n, k, dst);
 }
