@@ -22,7 +22,7 @@ export interface MlpProblem {
 const deepSizes = [32, ...new Array<number>(20).fill(32), 1];
 
 export const PROBLEMS = {
-  mnist: { name: "mnist-step", title: "MNIST-shaped step 784-128-64-10 relu, softmax CE, batch 128", sizes: [784, 128, 64, 10], activation: "relu", loss: "crossEntropy", batch: 128, lr: 0.1 },
+  mnist: { name: "mnist-step", title: "MNIST-shaped step 784-128-64-10 relu, softmax CE, batch 128", sizes: [784, 128, 64, 10], activation: "relu", loss: "crossEntropy", batch: 128, lr: 0.5 },
   tiny: { name: "tiny-step", title: "tiny step 2-16-16-1 tanh, BCE with logits, batch 240", sizes: [2, 16, 16, 1], activation: "tanh", loss: "bceWithLogits", batch: 240, lr: 0.1 },
   deep: { name: "deep-step", title: "deep step 20 x 32 tanh, BCE with logits, batch 32", sizes: deepSizes, activation: "tanh", loss: "bceWithLogits", batch: 32, lr: 0.05 },
 } as const satisfies Record<string, MlpProblem>;

@@ -1,10 +1,11 @@
 // Two manual-backprop engines, no graph:
 // - "manual reference": src/nn/manual's ManualMLP, the hand-derived equations
 //   written as plain loops on purpose (it shares no kernel with autograd);
-// - "manual on kernels": the same equations on dagrad's own GEMM with
-//   preallocated buffers. Autograd against this one is the cost of the graph
+// - "manual on kernels": the same equations on dagrad's own GEMM and tanh
+//   kernels with preallocated buffers. Autograd against this one is the cost of the graph
 //   alone: same kernels, no nodes, no allocation.
 import { gemm } from "../../src/kernels/gemm.js";
+import { tanhFloat32 } from "../../src/kernels/fast-tanh.js";
 import { ManualMLP, type ManualLayer } from "../../src/nn/manual/index.js";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
 import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
@@ -97,7 +98,7 @@ class KernelTrainer implements Trainer {
       const a = ws.a[l]!;
       if (l === last) a.set(z);
       else if (this.problem.activation === "relu") for (let i = 0; i < z.length; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
-      else for (let i = 0; i < z.length; i++) a[i] = Math.tanh(z[i]!);
+      else tanhFloat32(z, a); // the tanh kernel autograd runs on float32
     }
     return ws;
   }
