@@ -40,7 +40,8 @@ function throughputTable(rates: RateSuite[]): string[] {
   return lines;
 }
 
-interface Target { readonly what: string; readonly measured: number | undefined; readonly goal: number }
+/** A ratio and its goal: at least `goal`, or at most when `atMost`. */
+interface Target { readonly what: string; readonly measured: number | undefined; readonly goal: number; readonly atMost?: boolean }
 
 function targets(byName: Map<string, RateSuite>): Target[] {
   const list: Target[] = [];
@@ -62,14 +63,20 @@ function targets(byName: Map<string, RateSuite>): Target[] {
     const peer = Math.max(rateOf(s, "jax-js") ?? NaN, rateOf(s, "tfjs-wasm") ?? NaN);
     list.push({ what: `matmul n=${n}: dagrad / max(jax-js, tfjs-wasm) ≥ 1.5`, measured: d !== undefined ? d / peer : undefined, goal: 1.5 });
   }
-  // "Within 1.3x" of the manual step: manual rate / autograd rate ≤ 1.3, shown inverted so higher is better.
+  // "Within 1.3x" of the manual step: autograd's time per step over the manual engine's.
   for (const manual of ["manual on kernels", "manual reference"]) {
     const s = byName.get("mnist-step");
     const d = rateOf(s, "dagrad");
     const m = rateOf(s, manual);
-    list.push({ what: `MNIST step: autograd time ≤ 1.3 × ${manual} time (rate ratio ≥ 1/1.3)`, measured: d !== undefined && m !== undefined ? d / m : undefined, goal: 1 / 1.3 });
+    list.push({ what: `MNIST step: dagrad time / ${manual} time ≤ 1.3`, measured: d !== undefined && m !== undefined ? m / d : undefined, goal: 1.3, atMost: true });
   }
   return list;
+}
+
+function targetRow(t: Target): string {
+  if (t.measured === undefined || !Number.isFinite(t.measured)) return `| ${t.what} | – | not run |`;
+  const met = t.atMost ? t.measured <= t.goal : t.measured >= t.goal;
+  return `| ${t.what} | ${ratio(t.measured)} | ${met ? "met" : "**not met**"} |`;
 }
 
 function parityTable(rates: RateSuite[]): string[] {
@@ -118,7 +125,7 @@ export function writeReport(): void {
     "",
     "| target | measured | status |",
     "|---|---:|---|",
-    ...targets(byName).map((t) => `| ${t.what} | ${t.measured === undefined || !Number.isFinite(t.measured) ? "–" : ratio(t.measured)} | ${t.measured === undefined || !Number.isFinite(t.measured) ? "not run" : t.measured >= t.goal ? "met" : "**not met**"} |`),
+    ...targets(byName).map(targetRow),
     "",
     "## Parity: every engine computes the same thing",
     "",

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --only matmul,tiny-step,...]`
+// `npm run bench [-- --quick] [-- --only matmul,tiny-step,...] [-- --report]`
 // Runs every workload with dagrad and its peers in one process, writes
-// bench/results/<name>.json and regenerates bench/RESULTS.md.
+// bench/results/<name>.json and regenerates bench/RESULTS.md (--report only
+// regenerates it from the stored results, e.g. after editing analysis.md).
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { Engine } from "./engines/engine.js";
@@ -20,8 +21,13 @@ const SUITES = ["matmul", "mnist-step", "tiny-step", "deep-step", "mnist-epoch",
 type SuiteName = (typeof SUITES)[number];
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  options: { quick: { type: "boolean", default: false }, only: { type: "string" }, report: { type: "boolean", default: false } },
 });
+if (values.report) {
+  writeReport();
+  console.log("wrote bench/RESULTS.md from bench/results/");
+  process.exit(0);
+}
 const quick = values.quick ?? false;
 const only = new Set((values.only ?? SUITES.join(",")).split(",").map((s) => s.trim()));
 for (const name of only) {
