@@ -46,6 +46,13 @@ export function initialWeights(sizes: readonly number[], seed: number): InitialW
   return { weights, biases };
 }
 
+/** A weight [out, in] as [in, out], for peers whose forward is x · W. */
+export function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
+  return out;
+}
+
 function uniform(rng: Rng, n: number, bound: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = (2 * rng() - 1) * bound;

@@ -3,18 +3,12 @@
 // call consumes its arguments, so kept arrays are passed as `.ref`, and
 // dataSync() consumes the array it reads.
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
-import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
+import { type Batch, type InitialWeights, type MlpProblem, transposed } from "../problems.js";
 
 type Jax = typeof import("@jax-js/jax");
 type JaxArray = InstanceType<Jax["numpy"]["Array"]>;
 // A type alias, not an interface: jax-js trees need an index-compatible type.
 type Params = { w: JaxArray[]; b: JaxArray[] };
-
-function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
-  return out;
-}
 
 function makeEngine(jax: Jax): Engine {
   const { numpy: np, nn, jit, valueAndGrad, tree } = jax;

@@ -4,16 +4,9 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
-import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
+import { type Batch, type InitialWeights, type MlpProblem, transposed } from "../problems.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
-
-/** Weights [out, in] -> [in, out], so the forward is x · W as TF.js code usually writes it. */
-function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
-  return out;
-}
 
 function makeEngine(tf: Tf, backend: "cpu" | "wasm"): Engine {
   const use = (): void => {
