@@ -76,6 +76,17 @@ function addInto(target: Tensor, g: Tensor): void {
   for (let i = 0; i < t.length; i++) t[i] += s[i]!;
 }
 
+/**
+ * Whether a backward rule's gradient for input i has a buffer of its own: not
+ * the upstream gradient passed through (add, expand) or viewed (reshape), and
+ * not handed to another input of the same op too.
+ */
+function isFresh(fitted: Tensor, upstream: Tensor, grads: readonly (Tensor | null)[], i: number): boolean {
+  if (fitted.data === upstream.data) return false;
+  for (let j = 0; j < grads.length; j++) if (j !== i && grads[j]?.data === fitted.data) return false;
+  return true;
+}
+
 function copyOf(g: Tensor): Tensor {
   return new Tensor(g.data.slice(), g.shape);
 }
@@ -96,10 +107,13 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
   const captured = new Map<Tensor, Tensor>();
   const anomaly = isAnomalyEnabled();
 
-  const accumulate = (t: Tensor, g: Tensor): void => {
+  // `fresh`: g's buffer was made by this sweep and nothing else holds it, so the
+  // slot may keep it as its own (no copy into .grad, in-place accumulation).
+  const accumulate = (t: Tensor, g: Tensor, fresh: boolean): void => {
     const previous = pending.get(t);
     if (previous === undefined) {
       pending.set(t, g);
+      if (fresh && !createGraph) owned.add(t);
     } else if (createGraph) {
       pending.set(t, previous.add(g));
     } else if (owned.has(t)) {
@@ -124,14 +138,16 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
     }
   };
 
-  for (let i = 0; i < roots.length; i++) accumulate(roots[i]!, seeds[i]!);
+  for (let i = 0; i < roots.length; i++) accumulate(roots[i]!, seeds[i]!, false);
 
   withGradMode(createGraph, () => {
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
       let g = pending.get(t);
       if (g === undefined) continue;
-      g = t.applyHooks(g);
+      const hooked = t.applyHooks(g);
+      if (hooked !== g) owned.delete(t); // a hook's tensor belongs to the user
+      g = hooked;
       if (capture !== null) {
         // Hand out a buffer nothing else shares, unless it is part of a new graph.
         if (capture.has(t)) captured.set(t, createGraph || owned.has(t) ? g : copyOf(g));
@@ -151,7 +167,7 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
         if (gi === null || gi === undefined || !x.requiresGrad) continue;
         const fitted = fitGradient(node.op, gi, x);
         if (anomaly) checkFinite(node.op, `gradient for input ${i}`, fitted, inputs, node.createdAt);
-        accumulate(x, fitted);
+        accumulate(x, fitted, isFresh(fitted, g, grads, i));
       }
       if (!retainGraph) node.release();
     }

@@ -55,6 +55,20 @@ describe(".grad on leaves", () => {
     expect(b.grad!.toArray()).toEqual([1, 1]);
   });
 
+  it("is not shared between a retained intermediate and the leaf its gradient passed through to", () => {
+    const x = param([1, 2]);
+    const h = x.add(0).retainGrad();
+    h.mul(3).sum().backward();
+    h.grad!.data[0] = 100;
+    expect(x.grad!.toArray()).toEqual([3, 3]);
+  });
+
+  it("a leaf keeps accumulating correctly into a gradient buffer the sweep made", () => {
+    const w = param([1, 2]);
+    for (let i = 0; i < 3; i++) w.mul(w).sum().backward();
+    expect(w.grad!.toArray()).toEqual([6, 12]);
+  });
+
   it("intermediate gradients are kept only after retainGrad()", () => {
     const x = param([1, 2]);
     const h = x.mul(2);
