@@ -31,6 +31,7 @@ describe("errors name the op, the shapes and the rule", () => {
 
   it("linear with an input that does not match the weight's in-features", () => {
     expect(thrown(() => linear(zeros([4, 3]), zeros([2, 5]))).message).toBe("linear: input [4,3] does not end in the weight's in-features 5 (weight [2,5])");
+    expect(thrown(() => linear(zeros([4, 3]), zeros([2, 3]), zeros([3]))).message).toBe("linear: bias must be [2] for weight [2,3], got [3]");
   });
 
   it("broadcasting failure", () => {

@@ -12,7 +12,7 @@ import { emptyLike, expectTensor, promote } from "./common.js";
 
 export const matmulOps = {
   matmul: { gradient: "a: g · bᵀ; b: aᵀ · g (summed over broadcast batch axes)" },
-  linear: { gradient: "composite: x · Wᵀ + b, with Wᵀ read in place (x: g · W; W: gᵀ · x; b: g summed over rows)" },
+  linear: { gradient: "x: g · W; W: gᵀ · x; b: g summed over rows (x · Wᵀ + b in one op, Wᵀ read in place)" },
 } as const;
 
 /** For each matrix of the broadcast batch, the index of the operand's matrix it reads. */
@@ -91,18 +91,37 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /**
  * x · weightᵀ + bias, the affine map of a Linear layer with weight [out, in]
- * (PyTorch's layout). The weight is read transposed in place, so neither the
- * forward nor the backward copies it.
+ * (PyTorch's layout), as one op: the output rows start as the bias and the
+ * GEMM accumulates into them, and the weight is read transposed in place.
+ * Leading axes of x are flattened into rows (x [..., in] -> [..., out]).
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   expectTensor("linear", x, "input");
   expectTensor("linear", weight, "weight");
   if (weight.ndim !== 2) throw new ShapeError("linear", `weight must be 2-D [out, in], got ${formatShape(weight.shape)}`, [weight.shape]);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError("linear", `input ${formatShape(x.shape)} does not end in the weight's in-features ${weight.shape[1]} (weight ${formatShape(weight.shape)})`, [x.shape, weight.shape]);
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new ShapeError("linear", `input ${formatShape(x.shape)} does not end in the weight's in-features ${inFeatures} (weight ${formatShape(weight.shape)})`, [x.shape, weight.shape]);
   }
-  const rows = x.ndim === 1 ? x.reshape([1, x.shape[0]!]) : x;
-  const product = matmulCore(rows, weight, false, true);
-  const out = x.ndim === 1 ? product.reshape([weight.shape[0]!]) : product;
-  return bias === undefined || bias === null ? out : out.add(bias);
+  const b = bias ?? null;
+  if (b !== null) {
+    expectTensor("linear", b, "bias");
+    if (b.ndim !== 1 || b.shape[0] !== outFeatures) {
+      throw new ShapeError("linear", `bias must be [${outFeatures}] for weight ${formatShape(weight.shape)}, got ${formatShape(b.shape)}`, [weight.shape, b.shape]);
+    }
+  }
+  const rows = x.size / inFeatures;
+  const out = emptyLike(promote(promote(x.dtype, weight.dtype), b?.dtype ?? x.dtype), [...x.shape.slice(0, -1), outFeatures]);
+  if (b !== null) for (let r = 0; r < rows; r++) out.data.set(b.data, r * outFeatures);
+  gemm(false, true, rows, outFeatures, inFeatures, x.data, 0, weight.data, 0, out.data, 0, b !== null);
+  const inputs = b === null ? [x, weight] : [x, weight, b];
+  // In rows: dx = g · W, dW = gᵀ · x, db = g summed over the rows.
+  return record("linear", inputs, out, (g, node) => {
+    const g2 = g.reshape([rows, outFeatures]);
+    return [
+      node.needs(0) ? matmulCore(g2, node.input(1), false, false).reshape(x.shape) : null,
+      node.needs(1) ? matmulCore(g2, node.input(0).reshape([rows, inFeatures]), true, false) : null,
+      b !== null && node.needs(2) ? g2.sum(0) : null,
+    ];
+  });
 }
