@@ -15,7 +15,8 @@ import { timeCases, type TimingOptions } from "./measure.js";
 import { type MlpProblem, PROBLEMS, initialWeights, randomBatch, randomMatrix } from "./problems.js";
 import { type ParityCase, type RateCase, type RunInfo, saveSuite } from "./results.js";
 import { writeReport } from "./report.js";
-import { getGemmBackend, getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
+import { getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
+import { getKernelBackend } from "../src/kernels/backend.js";
 
 const SUITES = ["matmul", "mnist-step", "tiny-step", "deep-step", "mnist-epoch", "memory"] as const;
 type SuiteName = (typeof SUITES)[number];
@@ -45,7 +46,7 @@ const run: RunInfo = {
   quick,
   rounds: timing.rounds,
   // Started before timing: the worker thread that takes half of each large product.
-  gemm: `${getGemmBackend()}, ${getGemmThreads()} thread(s)${(await warmUpGemm()) ? "" : " (worker not started)"}`,
+  gemm: `${getKernelBackend()}, ${getGemmThreads()} thread(s)${(await warmUpGemm()) ? "" : " (worker not started)"}`,
 };
 
 const dagradEngines: Engine[] = [dagradAutograd, dagradOneThread, manualKernels, manualReference];

@@ -2,5 +2,6 @@
 export * from "./autograd/index.js";
 export * from "./nn/index.js";
 export * from "./datasets/index.js";
-// Kernel switches: which GEMM runs (WebAssembly SIMD or the TypeScript reference) and on how many threads.
-export { getGemmBackend, setGemmBackend, getGemmThreads, setGemmThreads, warmUpGemm, type GemmBackend } from "./kernels/gemm.js";
+// Kernel switches: WebAssembly SIMD or the TypeScript reference, and how many threads large products use.
+export { getKernelBackend, setKernelBackend, type KernelBackend } from "./kernels/backend.js";
+export { getGemmThreads, setGemmThreads, warmUpGemm } from "./kernels/gemm.js";

@@ -1,9 +1,12 @@
-// The WebAssembly SIMD GEMM (wasm/gemm.as) from TypeScript: operands are
-// copied into the module's memory, multiplied there, and the product copied
-// back. The memory is shared, so a worker thread (gemm-threads.ts) can compute
-// half of a large product in place.
+// The WebAssembly SIMD kernels (wasm/gemm.as) from TypeScript: operands are
+// copied into a module's memory, computed on there, and the result copied
+// back. Two instances run the same code: one over plain memory for what the
+// calling thread does alone, and one over shared memory for large products,
+// half of which a worker thread (gemm-threads.ts) computes in place. Copies
+// into and out of a SharedArrayBuffer cost ~3x more (V8 copies them element by
+// element), so only the products that the worker shares go there.
 import type { FloatArray } from "./shape.js";
-import { GEMM_WASM_BASE64 } from "./wasm/gemm-binary.generated.js";
+import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "./wasm/gemm-binary.generated.js";
 
 type Flag = 0 | 1;
 
@@ -21,6 +24,7 @@ type GemmFn = (
   i0: number, i1: number, j0: number, j1: number, scratch: number, prepackedA: number, prepackedB: number,
 ) => void;
 type PackFn = (source: number, transposed: Flag, outer: number, k: number, dst: number) => void;
+type RowsFn = (source: number, m: number, n: number, dst: number) => void;
 
 export interface GemmExports {
   gemmF32: GemmFn;
@@ -29,6 +33,10 @@ export interface GemmExports {
   packAllAF64: PackFn;
   packAllBF32: PackFn;
   packAllBF64: PackFn;
+  repeatRowsF32: RowsFn;
+  repeatRowsF64: RowsFn;
+  sumRowsF32: RowsFn;
+  sumRowsF64: RowsFn;
   scratchBytes(elementSize: number): number;
 }
 
@@ -40,6 +48,7 @@ export const CONTROL_BYTES = 256;
 export const THREADS = 2;
 
 export interface WasmGemm {
+  readonly shared: boolean;
   readonly module: WasmModule;
   readonly memory: WasmMemory;
   readonly exports: GemmExports;
@@ -47,6 +56,8 @@ export interface WasmGemm {
   scratch(thread: number): number;
   /** Byte offset where operands start. */
   readonly operands: number;
+  /** Views of the whole memory, remade only when it grows (small products run thousands of times per second). */
+  views: { buffer: ArrayBufferLike; f32: Float32Array; f64: Float64Array } | null;
 }
 
 function decode(base64: string): Uint8Array {
@@ -57,16 +68,16 @@ function decode(base64: string): Uint8Array {
   return bytes;
 }
 
-/** Compile and instantiate the module, or return null where WebAssembly SIMD or shared memory is missing. */
-function instantiate(): WasmGemm | null {
+/** Compile and instantiate the module, or return null where WebAssembly SIMD (or shared memory, when asked for) is missing. */
+function instantiate(shared: boolean): WasmGemm | null {
   try {
-    const module = new WebAssembly.Module(decode(GEMM_WASM_BASE64));
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(decode(shared ? GEMM_WASM_SHARED_BASE64 : GEMM_WASM_BASE64));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
     const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("gemm.wasm aborted"); } } }).exports as unknown as GemmExports;
     const scratchSize = align(Math.max(exports.scratchBytes(4), exports.scratchBytes(8)));
     const operands = CONTROL_BYTES + THREADS * scratchSize;
     grow(memory, operands);
-    return { module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize };
+    return { shared, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: null };
   } catch {
     return null;
   }
@@ -81,20 +92,25 @@ function grow(memory: WasmMemory, bytes: number): void {
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-let instance: WasmGemm | null | undefined;
+let plainInstance: WasmGemm | null | undefined;
+let sharedInstance: WasmGemm | null | undefined;
 
-/** The shared module instance (created on first use); null when this platform cannot run it. */
+/** The instance over plain memory (created on first use); null when this platform cannot run it. */
 export function wasmGemm(): WasmGemm | null {
-  if (instance === undefined) instance = instantiate();
-  return instance;
+  if (plainInstance === undefined) plainInstance = instantiate(false);
+  return plainInstance;
 }
 
-/** Views of the whole memory, remade only when it grows (small products run thousands of times per second). */
-let views: { buffer: ArrayBufferLike; f32: Float32Array; f64: Float64Array } | null = null;
+/** The instance over shared memory, for products split with the worker; null where shared memory is missing. */
+export function sharedWasmGemm(): WasmGemm | null {
+  if (sharedInstance === undefined) sharedInstance = instantiate(true);
+  return sharedInstance;
+}
 
 function viewOf(w: WasmGemm, f64: boolean): Float32Array | Float64Array {
   const buffer = w.memory.buffer;
-  if (views?.buffer !== buffer) views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+  let views = w.views;
+  if (views?.buffer !== buffer) views = w.views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
   return f64 ? views.f64 : views.f32;
 }
 
@@ -109,12 +125,13 @@ export interface Placement {
 
 /**
  * Copy op(A), op(B) (and C when accumulating) into wasm memory in the output's
- * dtype; C is zeroed otherwise. Returns where each one landed.
+ * dtype; otherwise C starts as rowBias in every row, or as zeros. Returns
+ * where each one landed.
  */
 export function placeOperands(
   w: WasmGemm, f64: boolean, m: number, n: number, k: number,
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number,
-  c: FloatArray, cOffset: number, accumulate: boolean,
+  c: FloatArray, cOffset: number, accumulate: boolean, rowBias: FloatArray | null,
 ): Placement {
   const size = f64 ? 8 : 4;
   const aAt = w.operands;
@@ -123,12 +140,19 @@ export function placeOperands(
   const packedAt = align(cAt + m * n * size);
   // Packed panels round rows up to 4 and columns up to 8 (f32) or 4 (f64).
   const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
-  grow(w.memory, packedAt + packedSize);
+  grow(w.memory, packedAt + Math.max(packedSize, n * size));
   const view = viewOf(w, f64);
   view.set(a.subarray(aOffset, aOffset + m * k), aAt / size);
   view.set(b.subarray(bOffset, bOffset + k * n), bAt / size);
-  if (accumulate) view.set(c.subarray(cOffset, cOffset + m * n), cAt / size);
-  else view.fill(0, cAt / size, cAt / size + m * n);
+  if (accumulate) {
+    view.set(c.subarray(cOffset, cOffset + m * n), cAt / size);
+  } else if (rowBias !== null) {
+    // The bias waits where the packed panels go: packing starts after it is spread.
+    view.set(rowBias, packedAt / size);
+    (f64 ? w.exports.repeatRowsF64 : w.exports.repeatRowsF32)(packedAt, m, n, cAt);
+  } else {
+    view.fill(0, cAt / size, cAt / size + m * n);
+  }
   return { a: aAt, b: bAt, c: cAt, packed: packedAt };
 }
 
@@ -157,4 +181,17 @@ export function runPart(
   const packedA = prepacked === "a" ? at.packed : 0;
   const packedB = prepacked === "b" ? at.packed : 0;
   run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(thread), packedA, packedB);
+}
+
+/** out[outOffset + j] = sum over i < m of x[xOffset + i * n + j], for j < n, in x's dtype. */
+export function sumRowsWasm(w: WasmGemm, x: FloatArray, xOffset: number, m: number, n: number, out: FloatArray, outOffset: number): void {
+  const f64 = x instanceof Float64Array;
+  const size = f64 ? 8 : 4;
+  const xAt = w.operands;
+  const outAt = align(xAt + m * n * size);
+  grow(w.memory, outAt + n * size);
+  const view = viewOf(w, f64);
+  view.set(x.subarray(xOffset, xOffset + m * n), xAt / size);
+  (f64 ? w.exports.sumRowsF64 : w.exports.sumRowsF32)(xAt, m, n, outAt);
+  out.set(view.subarray(outAt / size, outAt / size + n), outOffset);
 }

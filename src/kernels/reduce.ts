@@ -1,6 +1,11 @@
 // Reductions over a set of axes of a row-major array. `reduced[d]` says whether
 // axis d is reduced; the output keeps the other axes in order.
+import { activeWasm } from "./backend.js";
+import { sumRowsWasm } from "./gemm-wasm.js";
 import type { FloatArray, Shape } from "./shape.js";
+
+/** Below this many elements a row sum stays in TypeScript: the wasm call and copies cost more. */
+const WASM_SUM_MIN = 256;
 
 /**
  * When the reduced axes are one contiguous block [from, to), the input is
@@ -62,8 +67,14 @@ export function sumAxes(x: FloatArray, shape: Shape, reduced: readonly boolean[]
     }
     return;
   }
+  // Column sums of [span, inner] blocks, e.g. a bias gradient: row by row, in x's dtype.
+  const w = span * inner >= WASM_SUM_MIN && out.constructor === x.constructor ? activeWasm() : null;
   for (let r = 0; r < outer; r++) {
     const oBase = r * inner;
+    if (w !== null) {
+      sumRowsWasm(w, x, r * span * inner, span, inner, out, oBase);
+      continue;
+    }
     for (let k = 0; k < span; k++) {
       const iBase = (r * span + k) * inner;
       for (let j = 0; j < inner; j++) out[oBase + j] += x[iBase + j]!;

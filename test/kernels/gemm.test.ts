@@ -4,7 +4,8 @@
 // block) and every transpose flag are covered. Then autograd's matmul, whose
 // backward multiplies through the transpose flags, is gradchecked on each.
 import { afterAll, describe, expect, it } from "vitest";
-import { gemm, gemmWorkerStrips, getGemmBackend, getGemmThreads, setGemmBackend, setGemmThreads, warmUpGemm, type GemmBackend } from "../../src/kernels/gemm.js";
+import { gemm, gemmWorkerStrips, getGemmThreads, setGemmThreads, warmUpGemm } from "../../src/kernels/gemm.js";
+import { getKernelBackend, setKernelBackend, type KernelBackend } from "../../src/kernels/backend.js";
 import { createRng, gradcheck, randn } from "../../src/autograd/index.js";
 
 type Dtype = "float32" | "float64";
@@ -43,19 +44,19 @@ const SHAPES: readonly [number, number, number][] = [
   [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64],
 ];
 
-const original = { backend: getGemmBackend(), threads: getGemmThreads() };
+const original = { backend: getKernelBackend(), threads: getGemmThreads() };
 afterAll(() => {
-  setGemmBackend(original.backend);
+  setKernelBackend(original.backend);
   setGemmThreads(original.threads);
 });
 
-describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclude<GemmBackend, "auto">) => {
+describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclude<KernelBackend, "auto">) => {
   for (const dtype of ["float64", "float32"] as const) {
     // float64 sums k products with relative rounding ~1e-16 each; float32 ~6e-8 each.
     const tolerancePerTerm = dtype === "float64" ? 1e-15 : 2e-7;
 
     it(`matches the triple loop for every transpose flag and edge shape (${dtype})`, () => {
-      setGemmBackend(backend);
+      setKernelBackend(backend);
       for (const [m, n, k] of SHAPES) {
         for (const transA of [false, true]) {
           for (const transB of [false, true]) {
@@ -72,7 +73,7 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
     });
 
     it(`accumulates into C and respects operand offsets (${dtype})`, () => {
-      setGemmBackend(backend);
+      setKernelBackend(backend);
       const [m, n, k] = [6, 10, 300];
       const a = randomArray(dtype, 5 + m * k, "offset-a");
       const b = randomArray(dtype, 3 + k * n, "offset-b");
@@ -87,8 +88,24 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
     });
   }
 
+  it("starts every row of C as the bias when given one (linear's forward)", () => {
+    setKernelBackend(backend);
+    for (const dtype of ["float64", "float32"] as const) {
+      for (const [m, n, k] of [[7, 5, 3], [240, 16, 16], [3, 9, 0]] as const) {
+        const a = randomArray(dtype, m * k, "bias-a");
+        const w = randomArray(dtype, n * k, "bias-w");
+        const bias = randomArray(dtype, n, "bias");
+        const c = dtype === "float32" ? new Float32Array(m * n) : new Float64Array(m * n);
+        c.fill(123); // overwritten, not accumulated into
+        gemm(false, true, m, n, k, a, 0, w, 0, c, 0, false, bias);
+        const want = naive(false, true, m, n, k, a, w).map((v, i) => v + bias[i % n]!);
+        expect(worstError(c, want), `${dtype} ${m}x${n}x${k}`).toBeLessThan((dtype === "float64" ? 1e-15 : 2e-7) * (k + 1));
+      }
+    }
+  });
+
   it("leaves C zero for an empty depth (k = 0) and does nothing for empty outputs", () => {
-    setGemmBackend(backend);
+    setKernelBackend(backend);
     const c = new Float64Array([5, 5, 5, 5]);
     gemm(false, false, 2, 2, 0, new Float64Array(0), 0, new Float64Array(0), 0, c, 0, false);
     expect(Array.from(c)).toEqual([0, 0, 0, 0]);
@@ -98,7 +115,7 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
   });
 
   it("passes gradcheck for matmul with transposes and batch broadcasting", () => {
-    setGemmBackend(backend);
+    setKernelBackend(backend);
     const rng = createRng(`matmul-${backend}`);
     const a = randn([2, 9, 7], { dtype: "float64", rng, requiresGrad: true });
     const b = randn([7, 12], { dtype: "float64", rng, requiresGrad: true });
@@ -111,7 +128,7 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
 
 describe("large products split with the worker thread", () => {
   it("computes every strip of C, split by rows and by columns, for each dtype and transpose", async () => {
-    setGemmBackend("wasm");
+    setKernelBackend("wasm");
     setGemmThreads(2);
     expect(await warmUpGemm()).toBe(true);
     const strips = gemmWorkerStrips();
@@ -135,7 +152,7 @@ describe("large products split with the worker thread", () => {
   });
 
   it("stays on one thread when told to", () => {
-    setGemmBackend("wasm");
+    setKernelBackend("wasm");
     setGemmThreads(1);
     const a = randomArray("float32", 300 * 200, "one-a");
     const b = randomArray("float32", 200 * 100, "one-b");
@@ -146,8 +163,8 @@ describe("large products split with the worker thread", () => {
   });
 });
 
-describe("setGemmBackend", () => {
+describe("setKernelBackend", () => {
   it("rejects an unknown backend by name", () => {
-    expect(() => setGemmBackend("gpu" as GemmBackend)).toThrow(/setGemmBackend: unknown backend "gpu", expected "auto", "wasm" or "js"/);
+    expect(() => setKernelBackend("gpu" as KernelBackend)).toThrow(/setKernelBackend: unknown backend "gpu", expected "auto", "wasm" or "js"/);
   });
 });

@@ -112,8 +112,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const rows = x.size / inFeatures;
   const out = emptyLike(promote(promote(x.dtype, weight.dtype), b?.dtype ?? x.dtype), [...x.shape.slice(0, -1), outFeatures]);
-  if (b !== null) for (let r = 0; r < rows; r++) out.data.set(b.data, r * outFeatures);
-  gemm(false, true, rows, outFeatures, inFeatures, x.data, 0, weight.data, 0, out.data, 0, b !== null);
+  gemm(false, true, rows, outFeatures, inFeatures, x.data, 0, weight.data, 0, out.data, 0, false, b?.data ?? null);
   const inputs = b === null ? [x, weight] : [x, weight, b];
   // In rows: dx = g · W, dW = gᵀ · x, db = g summed over the rows.
   return record("linear", inputs, out, (g, node) => {

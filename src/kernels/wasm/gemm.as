@@ -9,7 +9,8 @@
 // each with two v128 accumulators per row. Packing reads the operands through
 // their transpose flags, so no transposed copy is ever made, and pads ragged
 // panels with zeros, so the micro-kernel always runs full tiles.
-// The caller zeroes C first when it does not accumulate.
+// The caller zeroes C first when it does not accumulate, or fills its rows
+// with a bias (repeatRows). sumRows is the bias gradient: a column sum.
 
 const MR = 4; // rows of C per micro-tile
 const KC = 256; // depth block: an MR x KC panel of A and a KC x NR panel of B stay in L1
@@ -279,4 +280,50 @@ export function packAllBF32(b: usize, transB: bool, n: i32, k: i32, dst: usize):
 
 export function packAllBF64(b: usize, transB: bool, n: i32, k: i32, dst: usize): void {
   packAllB<f64>(b, transB, n, k, dst);
+}
+
+/** dst[i * n + j] = src[j] for i < m, j < n: every row of C starts as the bias. */
+function repeatRows<T>(src: usize, m: i32, n: i32, dst: usize): void {
+  const bytes = <usize>n * sizeof<T>();
+  for (let i = 0; i < m; i++) memory.copy(dst + <usize>i * bytes, src, bytes);
+}
+
+/**
+ * dst[j] = sum over i < m of src[i * n + j], added row by row in T: the same
+ * order and rounding as the TypeScript loop, v128 lanes across j.
+ */
+function sumRows<T>(src: usize, m: i32, n: i32, dst: usize): void {
+  const size = sizeof<T>();
+  const L = lanes<T>();
+  const vectorEnd = n - n % L;
+  memory.fill(dst, 0, <usize>n * size);
+  for (let i = 0; i < m; i++) {
+    const row = src + <usize>(i * n) * size;
+    let j = 0;
+    for (; j < vectorEnd; j += L) {
+      const at = dst + <usize>j * size;
+      if (size == 4) v128.store(at, f32x4.add(v128.load(at), v128.load(row + <usize>j * size)));
+      else v128.store(at, f64x2.add(v128.load(at), v128.load(row + <usize>j * size)));
+    }
+    for (; j < n; j++) {
+      const at = dst + <usize>j * size;
+      store<T>(at, load<T>(at) + load<T>(row + <usize>j * size));
+    }
+  }
+}
+
+export function repeatRowsF32(src: usize, m: i32, n: i32, dst: usize): void {
+  repeatRows<f32>(src, m, n, dst);
+}
+
+export function repeatRowsF64(src: usize, m: i32, n: i32, dst: usize): void {
+  repeatRows<f64>(src, m, n, dst);
+}
+
+export function sumRowsF32(src: usize, m: i32, n: i32, dst: usize): void {
+  sumRows<f32>(src, m, n, dst);
+}
+
+export function sumRowsF64(src: usize, m: i32, n: i32, dst: usize): void {
+  sumRows<f64>(src, m, n, dst);
 }
