@@ -5,7 +5,7 @@
 //   "js":   the TypeScript kernels, which are also the reference.
 // DAGRAD_KERNELS=js|wasm|auto in the environment sets the starting value, so
 // the whole test suite can run on either.
-import { type WasmGemm, wasmGemm } from "./gemm-wasm.js";
+import { type WasmKernels, wasmKernels } from "./wasm.js";
 
 export type KernelBackend = "auto" | "wasm" | "js";
 const BACKENDS: readonly string[] = ["auto", "wasm", "js"];
@@ -21,11 +21,11 @@ export function getKernelBackend(): KernelBackend {
 /** Select the kernels; "wasm" throws where WebAssembly SIMD is unavailable. */
 export function setKernelBackend(name: KernelBackend): void {
   if (!BACKENDS.includes(name)) throw new Error(`setKernelBackend: unknown backend "${String(name)}", expected "auto", "wasm" or "js"`);
-  if (name === "wasm" && wasmGemm() === null) throw new Error("setKernelBackend: this platform cannot run the WebAssembly SIMD kernels");
+  if (name === "wasm" && wasmKernels() === null) throw new Error("setKernelBackend: this platform cannot run the WebAssembly SIMD kernels");
   backend = name;
 }
 
 /** The WebAssembly instance the calling thread uses, or null when TypeScript runs. */
-export function activeWasm(): WasmGemm | null {
-  return backend === "js" ? null : wasmGemm();
+export function activeWasm(): WasmKernels | null {
+  return backend === "js" ? null : wasmKernels();
 }

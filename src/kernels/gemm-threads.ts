@@ -8,7 +8,7 @@
 // ready; until then, or once it has failed, products run on one thread.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { type Placement, type WasmGemm, packShared, runPart } from "./gemm-wasm.js";
+import { type Placement, type WasmKernels, packShared, runPart } from "./wasm.js";
 
 // Control words (Int32 indices) at byte 0 of the shared memory.
 const REQUEST = 0; // sequence number of the last job posted
@@ -79,7 +79,7 @@ export function getGemmThreads(): 1 | 2 {
  * once it waits for jobs (false where it cannot run: one thread allowed, no
  * wasm, or a failed start).
  */
-export async function startGemmWorker(w: WasmGemm): Promise<boolean> {
+export async function startGemmWorker(w: WasmKernels): Promise<boolean> {
   for (let waited = 0; waited < 5000; waited += 5) {
     if (readyHelper(w) !== null) return true;
     if (threads < 2 || broken) return false;
@@ -95,7 +95,7 @@ export function gemmWorkerStrips(): number {
 let workerStrips = 0;
 
 /** The worker, if it is up and waiting for jobs; starts it on first call. */
-function readyHelper(w: WasmGemm): Helper | null {
+function readyHelper(w: WasmKernels): Helper | null {
   if (threads < 2 || broken) return null;
   if (helper === null) {
     try {
@@ -116,7 +116,7 @@ function readyHelper(w: WasmGemm): Helper | null {
  * C += op(A)·op(B) in strips shared with the worker. Returns false (having
  * done nothing) when no worker is ready, so the caller runs the whole product.
  */
-export function runOnTwoThreads(w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): boolean {
+export function runOnTwoThreads(w: WasmKernels, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): boolean {
   const byRows = m >= n;
   const side = byRows ? m : n;
   const strips = Math.min(MAX_STRIPS, Math.floor(side / 16));

@@ -11,7 +11,7 @@
 import { activeWasm } from "./backend.js";
 import { gemmJs } from "./gemm-js.js";
 import { getGemmThreads, runOnTwoThreads, startGemmWorker } from "./gemm-threads.js";
-import { type WasmGemm, placeOperands, runPart, sharedWasmGemm, takeProduct } from "./gemm-wasm.js";
+import { type WasmKernels, placeOperands, runPart, sharedWasmKernels, takeProduct } from "./wasm.js";
 import type { FloatArray } from "./shape.js";
 
 export { getGemmThreads, setGemmThreads, gemmWorkerStrips } from "./gemm-threads.js";
@@ -45,14 +45,14 @@ export function gemm(
   }
   const f64 = c instanceof Float64Array;
   if (m * n * k >= THREAD_MIN_WORK && getGemmThreads() === 2) {
-    const shared = sharedWasmGemm();
+    const shared = sharedWasmKernels();
     if (shared !== null) return multiply(shared, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
   }
   multiply(w, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
 }
 
 function multiply(
-  w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  w: WasmKernels, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, c: FloatArray, cOffset: number,
   accumulate: boolean, rowBias: FloatArray | null,
 ): void {
@@ -65,6 +65,6 @@ function multiply(
 
 /** Start the GEMM worker thread ahead of the first large product; resolves to whether it is ready. */
 export async function warmUpGemm(): Promise<boolean> {
-  const w = activeWasm() === null ? null : sharedWasmGemm();
+  const w = activeWasm() === null ? null : sharedWasmKernels();
   return w === null ? false : startGemmWorker(w);
 }

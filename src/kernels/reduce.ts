@@ -1,7 +1,7 @@
 // Reductions over a set of axes of a row-major array. `reduced[d]` says whether
 // axis d is reduced; the output keeps the other axes in order.
 import { activeWasm } from "./backend.js";
-import { sumRowsWasm } from "./gemm-wasm.js";
+import { sumRowsWasm } from "./wasm.js";
 import type { FloatArray, Shape } from "./shape.js";
 
 /** Below this many elements a row sum stays in TypeScript: the wasm call and copies cost more. */

@@ -1,6 +1,12 @@
-// tanhFloat32 against Math.tanh rounded to float32, in units in the last place.
-import { describe, expect, it } from "vitest";
+// tanhFloat32 against Math.tanh rounded to float32, in units in the last
+// place; and its WebAssembly twin against it, bit for bit.
+import { afterAll, describe, expect, it } from "vitest";
 import { tanhFloat32 } from "../../src/kernels/fast-tanh.js";
+import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { unaryKernels } from "../../src/kernels/elementwise.js";
+
+const original = getKernelBackend();
+afterAll(() => setKernelBackend(original));
 
 const bits = new Uint32Array(1);
 const asFloat = new Float32Array(bits.buffer);
@@ -38,6 +44,13 @@ describe("tanhFloat32", () => {
     }
     expect(worst).toBeLessThanOrEqual(1);
     expect(identical / count).toBeGreaterThan(0.95);
+    // The wasm kernel (f64x2 lanes, the same operations in the same order) gives the same bits.
+    setKernelBackend("wasm");
+    const outWasm = new Float32Array(count);
+    unaryKernels.tanh(x, outWasm);
+    let differing = 0;
+    for (let i = 0; i < count; i++) if (outWasm[i] !== out[i]) differing++;
+    expect(differing).toBe(0);
   });
 
   it("keeps NaN, saturates at ±Infinity, and keeps the sign of zero", () => {

@@ -1,4 +1,5 @@
-// The WebAssembly SIMD kernels (wasm/gemm.as) from TypeScript: operands are
+// The WebAssembly SIMD kernels (wasm/gemm.as, wasm/elementwise.as) from
+// TypeScript: operands are
 // copied into a module's memory, computed on there, and the result copied
 // back. Two instances run the same code: one over plain memory for what the
 // calling thread does alone, and one over shared memory for large products,
@@ -6,7 +7,7 @@
 // into and out of a SharedArrayBuffer cost ~3x more (V8 copies them element by
 // element), so only the products that the worker shares go there.
 import type { FloatArray } from "./shape.js";
-import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "./wasm/gemm-binary.generated.js";
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from "./wasm/kernels.generated.js";
 
 type Flag = 0 | 1;
 
@@ -25,8 +26,10 @@ type GemmFn = (
 ) => void;
 type PackFn = (source: number, transposed: Flag, outer: number, k: number, dst: number) => void;
 type RowsFn = (source: number, m: number, n: number, dst: number) => void;
+type BinaryFn = (op: number, a: number, aStep: Flag, b: number, bStep: Flag, out: number, n: number) => void;
+type UnaryFn = (op: number, x: number, out: number, n: number) => void;
 
-export interface GemmExports {
+export interface KernelExports {
   gemmF32: GemmFn;
   gemmF64: GemmFn;
   packAllAF32: PackFn;
@@ -37,6 +40,10 @@ export interface GemmExports {
   repeatRowsF64: RowsFn;
   sumRowsF32: RowsFn;
   sumRowsF64: RowsFn;
+  binaryF32: BinaryFn;
+  binaryF64: BinaryFn;
+  unaryF32: UnaryFn;
+  unaryF64: UnaryFn;
   scratchBytes(elementSize: number): number;
 }
 
@@ -47,11 +54,11 @@ export const CONTROL_BYTES = 256;
 /** Packing scratch regions: one per thread that can run a part of a product. */
 export const THREADS = 2;
 
-export interface WasmGemm {
+export interface WasmKernels {
   readonly shared: boolean;
   readonly module: WasmModule;
   readonly memory: WasmMemory;
-  readonly exports: GemmExports;
+  readonly exports: KernelExports;
   /** Byte offset of thread t's packing scratch. */
   scratch(thread: number): number;
   /** Byte offset where operands start. */
@@ -69,11 +76,11 @@ function decode(base64: string): Uint8Array {
 }
 
 /** Compile and instantiate the module, or return null where WebAssembly SIMD (or shared memory, when asked for) is missing. */
-function instantiate(shared: boolean): WasmGemm | null {
+function instantiate(shared: boolean): WasmKernels | null {
   try {
-    const module = new WebAssembly.Module(decode(shared ? GEMM_WASM_SHARED_BASE64 : GEMM_WASM_BASE64));
+    const module = new WebAssembly.Module(decode(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64));
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
-    const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("gemm.wasm aborted"); } } }).exports as unknown as GemmExports;
+    const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("gemm.wasm aborted"); } } }).exports as unknown as KernelExports;
     const scratchSize = align(Math.max(exports.scratchBytes(4), exports.scratchBytes(8)));
     const operands = CONTROL_BYTES + THREADS * scratchSize;
     grow(memory, operands);
@@ -92,22 +99,22 @@ function grow(memory: WasmMemory, bytes: number): void {
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-let plainInstance: WasmGemm | null | undefined;
-let sharedInstance: WasmGemm | null | undefined;
+let plainInstance: WasmKernels | null | undefined;
+let sharedInstance: WasmKernels | null | undefined;
 
 /** The instance over plain memory (created on first use); null when this platform cannot run it. */
-export function wasmGemm(): WasmGemm | null {
+export function wasmKernels(): WasmKernels | null {
   if (plainInstance === undefined) plainInstance = instantiate(false);
   return plainInstance;
 }
 
 /** The instance over shared memory, for products split with the worker; null where shared memory is missing. */
-export function sharedWasmGemm(): WasmGemm | null {
+export function sharedWasmKernels(): WasmKernels | null {
   if (sharedInstance === undefined) sharedInstance = instantiate(true);
   return sharedInstance;
 }
 
-function viewOf(w: WasmGemm, f64: boolean): Float32Array | Float64Array {
+function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
   const buffer = w.memory.buffer;
   let views = w.views;
   if (views?.buffer !== buffer) views = w.views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
@@ -129,7 +136,7 @@ export interface Placement {
  * where each one landed.
  */
 export function placeOperands(
-  w: WasmGemm, f64: boolean, m: number, n: number, k: number,
+  w: WasmKernels, f64: boolean, m: number, n: number, k: number,
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number,
   c: FloatArray, cOffset: number, accumulate: boolean, rowBias: FloatArray | null,
 ): Placement {
@@ -157,7 +164,7 @@ export function placeOperands(
 }
 
 /** Copy the product back out of wasm memory. */
-export function takeProduct(w: WasmGemm, f64: boolean, m: number, n: number, at: Placement, c: FloatArray, cOffset: number): void {
+export function takeProduct(w: WasmKernels, f64: boolean, m: number, n: number, at: Placement, c: FloatArray, cOffset: number): void {
   const start = at.c / (f64 ? 8 : 4);
   c.set(viewOf(w, f64).subarray(start, start + m * n), cOffset);
 }
@@ -166,7 +173,7 @@ export function takeProduct(w: WasmGemm, f64: boolean, m: number, n: number, at:
 export type Prepacked = "none" | "a" | "b";
 
 /** Pack op(A) (or op(B)) whole into at.packed, once, for threads that all read it. */
-export function packShared(w: WasmGemm, f64: boolean, which: "a" | "b", transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): void {
+export function packShared(w: WasmKernels, f64: boolean, which: "a" | "b", transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): void {
   const e = w.exports;
   if (which === "a") (f64 ? e.packAllAF64 : e.packAllAF32)(at.a, transA ? 1 : 0, m, k, at.packed);
   else (f64 ? e.packAllBF64 : e.packAllBF32)(at.b, transB ? 1 : 0, n, k, at.packed);
@@ -174,7 +181,7 @@ export function packShared(w: WasmGemm, f64: boolean, which: "a" | "b", transA: 
 
 /** C[i0:i1, j0:j1] += op(A) · op(B) on this thread, with thread slot `thread`'s scratch. */
 export function runPart(
-  w: WasmGemm, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  w: WasmKernels, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number,
   at: Placement, i0: number, i1: number, j0: number, j1: number, thread: number, prepacked: Prepacked = "none",
 ): void {
   const run = f64 ? w.exports.gemmF64 : w.exports.gemmF32;
@@ -184,7 +191,7 @@ export function runPart(
 }
 
 /** out[outOffset + j] = sum over i < m of x[xOffset + i * n + j], for j < n, in x's dtype. */
-export function sumRowsWasm(w: WasmGemm, x: FloatArray, xOffset: number, m: number, n: number, out: FloatArray, outOffset: number): void {
+export function sumRowsWasm(w: WasmKernels, x: FloatArray, xOffset: number, m: number, n: number, out: FloatArray, outOffset: number): void {
   const f64 = x instanceof Float64Array;
   const size = f64 ? 8 : 4;
   const xAt = w.operands;
@@ -194,4 +201,41 @@ export function sumRowsWasm(w: WasmGemm, x: FloatArray, xOffset: number, m: numb
   view.set(x.subarray(xOffset, xOffset + m * n), xAt / size);
   (f64 ? w.exports.sumRowsF64 : w.exports.sumRowsF32)(xAt, m, n, outAt);
   out.set(view.subarray(outAt / size, outAt / size + n), outOffset);
+}
+
+/** Op codes of wasm/elementwise.as. */
+export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, tanhBackward: 4, sigmoidBackward: 5, reluBackward: 6 } as const;
+export const WASM_UNARY_OPS = { neg: 0, abs: 1, square: 2, relu: 3, tanh: 4 } as const;
+
+/**
+ * out[i] = op(a[i * aStep], b[i * bStep]) for i < out.length, steps 0 (a
+ * broadcast scalar) or 1; a, b and out of one dtype.
+ */
+export function binaryWasm(w: WasmKernels, op: number, a: FloatArray, aStep: Flag, b: FloatArray, bStep: Flag, out: FloatArray): void {
+  const f64 = out instanceof Float64Array;
+  const size = f64 ? 8 : 4;
+  const n = out.length;
+  const aAt = w.operands;
+  const bAt = align(aAt + a.length * size);
+  const outAt = align(bAt + b.length * size);
+  grow(w.memory, outAt + n * size);
+  const view = viewOf(w, f64);
+  view.set(a, aAt / size);
+  view.set(b, bAt / size);
+  (f64 ? w.exports.binaryF64 : w.exports.binaryF32)(op, aAt, aStep, bAt, bStep, outAt, n);
+  out.set(view.subarray(outAt / size, outAt / size + n));
+}
+
+/** out[i] = op(x[i]); x and out of one dtype (tanh: float32 only). */
+export function unaryWasm(w: WasmKernels, op: number, x: FloatArray, out: FloatArray): void {
+  const f64 = out instanceof Float64Array;
+  const size = f64 ? 8 : 4;
+  const n = out.length;
+  const xAt = w.operands;
+  const outAt = align(xAt + n * size);
+  grow(w.memory, outAt + n * size);
+  const view = viewOf(w, f64);
+  view.set(x, xAt / size);
+  (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, n);
+  out.set(view.subarray(outAt / size, outAt / size + n));
 }

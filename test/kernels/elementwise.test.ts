@@ -1,0 +1,83 @@
+// The elementwise kernels with a WebAssembly SIMD twin must give exactly the
+// bits of the TypeScript loops, for both dtypes, every vector remainder,
+// scalar broadcasting on either side and the special values (NaN, ±Infinity,
+// ±0, float32 extremes).
+import { afterAll, describe, expect, it } from "vitest";
+import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { binaryRuns, broadcastBinary, unaryKernels } from "../../src/kernels/elementwise.js";
+import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../../src/kernels/wasm.js";
+import { createRng } from "../../src/autograd/index.js";
+
+const original = getKernelBackend();
+afterAll(() => setKernelBackend(original));
+
+type Dtype = "float32" | "float64";
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 3.4e38, -3.4e38, 1e-45, 9, -9, 9.5, 20, -20, 0.5];
+
+function values(dtype: Dtype, length: number, seed: string): Float32Array | Float64Array {
+  const rng = createRng(seed);
+  const out = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = i < SPECIAL.length ? SPECIAL[(i * 7 + seed.length) % SPECIAL.length]! : 8 * rng() - 4;
+  return out;
+}
+
+/** Bit patterns, so -0 differs from 0 and NaN equals NaN. */
+function bits(x: Float32Array | Float64Array): string[] {
+  return Array.from(x, (v) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v)));
+}
+
+function onBoth<T extends Float32Array | Float64Array>(compute: () => T): [T, T] {
+  setKernelBackend("js");
+  const js = compute();
+  setKernelBackend("wasm");
+  return [js, compute()];
+}
+
+// Lengths below and above the wasm threshold (64), with every remainder of 4 and 2 lanes.
+const LENGTHS = [1, 5, 63, 64, 65, 66, 67, 1000, 3840];
+
+describe("elementwise kernels: WebAssembly SIMD against the TypeScript loops", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const name of Object.keys(WASM_BINARY_OPS) as (keyof typeof WASM_BINARY_OPS)[]) {
+      it(`${name} (${dtype}) gives identical bits, arrays and broadcast scalars`, () => {
+        for (const n of LENGTHS) {
+          const a = values(dtype, n, `a-${name}-${n}`);
+          const b = values(dtype, n, `b-${name}-${n}-b`);
+          for (const [x, y] of [[a, b], [a, b.subarray(0, 1)], [a.subarray(0, 1), b]] as const) {
+            const [js, wasm] = onBoth(() => {
+              const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
+              broadcastBinary(binaryRuns[name], x, [x.length], y, [y.length], out, [n]);
+              return out;
+            });
+            expect(bits(wasm), `${name} n=${n} lengths ${x.length}, ${y.length}`).toEqual(bits(js));
+          }
+        }
+      });
+    }
+    for (const name of Object.keys(WASM_UNARY_OPS) as (keyof typeof WASM_UNARY_OPS)[]) {
+      it(`${name} (${dtype}) gives identical bits`, () => {
+        for (const n of LENGTHS) {
+          const x = values(dtype, n, `x-${name}-${n}`);
+          const [js, wasm] = onBoth(() => {
+            const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
+            unaryKernels[name](x, out);
+            return out;
+          });
+          expect(bits(wasm), `${name} n=${n}`).toEqual(bits(js));
+        }
+      });
+    }
+  }
+
+  it("keeps the TypeScript loop when dtypes differ (the loop converts)", () => {
+    const a = values("float32", 100, "mixed-a");
+    const b = values("float64", 100, "mixed-b");
+    const [js, wasm] = onBoth(() => {
+      const out = new Float64Array(100);
+      broadcastBinary(binaryRuns.mul, a, [100], b, [100], out, [100]);
+      return out;
+    });
+    expect(bits(wasm)).toEqual(bits(js));
+    expect(wasm[10]).toBe(a[10]! * b[10]!);
+  });
+});
