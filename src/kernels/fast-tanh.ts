@@ -9,9 +9,13 @@
 // within 1 ulp of Math.tanh's rounded result (97% identical; checked over 11
 // million float32 inputs in test/kernels/fast-tanh.test.ts). NaN stays NaN,
 // ±Infinity gives ±1, -0 stays -0. Float64 tensors keep Math.tanh.
+// wasm/elementwise.as runs the same operations in the same order (same bits).
 
 const P0 = 0.9999999811584771, P1 = 0.13380851915140227, P2 = 0.003495384276616978, P3 = 2.0605876255534376e-5, P4 = 1.3350531434093325e-8;
 const Q1 = 0.4671416783811685, Q2 = 0.025876199126651074, Q3 = 0.0003285307534158438, Q4 = 7.774800442132936e-7;
+
+/** The constants in the order wasm/elementwise.as's tanhF32 reads them: the clamp, 1, P0..P4, Q1..Q4. */
+export const TANH_CONSTANTS: readonly number[] = [9, -9, 1, P0, P1, P2, P3, P4, Q1, Q2, Q3, Q4];
 
 /** out[i] = tanh(x[i]) to within 1 float32 ulp. */
 export function tanhFloat32(x: Float32Array, out: Float32Array): void {

@@ -6,6 +6,7 @@
 // half of which a worker thread (gemm-threads.ts) computes in place. Copies
 // into and out of a SharedArrayBuffer cost ~3x more (V8 copies them element by
 // element), so only the products that the worker shares go there.
+import { TANH_CONSTANTS } from "./fast-tanh.js";
 import type { FloatArray } from "./shape.js";
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from "./wasm/kernels.generated.js";
 
@@ -28,6 +29,7 @@ type PackFn = (source: number, transposed: Flag, outer: number, k: number, dst: 
 type RowsFn = (source: number, m: number, n: number, dst: number) => void;
 type BinaryFn = (op: number, a: number, aStep: Flag, b: number, bStep: Flag, out: number, n: number) => void;
 type UnaryFn = (op: number, x: number, out: number, n: number) => void;
+type TanhFn = (x: number, out: number, n: number, constants: number) => void;
 
 export interface KernelExports {
   gemmF32: GemmFn;
@@ -44,13 +46,15 @@ export interface KernelExports {
   binaryF64: BinaryFn;
   unaryF32: UnaryFn;
   unaryF64: UnaryFn;
+  tanhF32: TanhFn;
   scratchBytes(elementSize: number): number;
 }
 
 const PAGE = 65536;
 const MAX_PAGES = 16384; // must match build.mjs
-/** Bytes reserved at the start of memory for the worker's control words. */
+/** Bytes reserved at the start of memory: the worker's control words (first 128), then the tanh constants. */
 export const CONTROL_BYTES = 256;
+const TANH_CONSTANTS_AT = 128;
 /** Packing scratch regions: one per thread that can run a part of a product. */
 export const THREADS = 2;
 
@@ -84,6 +88,7 @@ function instantiate(shared: boolean): WasmKernels | null {
     const scratchSize = align(Math.max(exports.scratchBytes(4), exports.scratchBytes(8)));
     const operands = CONTROL_BYTES + THREADS * scratchSize;
     grow(memory, operands);
+    new Float64Array(memory.buffer, TANH_CONSTANTS_AT, TANH_CONSTANTS.length).set(TANH_CONSTANTS);
     return { shared, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: null };
   } catch {
     return null;
@@ -203,9 +208,10 @@ export function sumRowsWasm(w: WasmKernels, x: FloatArray, xOffset: number, m: n
   out.set(view.subarray(outAt / size, outAt / size + n), outOffset);
 }
 
-/** Op codes of wasm/elementwise.as. */
+/** Op codes of wasm/elementwise.as (tanh, float32 only, has an export of its own: tanhF32). */
 export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, tanhBackward: 4, sigmoidBackward: 5, reluBackward: 6 } as const;
 export const WASM_UNARY_OPS = { neg: 0, abs: 1, square: 2, relu: 3, tanh: 4 } as const;
+const TANH = WASM_UNARY_OPS.tanh;
 
 /**
  * out[i] = op(a[i * aStep], b[i * bStep]) for i < out.length, steps 0 (a
@@ -236,6 +242,7 @@ export function unaryWasm(w: WasmKernels, op: number, x: FloatArray, out: FloatA
   grow(w.memory, outAt + n * size);
   const view = viewOf(w, f64);
   view.set(x, xAt / size);
-  (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, n);
+  if (op === TANH) w.exports.tanhF32(xAt, outAt, n, TANH_CONSTANTS_AT);
+  else (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, n);
   out.set(view.subarray(outAt / size, outAt / size + n));
 }
