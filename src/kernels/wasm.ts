@@ -30,6 +30,7 @@ type RowsFn = (source: number, m: number, n: number, dst: number) => void;
 type BinaryFn = (op: number, a: number, aStep: Flag, b: number, bStep: Flag, out: number, n: number) => void;
 type UnaryFn = (op: number, x: number, out: number, n: number) => void;
 type TanhFn = (x: number, out: number, n: number, constants: number) => void;
+type SgdFn = (w: number, g: number, n: number, lr: number, weightDecay: number) => void;
 
 export interface KernelExports {
   gemmF32: GemmFn;
@@ -47,6 +48,8 @@ export interface KernelExports {
   unaryF32: UnaryFn;
   unaryF64: UnaryFn;
   tanhF32: TanhFn;
+  sgdF32: SgdFn;
+  sgdF64: SgdFn;
   scratchBytes(elementSize: number): number;
 }
 
@@ -245,4 +248,19 @@ export function unaryWasm(w: WasmKernels, op: number, x: FloatArray, out: FloatA
   if (op === TANH) w.exports.tanhF32(xAt, outAt, n, TANH_CONSTANTS_AT);
   else (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, n);
   out.set(view.subarray(outAt / size, outAt / size + n));
+}
+
+/** w[i] -= lr * (g[i] + weightDecay * w[i]); w and g of one dtype. */
+export function sgdWasm(w: WasmKernels, weights: FloatArray, grad: FloatArray, lr: number, weightDecay: number): void {
+  const f64 = weights instanceof Float64Array;
+  const size = f64 ? 8 : 4;
+  const n = weights.length;
+  const wAt = w.operands;
+  const gAt = align(wAt + n * size);
+  grow(w.memory, gAt + n * size);
+  const view = viewOf(w, f64);
+  view.set(weights, wAt / size);
+  view.set(grad, gAt / size);
+  (f64 ? w.exports.sgdF64 : w.exports.sgdF32)(wAt, gAt, n, lr, weightDecay);
+  weights.set(view.subarray(wAt / size, wAt / size + n));
 }

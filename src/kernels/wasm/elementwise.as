@@ -203,3 +203,43 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
 export function unaryF64(op: i32, x: usize, out: usize, n: i32): void {
   unary<f64>(op, x, out, n);
 }
+
+/**
+ * Plain SGD, w[i] -= lr * (g[i] + weightDecay * w[i]), in doubles as the
+ * TypeScript loop in ../update.ts (f32 lanes are promoted, updated, rounded once).
+ */
+function sgd<T>(w: usize, g: usize, n: i32, lr: f64, weightDecay: f64): void {
+  const size = sizeof<T>();
+  const rate = f64x2.splat(lr), decay = f64x2.splat(weightDecay);
+  let i = 0;
+  if (size == 4) {
+    for (; i + 4 <= n; i += 4) {
+      const at = <usize>i * 4;
+      const w4 = v128.load(w + at), g4 = v128.load(g + at);
+      const wLow = f64x2.promote_low_f32x4(w4), wHigh = f64x2.promote_low_f32x4(v128.shuffle<f32>(w4, w4, 2, 3, 0, 1));
+      const gLow = f64x2.promote_low_f32x4(g4), gHigh = f64x2.promote_low_f32x4(v128.shuffle<f32>(g4, g4, 2, 3, 0, 1));
+      const low = f64x2.sub(wLow, f64x2.mul(rate, f64x2.add(gLow, f64x2.mul(decay, wLow))));
+      const high = f64x2.sub(wHigh, f64x2.mul(rate, f64x2.add(gHigh, f64x2.mul(decay, wHigh))));
+      v128.store(w + at, v128.shuffle<f32>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5));
+    }
+  } else {
+    for (; i + 2 <= n; i += 2) {
+      const at = <usize>i * 8;
+      const w2 = v128.load(w + at);
+      v128.store(w + at, f64x2.sub(w2, f64x2.mul(rate, f64x2.add(v128.load(g + at), f64x2.mul(decay, w2)))));
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i * size;
+    const wi = <f64>load<T>(w + at);
+    store<T>(w + at, <T>(wi - lr * (<f64>load<T>(g + at) + weightDecay * wi)));
+  }
+}
+
+export function sgdF32(w: usize, g: usize, n: i32, lr: f64, weightDecay: f64): void {
+  sgd<f32>(w, g, n, lr, weightDecay);
+}
+
+export function sgdF64(w: usize, g: usize, n: i32, lr: f64, weightDecay: f64): void {
+  sgd<f64>(w, g, n, lr, weightDecay);
+}

@@ -4,6 +4,7 @@
 //   b = g on the first step, else momentum * b + (1 - dampening) * g
 //   w -= lr * (nesterov ? g + momentum * b : b)      (w -= lr * g without momentum)
 import { DagradError } from "../../autograd/index.js";
+import { sgdUpdate } from "../../kernels/update.js";
 import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
 
 export interface SGDHyperparameters extends BaseHyperparameters {
@@ -38,10 +39,7 @@ export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
   protected update(w: FloatArray, grad: FloatArray, state: SGDState, group: ParamGroup<SGDHyperparameters>): void {
     const { lr, weightDecay, momentum, dampening, nesterov } = group;
     const n = w.length;
-    if (momentum === 0) {
-      for (let i = 0; i < n; i++) w[i] -= lr * (grad[i]! + weightDecay * w[i]!);
-      return;
-    }
+    if (momentum === 0) return sgdUpdate(w, grad, lr, weightDecay);
     const b = state.buffer ?? (state.buffer = bufferLike(w));
     const first = !state.started;
     state.started = true;

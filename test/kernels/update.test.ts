@@ -1,0 +1,37 @@
+// Plain SGD on both kernels: the wasm update must give the bits of the loop.
+import { afterAll, describe, expect, it } from "vitest";
+import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { sgdUpdate } from "../../src/kernels/update.js";
+import { createRng } from "../../src/autograd/index.js";
+
+const original = getKernelBackend();
+afterAll(() => setKernelBackend(original));
+
+function values(dtype: "float32" | "float64", length: number, seed: string): Float32Array | Float64Array {
+  const rng = createRng(seed);
+  const out = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = 4 * rng() - 2;
+  return out;
+}
+
+describe("sgdUpdate", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`gives identical bits on wasm and TypeScript, with and without weight decay (${dtype})`, () => {
+      for (const n of [3, 64, 65, 66, 67, 1001]) {
+        for (const [lr, weightDecay] of [[0.1, 0], [0.05, 1e-2], [1.7, 0.3]] as const) {
+          const grad = values(dtype, n, `g${n}`);
+          const [js, wasm] = (["js", "wasm"] as const).map((backend) => {
+            setKernelBackend(backend);
+            const w = values(dtype, n, `w${n}`);
+            sgdUpdate(w, grad, lr, weightDecay);
+            return Array.from(w);
+          });
+          expect(wasm, `n=${n} lr=${lr} weightDecay=${weightDecay}`).toEqual(js);
+          const w0 = values(dtype, n, `w${n}`);
+          const want = dtype === "float32" ? Math.fround(w0[n - 1]! - lr * (grad[n - 1]! + weightDecay * w0[n - 1]!)) : w0[n - 1]! - lr * (grad[n - 1]! + weightDecay * w0[n - 1]!);
+          expect(js[n - 1]).toBe(want);
+        }
+      }
+    });
+  }
+});
