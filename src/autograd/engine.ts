@@ -2,6 +2,7 @@
 // order the graph (iteratively: no recursion, so million-node chains are fine),
 // sum broadcast gradients back to their input's shape, cast to the input's
 // dtype, accumulate (never overwrite), run hooks, and release saved tensors.
+import { allocatingFromSlabs } from "../kernels/shape.js";
 import { GraphError, ShapeError, formatShape } from "./errors.js";
 import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./graph.js";
 import { Tensor, type NestedArray, type BackwardOptions } from "./tensor.js";
@@ -140,7 +141,9 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
 
   for (let i = 0; i < roots.length; i++) accumulate(roots[i]!, seeds[i]!, false);
 
-  withGradMode(createGraph, () => {
+  // Gradients of a graph being built (createGraph) are tensors users keep; the rest come from slabs.
+  const allocation = createGraph ? (fn: () => void) => fn() : allocatingFromSlabs;
+  allocation(() => withGradMode(createGraph, () => {
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
       let g = pending.get(t);
@@ -171,7 +174,7 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
       }
       if (!retainGraph) node.release();
     }
-  });
+  }));
   return captured;
 }
 
