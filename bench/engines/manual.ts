@@ -1,11 +1,15 @@
 // Two manual-backprop engines, no graph:
 // - "manual reference": src/nn/manual's ManualMLP, the hand-derived equations
 //   written as plain loops on purpose (it shares no kernel with autograd);
-// - "manual on kernels": the same equations on dagrad's own GEMM and tanh
-//   kernels with preallocated buffers. Autograd against this one is the cost of the graph
+// - "manual on kernels": the same equations on the kernels autograd runs (GEMM
+//   with the bias rows, the activations and their fused backward, the row sums,
+//   the SGD update; WebAssembly or TypeScript as the backend says) with
+//   preallocated buffers. Autograd against this one is the cost of the graph
 //   alone: same kernels, no nodes, no allocation.
 import { gemm } from "../../src/kernels/gemm.js";
-import { tanhFloat32 } from "../../src/kernels/fast-tanh.js";
+import { binaryRuns, broadcastBinary, unaryKernels } from "../../src/kernels/elementwise.js";
+import { sumAxes } from "../../src/kernels/reduce.js";
+import { sgdUpdate } from "../../src/kernels/update.js";
 import { ManualMLP, type ManualLayer } from "../../src/nn/manual/index.js";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
 import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
@@ -92,13 +96,10 @@ class KernelTrainer implements Trainer {
       const input = l === 0 ? x : ws.a[l - 1]!;
       const out = s[l + 1]!;
       const z = ws.z[l]!;
-      gemm(false, true, rows, out, s[l]!, input, 0, this.weights[l]!, 0, z, 0, false);
-      const b = this.biases[l]!;
-      for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) z[r * out + o] += b[o]!;
+      gemm(false, true, rows, out, s[l]!, input, 0, this.weights[l]!, 0, z, 0, false, this.biases[l]!);
       const a = ws.a[l]!;
       if (l === last) a.set(z);
-      else if (this.problem.activation === "relu") for (let i = 0; i < z.length; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
-      else tanhFloat32(z, a); // the tanh kernel autograd runs on float32
+      else unaryKernels[this.problem.activation](z, a);
     }
     return ws;
   }
@@ -143,21 +144,20 @@ class KernelTrainer implements Trainer {
       const input = l === 0 ? x : ws.a[l - 1]!;
       const out = s[l + 1]!, inp = s[l]!;
       gemm(true, false, out, inp, rows, delta, 0, input, 0, this.dW[l]!, 0, false); // dW = δᵀ A
-      const db = this.db[l]!;
-      db.fill(0);
-      for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) db[o] += delta[r * out + o]!;
+      sumAxes(delta, [rows, out], [true, false], this.db[l]!); // db = δ summed over rows
       if (l > 0) {
         const below = ws.delta[l - 1]!;
         gemm(false, false, rows, inp, out, delta, 0, this.weights[l]!, 0, below, 0, false); // dA = δ W
-        const a = ws.a[l - 1]!;
-        if (this.problem.activation === "relu") for (let i = 0; i < below.length; i++) below[i] = a[i]! > 0 ? below[i]! : 0;
-        else for (let i = 0; i < below.length; i++) below[i] = below[i]! * (1 - a[i]! * a[i]!);
+        // δ = dA · σ'(Z), in place; relu's mask reads its output A (positive exactly where Z is).
+        const run = this.problem.activation === "relu" ? binaryRuns.reluBackward : binaryRuns.tanhBackward;
+        const shape = [rows, inp];
+        broadcastBinary(run, below, shape, ws.a[l - 1]!, shape, below, shape);
       }
     }
     const lr = this.problem.lr;
     for (let l = 0; l <= last; l++) {
-      sgd(this.weights[l]!, this.dW[l]!, lr);
-      sgd(this.biases[l]!, this.db[l]!, lr);
+      sgdUpdate(this.weights[l]!, this.dW[l]!, lr, 0);
+      sgdUpdate(this.biases[l]!, this.db[l]!, lr, 0);
     }
     return loss;
   }
