@@ -129,6 +129,11 @@ function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
   return f64 ? views.f64 : views.f32;
 }
 
+/** x[offset, offset + length) without a new view when that is all of x (a view costs ~0.1 us). */
+function range(x: FloatArray, offset: number, length: number): FloatArray {
+  return offset === 0 && length === x.length ? x : x.subarray(offset, offset + length);
+}
+
 /** Where the operands of one product live in wasm memory (byte offsets). */
 export interface Placement {
   readonly a: number;
@@ -157,10 +162,10 @@ export function placeOperands(
   const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
   grow(w.memory, packedAt + Math.max(packedSize, n * size));
   const view = viewOf(w, f64);
-  view.set(a.subarray(aOffset, aOffset + m * k), aAt / size);
-  view.set(b.subarray(bOffset, bOffset + k * n), bAt / size);
+  view.set(range(a, aOffset, m * k), aAt / size);
+  view.set(range(b, bOffset, k * n), bAt / size);
   if (accumulate) {
-    view.set(c.subarray(cOffset, cOffset + m * n), cAt / size);
+    view.set(range(c, cOffset, m * n), cAt / size);
   } else if (rowBias !== null) {
     // The bias waits where the packed panels go: packing starts after it is spread.
     view.set(rowBias, packedAt / size);

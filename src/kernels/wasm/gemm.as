@@ -58,7 +58,12 @@ function packA<T>(a: usize, transA: bool, m: i32, k: i32, i0: i32, mc: i32, p0: 
   for (let q = 0; q < mc; q += MR) {
     const panel = dst + <usize>(q * kc) * size; // q is a multiple of MR
     const rows = min(MR, mc - q);
-    if (transA) {
+    if (transA && sizeof<T>() == 4 && rows === MR) {
+      // op(A)[i, p] = A[p, i]: four whole f32 rows are one contiguous v128 for each p.
+      for (let p = 0; p < kc; p++) {
+        v128.store(panel + <usize>(p * MR) * size, v128.load(a + <usize>((p0 + p) * m + i0 + q) * size));
+      }
+    } else if (transA) {
       // op(A)[i, p] = A[p, i]: the panel's rows are contiguous for each p.
       for (let p = 0; p < kc; p++) {
         const src = a + <usize>((p0 + p) * m + i0 + q) * size;
