@@ -57,7 +57,11 @@ function multiply(
   accumulate: boolean, rowBias: FloatArray | null,
 ): void {
   const at = placeOperands(w, f64, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
-  if (!w.shared || !runOnTwoThreads(w, f64, transA, transB, m, n, k, at)) {
+  if (n === 1 && m > 1) {
+    // A column C [m x 1] has the layout of the row Cᵀ = op(B)ᵀ·op(A)ᵀ [1 x m]: computing
+    // that fills the kernel's columns instead of one in eight (same sums, same order, same bits).
+    runPart(w, f64, !transB, !transA, 1, m, k, { ...at, a: at.b, b: at.a }, 0, 1, 0, m, 0);
+  } else if (!w.shared || !runOnTwoThreads(w, f64, transA, transB, m, n, k, at)) {
     runPart(w, f64, transA, transB, m, n, k, at, 0, m, 0, n, 0);
   }
   takeProduct(w, f64, m, n, at, c, cOffset);

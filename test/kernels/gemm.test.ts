@@ -91,7 +91,8 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
   it("starts every row of C as the bias when given one (linear's forward)", () => {
     setKernelBackend(backend);
     for (const dtype of ["float64", "float32"] as const) {
-      for (const [m, n, k] of [[7, 5, 3], [240, 16, 16], [3, 9, 0]] as const) {
+      // One column (computed as a row), short rows (SIMD copies) and rows of 256 bytes or more (memory.copy).
+      for (const [m, n, k] of [[7, 5, 3], [240, 16, 16], [3, 9, 0], [50, 1, 7], [9, 70, 5], [6, 33, 4]] as const) {
         const a = randomArray(dtype, m * k, "bias-a");
         const w = randomArray(dtype, n * k, "bias-w");
         const bias = randomArray(dtype, n, "bias");

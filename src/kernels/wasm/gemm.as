@@ -289,8 +289,21 @@ export function packAllBF64(b: usize, transB: bool, n: i32, k: i32, dst: usize):
 
 /** dst[i * n + j] = src[j] for i < m, j < n: every row of C starts as the bias. */
 function repeatRows<T>(src: usize, m: i32, n: i32, dst: usize): void {
-  const bytes = <usize>n * sizeof<T>();
-  for (let i = 0; i < m; i++) memory.copy(dst + <usize>i * bytes, src, bytes);
+  const size = sizeof<T>();
+  const bytes = <usize>n * size;
+  if (bytes >= 256) {
+    for (let i = 0; i < m; i++) memory.copy(dst + <usize>i * bytes, src, bytes);
+    return;
+  }
+  // Short rows: memory.copy is a call into the engine each time (~7 ns for a few bytes).
+  const vectorBytes = bytes & ~15;
+  let at = dst;
+  for (let i = 0; i < m; i++) {
+    let j: usize = 0;
+    for (; j < vectorBytes; j += 16) v128.store(at + j, v128.load(src + j));
+    for (; j < bytes; j += size) store<T>(at + j, load<T>(src + j));
+    at += bytes;
+  }
 }
 
 /**
