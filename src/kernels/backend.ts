@@ -1,4 +1,5 @@
-// Which implementation the dispatching kernels (GEMM, row sums) run:
+// Which implementation the dispatching kernels (GEMM, bias rows and row sums,
+// the hot elementwise ops, the SGD update) run:
 //   "auto" (default): the WebAssembly SIMD kernels where the platform runs
 //          them, else TypeScript;
 //   "wasm": the WebAssembly kernels, or an error where they cannot run;

@@ -21,8 +21,9 @@ const IDLE = 0, POSTED = 1, JOINED = 2;
 
 /** How long to wait for the worker's last strip before giving up on it. */
 const TIMEOUT_MS = 10_000;
-/** Strips per product: enough to balance two uneven threads, few enough that repacking the shared operand stays cheap. */
-const MAX_STRIPS = 8;
+/** At most this many strips per product (the control words have room for their bounds). */
+const MAX_STRIPS = 16;
+// (JOB + JOB_WORDS) * 4 = 136 bytes: must stay below the tanh constants at byte 160 (wasm.ts).
 const JOB_WORDS = 12 + MAX_STRIPS + 1;
 
 // The worker's whole program, run with eval so it needs no file of its own
@@ -113,19 +114,36 @@ function readyHelper(w: WasmKernels): Helper | null {
 }
 
 /**
+ * Strip boundaries along a side of C: each strip a quarter of what is left
+ * (at least 16, in multiples of 8 so strips keep whole micro-tiles), so the
+ * strips shrink towards the end and the thread that finishes first waits at
+ * most a small strip for the other.
+ */
+function stripBounds(side: number): number[] {
+  const bounds = [0];
+  for (let at = 0; at < side;) {
+    const remaining = side - at;
+    let size = Math.max(16, Math.round(remaining / 32) * 8);
+    if (bounds.length === MAX_STRIPS || remaining - size < 8) size = remaining;
+    at += size;
+    bounds.push(at);
+  }
+  return bounds;
+}
+
+/**
  * C += op(A)·op(B) in strips shared with the worker. Returns false (having
  * done nothing) when no worker is ready, so the caller runs the whole product.
  */
 export function runOnTwoThreads(w: WasmKernels, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): boolean {
   const byRows = m >= n;
   const side = byRows ? m : n;
-  const strips = Math.min(MAX_STRIPS, Math.floor(side / 16));
+  const bounds = stripBounds(side);
+  const strips = bounds.length - 1;
   if (strips < 2) return false;
   const h = readyHelper(w);
   if (h === null) return false;
   const control = h.control;
-  // Strip boundaries at multiples of 8, so every strip keeps whole micro-tiles.
-  const bounds = Array.from({ length: strips + 1 }, (_, i) => (i === strips ? side : Math.round((i * side) / strips / 8) * 8));
   // The operand every strip reads whole is packed once, here, before the worker can start.
   const shared = byRows ? "b" : "a";
   packShared(w, f64, shared, transA, transB, m, n, k, at);

@@ -55,9 +55,12 @@ export interface KernelExports {
 
 const PAGE = 65536;
 const MAX_PAGES = 16384; // must match build.mjs
-/** Bytes reserved at the start of memory: the worker's control words (first 128), then the tanh constants. */
+/**
+ * Bytes reserved at the start of memory: the worker's control words (136
+ * bytes with 16 strips, see gemm-threads.ts), then the tanh constants (96).
+ */
 export const CONTROL_BYTES = 256;
-const TANH_CONSTANTS_AT = 128;
+const TANH_CONSTANTS_AT = 160;
 /** Packing scratch regions: one per thread that can run a part of a product. */
 export const THREADS = 2;
 
