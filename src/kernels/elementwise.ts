@@ -39,6 +39,8 @@ export const binaryRuns = {
   tanhBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * (1 - y * y); } },
   sigmoidBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * y * (1 - y); } },
   reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! > 0 ? a[ai]! : 0; },
+  // Binary cross-entropy on a logit x with target t: softplus(x) - x t, softplus in its stable form.
+  bceWithLogits: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!; o[oi + k] = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))) - x * b[bi]!; } },
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
 } satisfies Record<string, BinaryRun>;
 

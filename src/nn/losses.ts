@@ -3,7 +3,7 @@
 // "mean" (default) averages over elements (over samples for the per-sample
 // losses halfSquaredError, crossEntropy and nllLoss), "sum" adds, "none" keeps
 // one value per element (per sample).
-import { DagradError, ShapeError, Tensor, formatShape, sub, zerosLike } from "../autograd/index.js";
+import { DagradError, ShapeError, Tensor, bceWithLogits, formatShape, sub, zerosLike } from "../autograd/index.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -87,13 +87,13 @@ export function bceLoss(input: Tensor, target: Tensor, options: LossOptions = {}
 }
 
 /**
- * Binary cross-entropy on raw scores x: max(x, 0) - x t + log(1 + e^-|x|),
- * written as softplus(x) - x t (the softplus kernel computes exactly that
- * stable form), so the gradient is sigmoid(x) - t everywhere, x = 0 included.
+ * Binary cross-entropy on raw scores x: max(x, 0) + log(1 + e^-|x|) - x t,
+ * the stable form of softplus(x) - x t, by the bceWithLogits op; its
+ * gradient is sigmoid(x) - t everywhere, x = 0 included.
  */
 export function bceWithLogitsLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   expectSameShape("bceWithLogitsLoss", input, target);
-  return reduce("bceWithLogitsLoss", input.softplus().sub(input.mul(target)), options.reduction);
+  return reduce("bceWithLogitsLoss", bceWithLogits(input, target), options.reduction);
 }
 
 /** Flat positions row * classes + label of each sample's label in a [n, classes] matrix. */

@@ -94,6 +94,10 @@ const cases: Record<OpName, Case[]> = {
   tanhBackward: [{ label: "through tanh: its second derivative differentiates tanhBackward", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.tanh().square(), second: true }],
   sigmoidBackward: [{ label: "through sigmoid: its second derivative differentiates sigmoidBackward", inputs: () => [randomInput([3, 4], 2)], fn: (x) => x.sigmoid().square(), second: true }],
   reluBackward: [{ label: "through relu: its second derivative differentiates reluBackward", inputs: () => [randomInput([3, 4], 3, { awayFromZero: true })], fn: (x) => x.relu().pow(3), second: true }],
+  bceWithLogits: [
+    ...binaryCases((x, t) => dg.bceWithLogits(x, t), { second: true }),
+    { label: "0/1 targets, logits far out (±30)", inputs: () => [dg.tensor([30, -30, 0.5, -0.5], { dtype: "float64", requiresGrad: true }), dg.tensor([1, 0, 1, 0], { dtype: "float64", requiresGrad: true })], fn: (x, t) => dg.bceWithLogits(x, t) },
+  ],
   maximum: [
     { label: "[3,4] with [4]", inputs: separated([3, 4], [4]), fn: (a, b) => a.maximum(b) },
     { label: "[2,3] with []", inputs: separated([2, 3], []), fn: (a, b) => a.maximum(b) },
