@@ -117,7 +117,7 @@ export function writeReport(): void {
     "",
     "Engines: **dagrad** = the autograd graph (`nn` MLP, loss and SGD), large products split with the GEMM worker thread;",
     "**dagrad 1 thread** = the same with every product on the calling thread; **manual on kernels** = the hand-derived backprop",
-    "equations on dagrad's own GEMM with preallocated buffers (no graph: the floor the graph is measured against);",
+    "equations on the kernels autograd runs, with preallocated buffers (no graph: the floor the graph is measured against);",
     "**manual reference** = `src/nn/manual`, the same equations as plain loops (the correctness oracle);",
     "**tfjs-cpu** / **tfjs-wasm** = TensorFlow.js 4.22 backends; **jax-js** = @jax-js/jax 0.1.25 with `jit` over the whole update.",
     "",
