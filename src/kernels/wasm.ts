@@ -1,11 +1,11 @@
 // The WebAssembly SIMD kernels (wasm/gemm.as, wasm/elementwise.as) from
-// TypeScript: operands are
-// copied into a module's memory, computed on there, and the result copied
-// back. Two instances run the same code: one over plain memory for what the
-// calling thread does alone, and one over shared memory for large products,
-// half of which a worker thread (gemm-threads.ts) computes in place. Copies
-// into and out of a SharedArrayBuffer cost ~3x more (V8 copies them element by
-// element), so only the products that the worker shares go there.
+// TypeScript: operands are copied into a module's memory, computed on there,
+// and the result copied back. Two instances run the same code: one over plain
+// memory for what the calling thread does alone, and one over shared memory
+// for large products, half of which a worker thread (gemm-threads.ts)
+// computes in place. Copies into and out of a SharedArrayBuffer cost ~3x more
+// (V8 copies them element by element), so only the products that the worker
+// shares go there.
 import { TANH_CONSTANTS } from "./fast-tanh.js";
 import type { FloatArray } from "./shape.js";
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from "./wasm/kernels.generated.js";
@@ -59,10 +59,10 @@ const MAX_PAGES = 16384; // must match build.mjs
  * Bytes reserved at the start of memory: the worker's control words (136
  * bytes with 16 strips, see gemm-threads.ts), then the tanh constants (96).
  */
-export const CONTROL_BYTES = 256;
+const CONTROL_BYTES = 256;
 const TANH_CONSTANTS_AT = 160;
-/** Packing scratch regions: one per thread that can run a part of a product. */
-export const THREADS = 2;
+/** Packing scratch regions of the shared instance: one per thread that can run a part of a product (the plain one has one). */
+const THREADS = 2;
 
 export interface WasmKernels {
   readonly shared: boolean;
@@ -90,9 +90,9 @@ function instantiate(shared: boolean): WasmKernels | null {
   try {
     const module = new WebAssembly.Module(decode(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64));
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
-    const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("gemm.wasm aborted"); } } }).exports as unknown as KernelExports;
+    const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("the wasm kernels aborted"); } } }).exports as unknown as KernelExports;
     const scratchSize = align(Math.max(exports.scratchBytes(4), exports.scratchBytes(8)));
-    const operands = CONTROL_BYTES + THREADS * scratchSize;
+    const operands = CONTROL_BYTES + (shared ? THREADS : 1) * scratchSize;
     grow(memory, operands);
     new Float64Array(memory.buffer, TANH_CONSTANTS_AT, TANH_CONSTANTS.length).set(TANH_CONSTANTS);
     return { shared, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: null };
