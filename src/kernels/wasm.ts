@@ -132,6 +132,17 @@ function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
   return f64 ? views.f64 : views.f32;
 }
 
+/** A view of w's memory in the given dtype, grown to hold `bytes` first. */
+function memoryFor(w: WasmKernels, f64: boolean, bytes: number): Float32Array | Float64Array {
+  grow(w.memory, bytes);
+  return viewOf(w, f64);
+}
+
+/** out[outOffset, outOffset + n) = view[from, from + n) (element offsets). */
+function copyOut(view: Float32Array | Float64Array, from: number, n: number, out: FloatArray, outOffset = 0): void {
+  out.set(view.subarray(from, from + n), outOffset);
+}
+
 /** x[offset, offset + length) without a new view when that is all of x (a view costs ~0.1 us). */
 function range(x: FloatArray, offset: number, length: number): FloatArray {
   return offset === 0 && length === x.length ? x : x.subarray(offset, offset + length);
@@ -163,8 +174,7 @@ export function placeOperands(
   const packedAt = align(cAt + m * n * size);
   // Packed panels round rows up to 4 and columns up to 8 (f32) or 4 (f64).
   const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
-  grow(w.memory, packedAt + Math.max(packedSize, n * size));
-  const view = viewOf(w, f64);
+  const view = memoryFor(w, f64, packedAt + Math.max(packedSize, n * size));
   view.set(range(a, aOffset, m * k), aAt / size);
   view.set(range(b, bOffset, k * n), bAt / size);
   if (accumulate) {
@@ -182,7 +192,7 @@ export function placeOperands(
 /** Copy the product back out of wasm memory. */
 export function takeProduct(w: WasmKernels, f64: boolean, m: number, n: number, at: Placement, c: FloatArray, cOffset: number): void {
   const start = at.c / (f64 ? 8 : 4);
-  c.set(viewOf(w, f64).subarray(start, start + m * n), cOffset);
+  copyOut(viewOf(w, f64), start, m * n, c, cOffset);
 }
 
 /** Which operand, if any, was packed whole into `Placement.packed`. */
@@ -212,11 +222,10 @@ export function sumRowsWasm(w: WasmKernels, x: FloatArray, xOffset: number, m: n
   const size = f64 ? 8 : 4;
   const xAt = w.operands;
   const outAt = align(xAt + m * n * size);
-  grow(w.memory, outAt + n * size);
-  const view = viewOf(w, f64);
-  view.set(x.subarray(xOffset, xOffset + m * n), xAt / size);
+  const view = memoryFor(w, f64, outAt + n * size);
+  view.set(range(x, xOffset, m * n), xAt / size);
   (f64 ? w.exports.sumRowsF64 : w.exports.sumRowsF32)(xAt, m, n, outAt);
-  out.set(view.subarray(outAt / size, outAt / size + n), outOffset);
+  copyOut(view, outAt / size, n, out, outOffset);
 }
 
 /** Op codes of wasm/elementwise.as (tanh, float32 only, has an export of its own: tanhF32). */
@@ -231,44 +240,38 @@ const TANH = WASM_UNARY_OPS.tanh;
 export function binaryWasm(w: WasmKernels, op: number, a: FloatArray, aStep: Flag, b: FloatArray, bStep: Flag, out: FloatArray): void {
   const f64 = out instanceof Float64Array;
   const size = f64 ? 8 : 4;
-  const n = out.length;
   const aAt = w.operands;
   const bAt = align(aAt + a.length * size);
   const outAt = align(bAt + b.length * size);
-  grow(w.memory, outAt + n * size);
-  const view = viewOf(w, f64);
+  const view = memoryFor(w, f64, outAt + out.length * size);
   view.set(a, aAt / size);
   view.set(b, bAt / size);
-  (f64 ? w.exports.binaryF64 : w.exports.binaryF32)(op, aAt, aStep, bAt, bStep, outAt, n);
-  out.set(view.subarray(outAt / size, outAt / size + n));
+  (f64 ? w.exports.binaryF64 : w.exports.binaryF32)(op, aAt, aStep, bAt, bStep, outAt, out.length);
+  copyOut(view, outAt / size, out.length, out);
 }
 
 /** out[i] = op(x[i]); x and out of one dtype (tanh: float32 only). */
 export function unaryWasm(w: WasmKernels, op: number, x: FloatArray, out: FloatArray): void {
   const f64 = out instanceof Float64Array;
   const size = f64 ? 8 : 4;
-  const n = out.length;
   const xAt = w.operands;
-  const outAt = align(xAt + n * size);
-  grow(w.memory, outAt + n * size);
-  const view = viewOf(w, f64);
+  const outAt = align(xAt + x.length * size);
+  const view = memoryFor(w, f64, outAt + out.length * size);
   view.set(x, xAt / size);
-  if (op === TANH) w.exports.tanhF32(xAt, outAt, n, TANH_CONSTANTS_AT);
-  else (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, n);
-  out.set(view.subarray(outAt / size, outAt / size + n));
+  if (op === TANH) w.exports.tanhF32(xAt, outAt, x.length, TANH_CONSTANTS_AT);
+  else (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, x.length);
+  copyOut(view, outAt / size, out.length, out);
 }
 
-/** w[i] -= lr * (g[i] + weightDecay * w[i]); w and g of one dtype. */
+/** weights[i] -= lr * (grad[i] + weightDecay * weights[i]); weights and grad of one dtype. */
 export function sgdWasm(w: WasmKernels, weights: FloatArray, grad: FloatArray, lr: number, weightDecay: number): void {
   const f64 = weights instanceof Float64Array;
   const size = f64 ? 8 : 4;
-  const n = weights.length;
   const wAt = w.operands;
-  const gAt = align(wAt + n * size);
-  grow(w.memory, gAt + n * size);
-  const view = viewOf(w, f64);
+  const gAt = align(wAt + weights.length * size);
+  const view = memoryFor(w, f64, gAt + grad.length * size);
   view.set(weights, wAt / size);
   view.set(grad, gAt / size);
-  (f64 ? w.exports.sgdF64 : w.exports.sgdF32)(wAt, gAt, n, lr, weightDecay);
-  weights.set(view.subarray(wAt / size, wAt / size + n));
+  (f64 ? w.exports.sgdF64 : w.exports.sgdF32)(wAt, gAt, weights.length, lr, weightDecay);
+  copyOut(view, wAt / size, weights.length, weights);
 }

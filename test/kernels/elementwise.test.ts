@@ -2,16 +2,14 @@
 // bits of the TypeScript loops, for both dtypes, every vector remainder,
 // scalar broadcasting on either side and the special values (NaN, ±Infinity,
 // ±0, float32 extremes).
-import { afterAll, describe, expect, it } from "vitest";
-import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { describe, expect, it } from "vitest";
+import { setKernelBackend } from "../../src/kernels/backend.js";
 import { binaryRuns, broadcastBinary, unaryKernels } from "../../src/kernels/elementwise.js";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../../src/kernels/wasm.js";
 import { createRng } from "../../src/autograd/index.js";
+import { type Dtype, restoreBackendAfterAll } from "./helpers.js";
 
-const original = getKernelBackend();
-afterAll(() => setKernelBackend(original));
-
-type Dtype = "float32" | "float64";
+restoreBackendAfterAll();
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 3.4e38, -3.4e38, 1e-45, 9, -9, 9.5, 20, -20, 0.5];
 
 function values(dtype: Dtype, length: number, seed: string): Float32Array | Float64Array {

@@ -1,12 +1,12 @@
 // tanhFloat32 against Math.tanh rounded to float32, in units in the last
 // place; and its WebAssembly twin against it, bit for bit.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tanhFloat32 } from "../../src/kernels/fast-tanh.js";
-import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { setKernelBackend } from "../../src/kernels/backend.js";
 import { unaryKernels } from "../../src/kernels/elementwise.js";
+import { restoreBackendAfterAll } from "./helpers.js";
 
-const original = getKernelBackend();
-afterAll(() => setKernelBackend(original));
+restoreBackendAfterAll();
 
 const bits = new Uint32Array(1);
 const asFloat = new Float32Array(bits.buffer);

@@ -7,15 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { gemm, gemmWorkerStrips, getGemmThreads, setGemmThreads, warmUpGemm } from "../../src/kernels/gemm.js";
 import { getKernelBackend, setKernelBackend, type KernelBackend } from "../../src/kernels/backend.js";
 import { createRng, gradcheck, randn } from "../../src/autograd/index.js";
-
-type Dtype = "float32" | "float64";
-
-function randomArray(dtype: Dtype, length: number, seed: string): Float32Array | Float64Array {
-  const rng = createRng(seed);
-  const out = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = 2 * rng() - 1;
-  return out;
-}
+import { randomArray } from "./helpers.js";
 
 /** op(A)·op(B) by definition, summed in doubles. */
 function naive(transA: boolean, transB: boolean, m: number, n: number, k: number, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {

@@ -1,20 +1,12 @@
 // Sums over axes on both kernels: column sums of [rows, columns] blocks (a
 // bias gradient) run in WebAssembly SIMD from 256 elements, and must give
 // exactly what the TypeScript loop gives, which adds row by row in the same order.
-import { afterAll, describe, expect, it } from "vitest";
-import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { describe, expect, it } from "vitest";
+import { setKernelBackend } from "../../src/kernels/backend.js";
 import { sumAxes } from "../../src/kernels/reduce.js";
-import { createRng } from "../../src/autograd/index.js";
+import { randomArray, restoreBackendAfterAll } from "./helpers.js";
 
-const original = getKernelBackend();
-afterAll(() => setKernelBackend(original));
-
-function randomArray(dtype: "float32" | "float64", length: number, seed: string): Float32Array | Float64Array {
-  const rng = createRng(seed);
-  const out = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = 2 * rng() - 1;
-  return out;
-}
+restoreBackendAfterAll();
 
 // [outer, rows, columns] reduced over the middle axis; column counts around the 4- and 2-lane vectors.
 const SHAPES: readonly [number, number, number][] = [[1, 240, 16], [1, 300, 7], [3, 100, 9], [2, 64, 1025], [1, 2, 3]];

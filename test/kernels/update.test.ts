@@ -1,18 +1,11 @@
 // Plain SGD on both kernels: the wasm update must give the bits of the loop.
-import { afterAll, describe, expect, it } from "vitest";
-import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { describe, expect, it } from "vitest";
+import { setKernelBackend } from "../../src/kernels/backend.js";
 import { sgdUpdate } from "../../src/kernels/update.js";
-import { createRng } from "../../src/autograd/index.js";
+import { randomArray, restoreBackendAfterAll } from "./helpers.js";
 
-const original = getKernelBackend();
-afterAll(() => setKernelBackend(original));
-
-function values(dtype: "float32" | "float64", length: number, seed: string): Float32Array | Float64Array {
-  const rng = createRng(seed);
-  const out = dtype === "float32" ? new Float32Array(length) : new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = 4 * rng() - 2;
-  return out;
-}
+restoreBackendAfterAll();
+const values = (dtype: "float32" | "float64", length: number, seed: string) => randomArray(dtype, length, seed, 2);
 
 describe("sgdUpdate", () => {
   for (const dtype of ["float32", "float64"] as const) {
