@@ -2,8 +2,8 @@
 // op(X) being X or its transpose read in place (backward's A^T·G and G·B^T
 // never materialise a transposed tensor).
 //
-// Two implementations compute it: a WebAssembly SIMD kernel (gemm-wasm.ts,
-// built from wasm/gemm.as) and a plain TypeScript one (gemm-js.ts), the
+// Two implementations compute it: a WebAssembly SIMD kernel (wasm.ts, built
+// from wasm/gemm.as) and a plain TypeScript one (gemm-js.ts), the
 // fallback and the reference; backend.ts says which runs. Even a 2x2x2
 // product is faster in wasm (0.5 us against 0.9 us), copies included: the
 // TypeScript kernel's packing costs more than the copy. Large wasm products
@@ -44,7 +44,8 @@ export function gemm(
     return;
   }
   const f64 = c instanceof Float64Array;
-  if (m * n * k >= THREAD_MIN_WORK && getGemmThreads() === 2) {
+  // A one-column product runs as a row on one thread (see multiply): no use for shared memory.
+  if (n > 1 && m * n * k >= THREAD_MIN_WORK && getGemmThreads() === 2) {
     const shared = sharedWasmKernels();
     if (shared !== null) return multiply(shared, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
   }
