@@ -16,15 +16,15 @@ const READY = 1; // 1 once the worker is waiting for jobs
 const FAILED = 2; // 1 if the worker's last strip threw
 const STATE = 3; // IDLE, POSTED (the worker may still join) or JOINED (the worker is taking strips)
 const NEXT = 4; // index of the next strip to take
-const JOB = 5; // f64, transA, transB, m, n, k, a, b, c, byRows, packed, strips, then strips + 1 strip bounds
+const JOB = 5; // f64, transA, transB, m, n, k, a, b, c, byRows, packed, overwrite, strips, then strips + 1 strip bounds
 const IDLE = 0, POSTED = 1, JOINED = 2;
 
 /** How long to wait for the worker's last strip before giving up on it. */
 const TIMEOUT_MS = 10_000;
 /** At most this many strips per product (the control words have room for their bounds). */
 const MAX_STRIPS = 16;
-// (JOB + JOB_WORDS) * 4 = 136 bytes: must stay below the tanh constants at byte 160 (wasm.ts).
-const JOB_WORDS = 12 + MAX_STRIPS + 1;
+// (JOB + JOB_WORDS) * 4 = 140 bytes: must stay below the tanh constants at byte 160 (wasm.ts).
+const JOB_WORDS = 13 + MAX_STRIPS + 1;
 
 // The worker's whole program, run with eval so it needs no file of its own
 // (the same source works from src/ under tsx and from dist/).
@@ -39,14 +39,14 @@ for (;;) {
   Atomics.wait(control, ${REQUEST}, seen);
   seen = Atomics.load(control, ${REQUEST});
   if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${JOINED}) !== ${POSTED}) continue; // withdrawn
-  const [f64, transA, transB, m, n, k, a, b, c, byRows, packed, strips] = control.subarray(${JOB}, ${JOB + 12});
+  const [f64, transA, transB, m, n, k, a, b, c, byRows, packed, overwrite, strips] = control.subarray(${JOB}, ${JOB + 13});
   const run = f64 ? exports.gemmF64 : exports.gemmF32;
   try {
     for (let s = Atomics.add(control, ${NEXT}, 1); s < strips; s = Atomics.add(control, ${NEXT}, 1)) {
-      const from = control[${JOB + 12} + s], to = control[${JOB + 13} + s];
+      const from = control[${JOB + 13} + s], to = control[${JOB + 14} + s];
       // Row strips share op(B), packed whole; column strips share op(A).
-      if (byRows) run(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch, 0, packed);
-      else run(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch, packed, 0);
+      if (byRows) run(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch, 0, packed, overwrite);
+      else run(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch, packed, 0, overwrite);
     }
   } catch {
     Atomics.store(control, ${FAILED}, 1);
@@ -147,7 +147,7 @@ export function runOnTwoThreads(w: WasmKernels, f64: boolean, transA: boolean, t
   // The operand every strip reads whole is packed once, here, before the worker can start.
   const shared = byRows ? "b" : "a";
   packShared(w, f64, shared, transA, transB, m, n, k, at);
-  control.set([f64 ? 1 : 0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, byRows ? 1 : 0, at.packed, strips, ...bounds], JOB);
+  control.set([f64 ? 1 : 0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, byRows ? 1 : 0, at.packed, at.overwrite ? 1 : 0, strips, ...bounds], JOB);
   Atomics.store(control, NEXT, 0);
   Atomics.store(control, FAILED, 0);
   Atomics.store(control, STATE, POSTED);

@@ -23,7 +23,7 @@ declare const WebAssembly: {
 
 type GemmFn = (
   transA: Flag, transB: Flag, m: number, n: number, k: number, a: number, b: number, c: number,
-  i0: number, i1: number, j0: number, j1: number, scratch: number, prepackedA: number, prepackedB: number,
+  i0: number, i1: number, j0: number, j1: number, scratch: number, prepackedA: number, prepackedB: number, overwrite: Flag,
 ) => void;
 type PackFn = (source: number, transposed: Flag, outer: number, k: number, dst: number) => void;
 type RowsFn = (source: number, m: number, n: number, dst: number) => void;
@@ -56,7 +56,7 @@ export interface KernelExports {
 const PAGE = 65536;
 const MAX_PAGES = 16384; // must match build.mjs
 /**
- * Bytes reserved at the start of memory: the worker's control words (136
+ * Bytes reserved at the start of memory: the worker's control words (140
  * bytes with 16 strips, see gemm-threads.ts), then the tanh constants (96).
  */
 const CONTROL_BYTES = 256;
@@ -155,12 +155,14 @@ export interface Placement {
   readonly c: number;
   /** Room for op(A) or op(B) packed whole, when threads share it (see packShared). */
   readonly packed: number;
+  /** C starts as zeros: the kernel stores its first depth block's sums instead of adding them to zeros. */
+  readonly overwrite: boolean;
 }
 
 /**
  * Copy op(A), op(B) (and C when accumulating) into wasm memory in the output's
- * dtype; otherwise C starts as rowBias in every row, or as zeros. Returns
- * where each one landed.
+ * dtype; otherwise C starts as rowBias in every row, or as zeros (left to the
+ * kernel's first depth block unless k is 0). Returns where each one landed.
  */
 export function placeOperands(
   w: WasmKernels, f64: boolean, m: number, n: number, k: number,
@@ -183,10 +185,10 @@ export function placeOperands(
     // The bias waits where the packed panels go: packing starts after it is spread.
     view.set(rowBias, packedAt / size);
     (f64 ? w.exports.repeatRowsF64 : w.exports.repeatRowsF32)(packedAt, m, n, cAt);
-  } else {
+  } else if (k === 0) {
     view.fill(0, cAt / size, cAt / size + m * n);
   }
-  return { a: aAt, b: bAt, c: cAt, packed: packedAt };
+  return { a: aAt, b: bAt, c: cAt, packed: packedAt, overwrite: !accumulate && rowBias === null };
 }
 
 /** Copy the product back out of wasm memory. */
@@ -213,7 +215,7 @@ export function runPart(
   const run = f64 ? w.exports.gemmF64 : w.exports.gemmF32;
   const packedA = prepacked === "a" ? at.packed : 0;
   const packedB = prepacked === "b" ? at.packed : 0;
-  run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(thread), packedA, packedB);
+  run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(thread), packedA, packedB, at.overwrite ? 1 : 0);
 }
 
 /** out[outOffset + j] = sum over i < m of x[xOffset + i * n + j], for j < n, in x's dtype. */

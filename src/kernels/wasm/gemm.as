@@ -9,8 +9,9 @@
 // each with two v128 accumulators per row. Packing reads the operands through
 // their transpose flags, so no transposed copy is ever made, and pads ragged
 // panels with zeros, so the micro-kernel always runs full tiles.
-// The caller zeroes C first when it does not accumulate, or fills its rows
-// with a bias (repeatRows). sumRows is the bias gradient: a column sum.
+// When C starts as zeros, the first depth block stores instead of adding
+// (overwrite); otherwise the caller fills C's rows with a bias (repeatRows)
+// or leaves C to accumulate into. sumRows is the bias gradient: a column sum.
 
 const MR = 4; // rows of C per micro-tile
 const KC = 256; // depth block: an MR x KC panel of A and a KC x NR panel of B stay in L1
@@ -144,8 +145,8 @@ function packB<T>(b: usize, transB: bool, n: i32, k: i32, p0: i32, kc: i32, j0: 
   }
 }
 
-/** C[rows x cols tile at c] += packed A panel · packed B panel over kc. */
-function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize): void {
+/** C[rows x cols tile at c] += packed A panel · packed B panel over kc (= when overwrite: C's old values unread). */
+function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize, overwrite: bool): void {
   const size = sizeof<T>();
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
@@ -167,6 +168,17 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows:
   }
   const NR = nr<T>();
   const rowBytes = <usize>ldc * size;
+  if (rows === MR && cols === NR && overwrite) {
+    let r0 = c;
+    v128.store(r0, c00); v128.store(r0, c01, 16);
+    r0 += rowBytes;
+    v128.store(r0, c10); v128.store(r0, c11, 16);
+    r0 += rowBytes;
+    v128.store(r0, c20); v128.store(r0, c21, 16);
+    r0 += rowBytes;
+    v128.store(r0, c30); v128.store(r0, c31, 16);
+    return;
+  }
   if (rows === MR && cols === NR) {
     let r0 = c;
     v128.store(r0, v128.add<T>(v128.load(r0), c00)); v128.store(r0, v128.add<T>(v128.load(r0, 16), c01), 16);
@@ -178,7 +190,7 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows:
     v128.store(r0, v128.add<T>(v128.load(r0), c30)); v128.store(r0, v128.add<T>(v128.load(r0, 16), c31), 16);
     return;
   }
-  // A ragged tile: spill the registers, add the part inside C.
+  // A ragged tile: spill the registers, add (or store) the part inside C.
   v128.store(tile, c00); v128.store(tile, c01, 16);
   v128.store(tile, c10, 32); v128.store(tile, c11, 48);
   v128.store(tile, c20, 64); v128.store(tile, c21, 80);
@@ -186,7 +198,8 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows:
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) {
       const at = c + <usize>r * rowBytes + <usize>q * size;
-      store<T>(at, load<T>(at) + load<T>(tile + <usize>(r * NR + q) * size));
+      const sum = load<T>(tile + <usize>(r * NR + q) * size);
+      store<T>(at, overwrite ? sum : load<T>(at) + sum);
     }
   }
 }
@@ -213,12 +226,15 @@ function packAllB<T>(b: usize, transB: bool, n: i32, k: i32, dst: usize): void {
 /**
  * prepackedA / prepackedB: 0, or an operand packed whole by packAllA / packAllB
  * (threads sharing a product pack the shared operand once instead of per strip).
+ * overwrite: C[i0:i1, j0:j1] holds nothing to keep, so the first depth block
+ * stores its sums instead of adding them to zeros the caller wrote (the same
+ * bits: the sums start from +0 and so are never -0).
  */
 function gemm<T>(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
-  prepackedA: usize, prepackedB: usize,
+  prepackedA: usize, prepackedB: usize, overwrite: bool,
 ): void {
   const size = sizeof<T>();
   const NR = nr<T>();
@@ -245,7 +261,7 @@ function gemm<T>(
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = packedA + <usize>(ir * kc) * size;
             const at = c + <usize>((ic + ir) * n + jc + jr) * size;
-            microKernel<T>(kc, pa, pb, at, n, min(MR, mc - ir), cols, tile);
+            microKernel<T>(kc, pa, pb, at, n, min(MR, mc - ir), cols, tile, overwrite && pc == 0);
           }
         }
       }
@@ -257,18 +273,18 @@ export function gemmF32(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
-  prepackedA: usize, prepackedB: usize,
+  prepackedA: usize, prepackedB: usize, overwrite: bool,
 ): void {
-  gemm<f32>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch, prepackedA, prepackedB);
+  gemm<f32>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch, prepackedA, prepackedB, overwrite);
 }
 
 export function gemmF64(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize,
   i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
-  prepackedA: usize, prepackedB: usize,
+  prepackedA: usize, prepackedB: usize, overwrite: bool,
 ): void {
-  gemm<f64>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch, prepackedA, prepackedB);
+  gemm<f64>(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, scratch, prepackedA, prepackedB, overwrite);
 }
 
 export function packAllAF32(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
