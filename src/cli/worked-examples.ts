@@ -1,8 +1,8 @@
 // The source documents' single-sample worked examples as weights in dagrad's
-// [out, in] layout, and an MLP (float64) holding the same weights. Where a
+// [out, in] layout (mlpOfManualLayers makes an MLP holding them). Where a
 // document stores W as [in, out] (Z = X W), its matrices are transposed here.
-import { type Tensor, createRng, noGrad, normalSample, tensor } from "../autograd/index.js";
-import { MLP, type ManualLayer, type ManualLoss, manualLayer } from "../nn/index.js";
+import { type Tensor, createRng, normalSample, tensor } from "../autograd/index.js";
+import { type ManualLayer, type ManualLoss, manualLayer } from "../nn/index.js";
 
 export interface WorkedExample {
   title: string;
@@ -37,22 +37,6 @@ export const EXAMPLES: Record<"000" | "001" | "004", WorkedExample> = {
     x: [[0, 1]], y: [[1]], loss: "halfSquaredError",
   },
 };
-
-/** A float64 MLP with exactly these layers' weights. */
-export function mlpWithLayers(layers: readonly ManualLayer[]): MLP {
-  const mlp = new MLP({
-    sizes: [layers[0]!.inFeatures, ...layers.map((l) => l.outFeatures)],
-    activation: layers.slice(0, -1).map((l) => l.activation),
-    outputActivation: layers[layers.length - 1]!.activation,
-    dtype: "float64",
-  });
-  noGrad(() => mlp.linears.forEach((linear, i) => {
-    const layer = layers[i]!;
-    linear.weight.copyFrom(tensor(layer.weight, { shape: [layer.outFeatures, layer.inFeatures], dtype: "float64" }));
-    if (linear.bias && layer.bias) linear.bias.copyFrom(tensor(layer.bias, { dtype: "float64" }));
-  }));
-  return mlp;
-}
 
 export function matrix(rows: number[][]): Tensor {
   return tensor(rows, { dtype: "float64" });

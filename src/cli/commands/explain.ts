@@ -1,11 +1,11 @@
 // dagrad explain: the step-by-step backprop of 000 section 7 (Z1, A1, Z2, A2,
 // loss, dZ2, dW2, dA1, dZ1, dW1), each value from the manual formulas and from
 // autograd, side by side with their largest difference.
-import { type ActivationName, type ExplainStep, MANUAL_LOSSES, MLP, ManualMLP, autogradSteps, explainSteps, manualLayersOf } from "../../nn/index.js";
+import { type ActivationName, type ExplainStep, MANUAL_LOSSES, MLP, ManualMLP, autogradSteps, explainSteps, manualLayersOf, mlpOfManualLayers } from "../../nn/index.js";
 import { type CommandSpec, UsageError, type Values, choiceOption, intListOption, integerOption, noPositionals, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
 import { ACTIVATIONS, OUTPUTS } from "../setup.js";
-import { EXAMPLES, type WorkedExample, matrix, mlpWithLayers, randomBatch } from "../worked-examples.js";
+import { EXAMPLES, type WorkedExample, matrix, randomBatch } from "../worked-examples.js";
 
 const spec: CommandSpec = {
   name: "explain",
@@ -62,7 +62,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   noPositionals(spec, positionals);
   const example = optionalString(values, "layers") !== undefined ? randomExample(values) : EXAMPLES[choiceOption(values, "example", ["000", "001", "004"] as const)];
   const manual = explainSteps(new ManualMLP(example.layers), Float64Array.from(example.x.flat()), Float64Array.from(example.y.flat()), example.loss);
-  const autograd = autogradSteps(mlpWithLayers(example.layers), matrix(example.x), matrix(example.y), example.loss);
+  const autograd = autogradSteps(mlpOfManualLayers(example.layers), matrix(example.x), matrix(example.y), example.loss);
 
   print("Manual Backpropagation Calculation, checked by autograd");
   print("=".repeat(60));

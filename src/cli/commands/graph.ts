@@ -3,13 +3,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { toDot } from "../../autograd/index.js";
-import { LOSSES, MLP, type Module } from "../../nn/index.js";
+import { LOSSES, MLP, type Module, mlpOfManualLayers } from "../../nn/index.js";
 import { dagFigure, toSvg } from "../../report/index.js";
 import { type CommandSpec, type Values, choiceOption, intListOption, integerOption, noPositionals, stringOption } from "../args.js";
 import { type Command, print } from "../command.js";
 import { ensureFolder } from "../run-folder.js";
 import { ACTIVATIONS, OUTPUTS } from "../setup.js";
-import { EXAMPLES, matrix, mlpWithLayers, randomBatch } from "../worked-examples.js";
+import { EXAMPLES, matrix, randomBatch } from "../worked-examples.js";
 
 const GRAPH_LOSSES = ["bce", "bceWithLogits", "mse", "halfSquaredError"] as const;
 
@@ -38,7 +38,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   let title: string;
   if (values.layers === undefined) {
     const example = EXAMPLES["000"];
-    model = mlpWithLayers(example.layers);
+    model = mlpOfManualLayers(example.layers);
     batch = { x: example.x, y: example.y };
     lossName = "bce";
     title = "Autograd graph of 000 section 7's network (BCE loss, after backward)";

@@ -3,10 +3,10 @@
 // copy of the same weights; central differences of the manual loss (float64)
 // give the third opinion. This file is the bridge between the two worlds: the
 // math it compares lives in mlp.ts and knows nothing of Tensors.
-import { DagradError, DTypeError, ShapeError, Tensor, formatShape } from "../../autograd/index.js";
+import { DagradError, DTypeError, ShapeError, Tensor, formatShape, noGrad, tensor } from "../../autograd/index.js";
 import type { FloatArray } from "../../kernels/shape.js";
 import { LOSSES, type Labels, crossEntropy, nllLoss } from "../losses.js";
-import type { MLP } from "../mlp.js";
+import { MLP } from "../mlp.js";
 import type { ManualLoss } from "./losses.js";
 import { type Precision, precisionOf } from "./matrix.js";
 import { type ManualLayer, ManualMLP } from "./mlp.js";
@@ -53,6 +53,23 @@ export function manualLayersOf(mlp: MLP, dtype: Precision): ManualLayer[] {
     activation: mlp.activations[l]!,
     leakySlope: mlp.negativeSlope,
   }));
+}
+
+/** The other way: a float64 MLP holding these manual layers' weights and activations. */
+export function mlpOfManualLayers(layers: readonly ManualLayer[]): MLP {
+  const mlp = new MLP({
+    sizes: [layers[0]!.inFeatures, ...layers.map((l) => l.outFeatures)],
+    activation: layers.slice(0, -1).map((l) => l.activation),
+    outputActivation: layers[layers.length - 1]!.activation,
+    negativeSlope: layers[0]!.leakySlope,
+    dtype: "float64",
+  });
+  noGrad(() => mlp.linears.forEach((linear, i) => {
+    const layer = layers[i]!;
+    linear.weight.copyFrom(tensor(layer.weight, { shape: [layer.outFeatures, layer.inFeatures], dtype: "float64" }));
+    if (linear.bias && layer.bias) linear.bias.copyFrom(tensor(layer.bias, { dtype: "float64" }));
+  }));
+  return mlp;
 }
 
 /** Targets as one row per sample in `dtype`: class labels become one-hot rows for crossEntropy. */

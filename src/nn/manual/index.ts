@@ -5,6 +5,6 @@ export { type ManualLoss, MANUAL_LOSSES } from "./losses.js";
 export { type Matrix, type Precision } from "./matrix.js";
 export { ManualMLP, manualLayer, type ManualLayer, type ManualForward, type ManualGradients } from "./mlp.js";
 export { numericalGradients, gradientDifference, type NumericalGradients, type GradientDifference } from "./numerical.js";
-export { compareGradients, comparisonTable, manualLayersOf, type CompareOptions, type GradientComparison, type ParameterComparison } from "./compare.js";
+export { compareGradients, comparisonTable, manualLayersOf, mlpOfManualLayers, type CompareOptions, type GradientComparison, type ParameterComparison } from "./compare.js";
 export { explainSteps, type ExplainStep } from "./explain.js";
 export { autogradSteps } from "./autograd-steps.js";

@@ -4,9 +4,8 @@
 // document stores W as [in, out] (Z = X W) it is transposed here, and so is
 // its dW. One sample each, so ∂L/∂Z is the document's dZ.
 import { describe, expect, it } from "vitest";
-import { noGrad, tensor } from "../../../src/autograd/index.js";
-import { MLP } from "../../../src/nn/mlp.js";
-import { type ExplainStep, type ManualLayer, type ManualLoss, ManualMLP, autogradSteps, explainSteps, manualLayer } from "../../../src/nn/manual/index.js";
+import { tensor } from "../../../src/autograd/index.js";
+import { type ExplainStep, type ManualLayer, type ManualLoss, ManualMLP, autogradSteps, explainSteps, manualLayer, mlpOfManualLayers } from "../../../src/nn/manual/index.js";
 import { expectValues } from "./helpers.js";
 
 interface WorkedExample {
@@ -19,26 +18,11 @@ interface WorkedExample {
   tolerance: number;
 }
 
-/** An MLP with the example's weights copied in (float64). */
-function mlpWith(layers: readonly ManualLayer[]): MLP {
-  const mlp = new MLP({
-    sizes: [layers[0]!.inFeatures, ...layers.map((l) => l.outFeatures)],
-    activation: layers.slice(0, -1).map((l) => l.activation),
-    outputActivation: layers[layers.length - 1]!.activation,
-    dtype: "float64",
-  });
-  noGrad(() => mlp.linears.forEach((linear, i) => {
-    linear.weight.copyFrom(tensor(layers[i]!.weight, { shape: [layers[i]!.outFeatures, layers[i]!.inFeatures] }));
-    linear.bias!.copyFrom(tensor(layers[i]!.bias!));
-  }));
-  return mlp;
-}
-
 function bothPaths(example: WorkedExample): { manual: ExplainStep[]; autograd: ExplainStep[] } {
   const x = Float64Array.from(example.x);
   const y = Float64Array.from(example.y);
   const manual = explainSteps(new ManualMLP(example.layers), x, y, example.loss);
-  const autograd = autogradSteps(mlpWith(example.layers), tensor(x, { shape: [1, x.length] }), tensor(y, { shape: [1, y.length] }), example.loss);
+  const autograd = autogradSteps(mlpOfManualLayers(example.layers), tensor(x, { shape: [1, x.length] }), tensor(y, { shape: [1, y.length] }), example.loss);
   return { manual, autograd };
 }
 
