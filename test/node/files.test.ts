@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FileWriteError, writeFileAtomic } from "../../src/node/files.js";
+
+const folder = () => mkdtempSync(join(tmpdir(), "dagrad-files-"));
+
+describe("writeFileAtomic", () => {
+  it("replaces the file's content and leaves no temporary file behind", () => {
+    const dir = folder();
+    const path = join(dir, "model.json");
+    writeFileSync(path, "old");
+    writeFileAtomic(path, "new content");
+    expect(readFileSync(path, "utf8")).toBe("new content");
+    writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    expect([...readFileSync(path)]).toEqual([1, 2, 3]);
+    expect(readdirSync(dir)).toEqual(["model.json"]);
+  });
+
+  it("names a missing folder and what to do", () => {
+    const path = join(folder(), "missing", "model.json");
+    expect(() => writeFileAtomic(path, "x")).toThrow(FileWriteError);
+    expect(() => writeFileAtomic(path, "x")).toThrow(/folder .*missing does not exist; create it first/);
+  });
+
+  it("keeps the old file whole when the write hits the file-size limit", () => {
+    const dir = folder();
+    const path = join(dir, "model.json");
+    writeFileSync(path, "the good model");
+    const module = resolve("src/node/files.ts");
+    const script = `import { writeFileAtomic } from ${JSON.stringify(module)};
+      try { writeFileAtomic(${JSON.stringify(path)}, "x".repeat(200000)); console.log("written"); }
+      catch (e) { console.log(e.message); }`;
+    // ulimit -f counts 1024-byte blocks: 20 KB may be written, the 200 KB file may not.
+    const out = execFileSync("bash", ["-c", `ulimit -f 20; exec node --import tsx --input-type=module -e '${script.replace(/'/g, "'\\''")}'`], { encoding: "utf8" });
+    expect(out).toMatch(/cannot write .*model\.json: the file is larger than this process may write/);
+    expect(readFileSync(path, "utf8")).toBe("the good model");
+    expect(readdirSync(dir)).toEqual(["model.json"]);
+  });
+});
