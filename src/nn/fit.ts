@@ -13,6 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
+import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
   /** 1-based. */
@@ -131,15 +132,6 @@ interface NonFinite {
   /** Where, as an index per axis: "[2,5]". */
   at: string;
   found: number;
-}
-
-function elementIndex(shape: readonly number[], flat: number): string {
-  const index: number[] = [];
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    index.unshift(flat % shape[axis]!);
-    flat = Math.floor(flat / shape[axis]!);
-  }
-  return `[${index.join(",")}]`;
 }
 
 /** The first NaN or infinite value in the tensors' arrays, or null; one multiply-add per value when all are finite. */

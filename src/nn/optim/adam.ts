@@ -3,6 +3,7 @@
 //   w -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // Adam adds weightDecay * w to g (L2); AdamW instead first shrinks w by
 // (1 - lr * weightDecay), decoupled from the moments (Loshchilov & Hutter).
+import { DagradError } from "../../autograd/index.js";
 import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface AdamHyperparameters extends BaseHyperparameters {
@@ -23,11 +24,13 @@ interface AdamState {
 abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
   protected abstract readonly decoupledWeightDecay: boolean;
 
-  protected override validate(group: ParamGroup<AdamHyperparameters>, index: number): void {
-    super.validate(group, index);
-    this.requireRange(group.betas?.[0], `betas[0] of group ${index}`, 0, 1, false);
-    this.requireRange(group.betas?.[1], `betas[1] of group ${index}`, 0, 1, false);
-    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity);
+  protected override validate(group: ParamGroup<AdamHyperparameters>, index: number, loading?: boolean): void {
+    super.validate(group, index, loading);
+    if (!Array.isArray(group.betas) || group.betas.length !== 2) throw new DagradError(this.name, `betas of group ${index} must be two numbers [beta1, beta2], got ${JSON.stringify(group.betas)}`);
+    this.requireRange(group.betas[0], `betas[0] of group ${index}`, 0, 1, "[)");
+    this.requireRange(group.betas[1], `betas[1] of group ${index}`, 0, 1, "[)");
+    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity, "(]");
+    this.requireFlag(group.amsgrad, `amsgrad of group ${index}`);
   }
 
   protected initState(): AdamState {
@@ -63,7 +66,7 @@ abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
 export class Adam extends AdamFamily {
   protected readonly decoupledWeightDecay = false;
   constructor(params: ParamsInput<AdamHyperparameters>, options: Partial<AdamHyperparameters> = {}) {
-    super("Adam", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
+    super("Adam", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }, options);
   }
 }
 
@@ -71,6 +74,6 @@ export class Adam extends AdamFamily {
 export class AdamW extends AdamFamily {
   protected readonly decoupledWeightDecay = true;
   constructor(params: ParamsInput<AdamHyperparameters>, options: Partial<AdamHyperparameters> = {}) {
-    super("AdamW", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, ...options });
+    super("AdamW", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false }, options);
   }
 }

@@ -49,9 +49,11 @@ export abstract class Optimizer<H extends BaseHyperparameters, S> {
   protected readonly state = new Map<Tensor, S>();
   protected readonly name: string;
 
-  protected constructor(name: string, params: ParamsInput<H>, defaults: H) {
+  /** `defaults` lists every hyperparameter; `options` and each group may set any of them, nothing else. */
+  protected constructor(name: string, params: ParamsInput<H>, defaults: H, options: Partial<H>) {
     this.name = name;
     if (!Array.isArray(params) || params.length === 0) throw new DagradError(name, "got an empty parameter list; pass model.parameters()");
+    this.refuseUnknown(options, defaults, "options");
     const specs: readonly ParamGroupSpec<H>[] = params[0] instanceof Tensor ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<H>] : (params as readonly ParamGroupSpec<H>[]);
     const seen = new Set<Tensor>();
     this.paramGroups = specs.map((spec, g) => {
@@ -63,21 +65,42 @@ export abstract class Optimizer<H extends BaseHyperparameters, S> {
         if (seen.has(p)) throw new DagradError(name, `parameter ${p.name ?? i} appears in more than one group`);
         seen.add(p);
       });
-      const group = { ...defaults, ...spec, params: [...list] } as ParamGroup<H>;
+      const { params: _, ...hyperparameters } = spec;
+      this.refuseUnknown(hyperparameters, defaults, `parameter group ${g}`);
+      const group = { ...defaults, ...options, ...hyperparameters, params: [...list] } as ParamGroup<H>;
       this.validate(group, g);
       return group;
     });
   }
 
-  /** Throw on a hyperparameter out of range; subclasses add their own checks. */
-  protected validate(group: ParamGroup<H>, index: number): void {
-    this.requireRange(group.lr, `lr of group ${index}`, 0, Infinity);
+  /** A misspelt option would otherwise be ignored without a word. */
+  private refuseUnknown(given: object, defaults: H, where: string): void {
+    const unknown = Object.keys(given).filter((k) => !Object.hasOwn(defaults, k));
+    if (unknown.length > 0) {
+      throw new DagradError(this.name, `unknown ${unknown.map((k) => `"${k}"`).join(", ")} in ${where}; ${this.name} takes ${Object.keys(defaults).join(", ")}`);
+    }
+  }
+
+  /**
+   * Throw on a hyperparameter out of range; subclasses add their own checks.
+   * A loaded state may carry lr 0, where a schedule (cosine to etaMin 0) ended.
+   */
+  protected validate(group: ParamGroup<H>, index: number, loading = false): void {
+    this.requireRange(group.lr, `lr of group ${index}`, 0, Infinity, loading ? "[]" : "(]");
     this.requireRange(group.weightDecay, `weightDecay of group ${index}`, 0, Infinity);
   }
 
-  protected requireRange(value: number, what: string, min: number, max: number, maxInclusive = true): void {
-    const ok = typeof value === "number" && value >= min && (maxInclusive ? value <= max : value < max);
-    if (!ok) throw new DagradError(this.name, `${what} must be in [${min}, ${max}${maxInclusive ? "]" : ")"}, got ${String(value)}`);
+  /** value must be a finite number between min and max; bounds says which ends are included. */
+  protected requireRange(value: unknown, what: string, min: number, max: number, bounds: "[]" | "[)" | "(]" | "()" = "[]"): void {
+    const [low, high] = bounds;
+    const ok = typeof value === "number" && Number.isFinite(value) && (low === "[" ? value >= min : value > min) && (high === "]" ? value <= max : value < max);
+    if (ok) return;
+    const range = max === Infinity ? `a finite number ${low === "[" ? ">=" : ">"} ${min}` : `a number in ${low}${min}, ${max}${high}`;
+    throw new DagradError(this.name, `${what} must be ${range}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+  }
+
+  protected requireFlag(value: unknown, what: string): void {
+    if (typeof value !== "boolean") throw new DagradError(this.name, `${what} must be true or false, got ${JSON.stringify(value)}`);
   }
 
   /** Clear the gradients (to null by default, as PyTorch; pass false to zero the buffers in place instead). */
@@ -163,7 +186,7 @@ export abstract class Optimizer<H extends BaseHyperparameters, S> {
       });
       const candidate = decodeHyperparameters(group, savedGroup, g, fail);
       try {
-        this.validate(candidate, g);
+        this.validate(candidate, g, true);
       } catch (e) {
         if (e instanceof DagradError) return fail(e.message);
         throw e;

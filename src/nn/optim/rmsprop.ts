@@ -20,14 +20,16 @@ interface RMSpropState {
 
 export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
   constructor(params: ParamsInput<RMSpropHyperparameters>, options: Partial<RMSpropHyperparameters> = {}) {
-    super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+    super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options);
   }
 
-  protected override validate(group: ParamGroup<RMSpropHyperparameters>, index: number): void {
-    super.validate(group, index);
-    this.requireRange(group.alpha, `alpha of group ${index}`, 0, 1);
-    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity);
-    this.requireRange(group.momentum, `momentum of group ${index}`, 0, Infinity);
+  protected override validate(group: ParamGroup<RMSpropHyperparameters>, index: number, loading?: boolean): void {
+    super.validate(group, index, loading);
+    // alpha 1 never updates v from 0, so every step divides by eps alone.
+    this.requireRange(group.alpha, `alpha of group ${index}`, 0, 1, "[)");
+    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity, "(]");
+    this.requireRange(group.momentum, `momentum of group ${index}`, 0, 1, "[)");
+    this.requireFlag(group.centered, `centered of group ${index}`);
   }
 
   protected initState(): RMSpropState {

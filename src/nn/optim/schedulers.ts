@@ -60,12 +60,20 @@ function count(progress: Record<string, unknown>, name: string, fail: Fail): num
   return n !== undefined && Number.isInteger(n) && n >= 0 ? n : fail(`${name} is ${JSON.stringify(progress[name])}, expected a non-negative integer`);
 }
 
-function positiveInteger(op: string, what: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new DagradError(op, `${what} must be a positive integer, got ${String(v)}`);
+function positiveInteger(op: string, what: string, v: unknown): void {
+  if (!Number.isInteger(v) || (v as number) < 1) throw new DagradError(op, `${what} must be a positive integer, got ${String(v)}`);
 }
 
-function inRange(op: string, what: string, v: number, min: number, max: number): void {
-  if (typeof v !== "number" || !(v >= min && v <= max)) throw new DagradError(op, `${what} must be in [${min}, ${max}], got ${String(v)}`);
+function nonNegativeInteger(op: string, what: string, v: unknown): void {
+  if (!Number.isInteger(v) || (v as number) < 0) throw new DagradError(op, `${what} must be a non-negative integer, got ${String(v)}`);
+}
+
+/** A finite number above min (or at it, when minIncluded) and at most max. */
+function inRange(op: string, what: string, v: unknown, min: number, max: number, minIncluded = true): void {
+  const ok = typeof v === "number" && Number.isFinite(v) && (minIncluded ? v >= min : v > min) && v <= max;
+  if (ok) return;
+  const range = max === Infinity ? `a finite number ${minIncluded ? ">=" : ">"} ${min}` : `a number in ${minIncluded ? "[" : "("}${min}, ${max}]`;
+  throw new DagradError(op, `${what} must be ${range}, got ${String(v)}`);
 }
 
 /** A schedule given by a formula lrAt(baseLr, epoch); epoch 0 is applied on construction. */
@@ -130,6 +138,7 @@ export class StepLR extends EpochScheduler {
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
     positiveInteger("StepLR", "stepSize", options.stepSize);
+    inRange("StepLR", "gamma", options.gamma ?? 0.1, 0, Infinity, false);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
     this.apply();
@@ -147,7 +156,7 @@ export class ExponentialLR extends EpochScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { gamma: number }) {
     super(optimizer);
-    inRange("ExponentialLR", "gamma", options.gamma, 0, Infinity);
+    inRange("ExponentialLR", "gamma", options.gamma, 0, Infinity, false);
     this.gamma = options.gamma;
     this.apply();
   }
@@ -166,6 +175,7 @@ export class CosineAnnealingLR extends EpochScheduler {
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
     positiveInteger("CosineAnnealingLR", "tMax", options.tMax);
+    inRange("CosineAnnealingLR", "etaMin", options.etaMin ?? 0, 0, Infinity);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
     this.apply();
@@ -201,7 +211,8 @@ export class LinearWarmup extends EpochScheduler {
     positiveInteger("LinearWarmup", "warmupEpochs", options.warmupEpochs);
     this.warmupEpochs = options.warmupEpochs;
     this.startFactor = options.startFactor ?? 1 / (options.warmupEpochs + 1);
-    inRange("LinearWarmup", "startFactor", this.startFactor, 0, 1);
+    // As PyTorch's LinearLR: a start factor of 0 would waste the first epoch on lr 0.
+    inRange("LinearWarmup", "startFactor", this.startFactor, 0, 1, false);
     this.then = options.then;
     if (this.then !== undefined && this.then.baseLrs.some((lr, i) => lr !== this.baseLrs[i])) {
       // `then` was made after something changed the lr: its base would not be ours.
@@ -246,8 +257,17 @@ export class ReduceLROnPlateau implements LrScheduler {
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: ReduceLROnPlateauOptions = {}) {
     this.optimizer = optimizer;
     this.options = { mode: "min", factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: "rel", cooldown: 0, minLr: 0, ...options };
-    inRange("ReduceLROnPlateau", "factor", this.options.factor, 0, 1 - Number.EPSILON);
-    inRange("ReduceLROnPlateau", "patience", this.options.patience, 0, Infinity);
+    const o = this.options;
+    const names = ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr"];
+    const unknown = Object.keys(o).filter((k) => !names.includes(k));
+    if (unknown.length > 0) throw new DagradError("ReduceLROnPlateau", `unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; it takes ${names.join(", ")}`);
+    if (o.mode !== "min" && o.mode !== "max") throw new DagradError("ReduceLROnPlateau", `mode must be "min" or "max", got ${JSON.stringify(o.mode)}`);
+    if (o.thresholdMode !== "rel" && o.thresholdMode !== "abs") throw new DagradError("ReduceLROnPlateau", `thresholdMode must be "rel" or "abs", got ${JSON.stringify(o.thresholdMode)}`);
+    inRange("ReduceLROnPlateau", "factor", o.factor, 0, 1 - Number.EPSILON);
+    nonNegativeInteger("ReduceLROnPlateau", "patience", o.patience);
+    nonNegativeInteger("ReduceLROnPlateau", "cooldown", o.cooldown);
+    inRange("ReduceLROnPlateau", "threshold", o.threshold, 0, Infinity);
+    inRange("ReduceLROnPlateau", "minLr", o.minLr, 0, Infinity);
     this.best = this.options.mode === "min" ? Infinity : -Infinity;
   }
 

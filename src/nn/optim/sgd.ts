@@ -20,13 +20,15 @@ interface SGDState {
 
 export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
   constructor(params: ParamsInput<SGDHyperparameters>, options: Partial<SGDHyperparameters> = {}) {
-    super("SGD", params, { lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, ...options });
+    super("SGD", params, { lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false }, options);
   }
 
-  protected override validate(group: ParamGroup<SGDHyperparameters>, index: number): void {
-    super.validate(group, index);
-    this.requireRange(group.momentum, `momentum of group ${index}`, 0, Infinity);
+  protected override validate(group: ParamGroup<SGDHyperparameters>, index: number, loading?: boolean): void {
+    super.validate(group, index, loading);
+    // momentum >= 1 makes the buffer a growing sum of every gradient so far.
+    this.requireRange(group.momentum, `momentum of group ${index}`, 0, 1, "[)");
     this.requireRange(group.dampening, `dampening of group ${index}`, 0, 1);
+    this.requireFlag(group.nesterov, `nesterov of group ${index}`);
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
       throw new DagradError(this.name, `nesterov needs momentum > 0 and dampening 0, group ${index} has momentum ${group.momentum} and dampening ${group.dampening}`);
     }
