@@ -191,7 +191,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
       const where = (): string => `at epoch ${epoch}, step ${step} of ${steps}`;
       // The model's too: a parameter left out of the optimizer must not accumulate across steps.
       optimizer.zeroGrad();
-      model.zeroGrad();
+      for (const p of params) p.grad = null;
       const yHat = model.forward(x);
       const loss = scalarLoss("fit", lossFn(yHat, y));
       const value = loss.item();

@@ -52,7 +52,7 @@ export abstract class Optimizer<H extends BaseHyperparameters, S> {
   /** `defaults` lists every hyperparameter; `options` and each group may set any of them, nothing else. */
   protected constructor(name: string, params: ParamsInput<H>, defaults: H, options: Partial<H>) {
     this.name = name;
-    if (!Array.isArray(params) || params.length === 0) throw new DagradError(name, "got an empty parameter list; pass model.parameters()");
+    if (!Array.isArray(params) || params.length === 0) throw new DagradError(name, "got no parameters to optimize; pass model.parameters(), and if that is empty, keep the model's layers and weights in its fields (not #private ones), in arrays or records there, or register them with registerModule/registerParameter");
     this.refuseUnknown(options, defaults, "options");
     const specs: readonly ParamGroupSpec<H>[] = params[0] instanceof Tensor ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<H>] : (params as readonly ParamGroupSpec<H>[]);
     const seen = new Set<Tensor>();
