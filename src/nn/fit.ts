@@ -165,7 +165,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
-  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng);
+  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng, epochs);
   if (options.validation !== undefined) checkBatch("fit", options.validation, "validation");
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
@@ -185,10 +185,11 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
     const gradNorms: Record<string, number> = {};
     const updateRatios: Record<string, number> = {};
     const steps = batcher.batchCount;
+    const of = steps === undefined ? "" : ` of ${steps}`;
     let step = 0;
-    for (const { x, y } of batcher.epoch()) {
+    for (const { x, y, last } of batcher.epoch()) {
       step++;
-      const where = (): string => `at epoch ${epoch}, step ${step} of ${steps}`;
+      const where = (): string => `at epoch ${epoch}, step ${step}${of}`;
       // The model's too: a parameter left out of the optimizer must not accumulate across steps.
       optimizer.zeroGrad();
       for (const p of params) p.grad = null;
@@ -214,7 +215,6 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
         );
       }
       totals.add(yHat, y, value);
-      const last = step === steps;
       if (last) named.forEach(([name, p]) => { gradNorms[name] = p.grad === null ? 0 : l2(p.grad.data); });
       if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
       if (last) params.forEach((p, i) => before[i]!.set(p.data));
@@ -290,6 +290,7 @@ export function evaluate(model: Module, data: TrainingData, options: EvaluationO
 export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
   if (!(x instanceof Tensor) || x.ndim === 0) throw new DagradError("predict", "x must be a Tensor with samples as rows");
   const batchSize = options.batchSize ?? 0;
+  if (!Number.isInteger(batchSize) || batchSize < 0) throw new DagradError("predict", `batchSize must be a non-negative integer (0 = all rows at once), got ${String(batchSize)}`);
   return inference(model, () => {
     const n = x.shape[0]!;
     if (batchSize <= 0 || batchSize >= n) return model.forward(x);
