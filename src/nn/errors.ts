@@ -1,4 +1,4 @@
-// Errors raised by nn. Both carry the facts a caller needs as fields.
+// Errors raised by nn. Each carries the facts a caller needs as fields.
 import { DagradError } from "../autograd/index.js";
 
 /** A state dict or saved file that does not fit the module: missing or unexpected key, wrong shape, corrupt file. */
@@ -39,5 +39,23 @@ export class TrainingError extends DagradError {
     this.step = facts.step;
     this.loss = facts.loss;
     this.parameter = facts.parameter;
+  }
+}
+
+/** A file could not be written (missing folder, full disk, file-size limit, permissions); a file already at `path` is untouched. */
+export class SaveError extends DagradError {
+  readonly path: string;
+  /** The system's error code (ENOENT, ENOSPC, EFBIG, EACCES, ...), when there is one. */
+  readonly code: string | undefined;
+  constructor(op: string, path: string, code: string | undefined, reason: string) {
+    const fix = code === "ENOSPC" ? "; free some space or save elsewhere"
+      : code === "EFBIG" ? "; raise the file-size limit (ulimit -f) or save elsewhere"
+      : code === "EACCES" || code === "EPERM" ? "; save into a folder you may write to"
+      : code === "EISDIR" ? "; the path is a folder: give a file name"
+      : "";
+    // With the folder missing there is no old file to speak of.
+    super(op, `${reason}${fix}${code === "ENOENT" ? "" : `. A file already at ${path} is unchanged`}`);
+    this.path = path;
+    this.code = code;
   }
 }

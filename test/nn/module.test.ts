@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Tensor, createRng, randn, tensor, zeros } from "../../src/autograd/index.js";
-import { BatchNorm1d, Linear, MLP, Module, ReLU, SGD, Sequential, StateDictError, fit } from "../../src/nn/index.js";
+import { DagradError, Tensor, createRng, randn, tensor, zeros } from "../../src/autograd/index.js";
+import { BatchNorm1d, Linear, MLP, Module, ReLU, SGD, SaveError, Sequential, StateDictError, fit } from "../../src/nn/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dagrad-nn-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,13 +123,69 @@ describe("save and load", () => {
     }
   });
 
-  it("keeps NaN and infinities, which JSON cannot hold", () => {
-    const path = join(dir, "nonfinite.json");
-    const a = new Linear(3, 1, { dtype: "float64", seed: 1 });
-    a.weight.data.set([NaN, Infinity, -Infinity]);
+  it("keeps every value bit for bit: -0 (JSON.stringify(-0) is \"0\"), subnormals, extremes; NaN and infinities when allowed", () => {
+    const bytes = (t: Tensor) => Array.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    const cases = {
+      float64: [-0, 0, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MIN_VALUE, 0.1, 1 / 3, Infinity, -Infinity, NaN],
+      float32: [-0, 0, 1e-45, -1e-45, 3.4028234663852886e38, -1.1754943508222875e-38, 0.1, 1 / 3, Infinity, -Infinity, NaN],
+    } as const;
+    for (const [dtype, values] of Object.entries(cases) as ["float64" | "float32", readonly number[]][]) {
+      const path = join(dir, `bits-${dtype}.json`);
+      const a = new Linear(values.length, 1, { dtype, seed: 1 });
+      a.weight.data.set(values);
+      a.bias!.data[0] = -0;
+      a.save(path);
+      const b = new Linear(values.length, 1, { dtype, seed: 2 }).load(path, { allowNonFinite: true });
+      expect(bytes(b.weight).slice(0, -(dtype === "float64" ? 8 : 4)), dtype).toEqual(bytes(a.weight).slice(0, -(dtype === "float64" ? 8 : 4)));
+      expect(b.weight.data.at(-1)).toBeNaN();
+      expect(Object.is(b.bias!.data[0], -0), dtype).toBe(true);
+    }
+  });
+
+  it("refuses a file with NaN or infinite weights unless allowNonFinite, naming the key and where", () => {
+    const path = join(dir, "diverged.json");
+    const a = new MLP({ sizes: [2, 3, 1], seed: 1 });
+    a.linears[1]!.weight.data[2] = NaN;
     a.save(path);
-    const b = new Linear(3, 1, { dtype: "float64", seed: 2 }).load(path);
-    expect(Array.from(b.weight.data)).toEqual([NaN, Infinity, -Infinity]);
+    const b = new MLP({ sizes: [2, 3, 1], seed: 2 });
+    const original = snapshot(b);
+    expect(() => b.load(path)).toThrow(StateDictError);
+    expect(() => b.load(path)).toThrow(new RegExp(`^load: ${path.replace(/[.\\/]/g, "\\$&")}: "layers\\.2\\.weight" holds NaN at \\[0,2\\]; nothing was loaded\\. The saved model had diverged: train it again, or pass \\{ allowNonFinite: true \\} to load it as it is$`));
+    expect(snapshot(b)).toEqual(original);
+    expect(b.load(path, { allowNonFinite: true }).linears[1]!.weight.data[2]).toBeNaN();
+  });
+
+  it("reads files of format version 1 (before -0 was kept)", () => {
+    const path = join(dir, "v1.json");
+    writeFileSync(path, JSON.stringify({ format: "dagrad.stateDict", version: 1, tensors: { weight: { dtype: "float64", shape: [1, 2], data: [0.5, "Infinity"] }, bias: { dtype: "float64", shape: [1], data: [0] } } }));
+    const m = new Linear(2, 1, { dtype: "float64", seed: 1 }).load(path, { allowNonFinite: true });
+    expect(Array.from(m.weight.data)).toEqual([0.5, Infinity]);
+  });
+
+  it("writes atomically: a missing folder is a SaveError naming the path and what to do", () => {
+    const path = join(dir, "no-such-folder", "model.json");
+    const save = () => new Linear(2, 1, { seed: 1 }).save(path);
+    expect(save).toThrow(SaveError);
+    expect(save).toThrow(DagradError);
+    expect(save).toThrow(new RegExp(`^save: cannot write .*model\\.json: the folder .*no-such-folder does not exist; create it first \\(ENOENT\\)$`));
+    try { save(); } catch (e) { expect([(e as SaveError).path, (e as SaveError).code]).toEqual([path, "ENOENT"]); }
+  });
+
+  it("a save that hits the file-size limit leaves the model saved before whole, and no temporary file", () => {
+    const folder = mkdtempSync(join(dir, "limit-"));
+    const path = join(folder, "model.json");
+    new Linear(2, 1, { seed: 1 }).save(path);
+    const before = readFileSync(path, "utf8");
+    const nn = resolve("src/nn/index.ts");
+    // A model whose file is ~90 KB; ulimit -f 20 allows 20 KB (Node ignores SIGXFSZ, so the write fails with EFBIG).
+    const script = `import { Linear } from ${JSON.stringify(nn)};
+      try { new Linear(100, 40, { seed: 2 }).save(${JSON.stringify(path)}); console.log("written"); }
+      catch (e) { console.log(e.name + " " + e.code + " " + e.message); }`;
+    const out = execFileSync("bash", ["-c", `ulimit -f 20; exec node --import tsx --input-type=module -e '${script.replace(/'/g, "'\\''")}'`], { encoding: "utf8" });
+    expect(out).toMatch(/^SaveError EFBIG save: cannot write .*model\.json: the file is larger than this process may write \(file-size limit\) \(EFBIG\); raise the file-size limit \(ulimit -f\) or save elsewhere\. A file already at .*model\.json is unchanged/);
+    expect(readFileSync(path, "utf8")).toBe(before);
+    expect(readdirSync(folder)).toEqual(["model.json"]);
+    expect(new Linear(2, 1, { seed: 3 }).load(path).weight.data[0]).toBe(new Linear(2, 1, { seed: 1 }).weight.data[0]);
   });
 
   it("throws on corrupt JSON, a missing key, a wrong shape or a wrong value count, and loads nothing", () => {
