@@ -27,6 +27,12 @@ export class DataLoader implements Iterable<Dataset> {
 
   constructor(data: Dataset, options: DataLoaderOptions = {}) {
     this.samples = sampleCount("DataLoader", data.x, data.y);
+    // A misspelt option (shufle) would otherwise leave its default in place without a word.
+    const unknown = Object.keys(options).find((k) => !["batchSize", "shuffle", "seed", "dropLast"].includes(k));
+    if (unknown !== undefined) throw new DagradError("DataLoader", `unknown option "${unknown}"; the options are batchSize, shuffle, seed, dropLast`);
+    for (const flag of ["shuffle", "dropLast"] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new DagradError("DataLoader", `${flag} must be true or false, got ${JSON.stringify(options[flag])}`);
+    }
     this.data = data;
     this.batchSize = options.batchSize ?? 32;
     checkCount("DataLoader", "batchSize", this.batchSize, 1);

@@ -13,6 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
+import { type OptionNames, checkOptionNames } from "./options.js";
 import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
@@ -69,6 +70,12 @@ export interface FitOptions extends EvaluationOptions {
   logEvery?: number;
   log?: (line: string) => void;
 }
+
+const EVALUATION_OPTIONS: OptionNames<EvaluationOptions> = { loss: true, metrics: true, fromLogits: true, batchSize: true };
+const FIT_OPTIONS: OptionNames<FitOptions> = {
+  ...EVALUATION_OPTIONS, optimizer: true, epochs: true, shuffle: true, seed: true, rng: true, validation: true,
+  scheduler: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true,
+};
 
 function resolveLoss(op: string, loss: LossName | LossFn | undefined): LossFn {
   if (typeof loss === "function") return loss;
@@ -157,11 +164,13 @@ function findNonFinite(tensors: readonly Tensor[], values: (t: Tensor) => ArrayL
 
 /** Train `model` on `data` and return the per-epoch history. */
 export function fit(model: Module, data: TrainingData, options: FitOptions): History {
+  checkOptionNames("fit", options, FIT_OPTIONS);
   const lossFn = resolveLoss("fit", options.loss);
   const { optimizer } = options;
   if (optimizer === undefined || typeof optimizer.step !== "function") throw new DagradError("fit", "options.optimizer is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new DagradError("fit", `epochs must be a non-negative integer, got ${String(epochs)}`);
+  if (options.logEvery !== undefined && (!Number.isInteger(options.logEvery) || options.logEvery < 1)) throw new DagradError("fit", `logEvery must be a positive integer, got ${String(options.logEvery)}`);
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
@@ -172,6 +181,9 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   // What the optimizer updates: checked for NaN and infinities around every step.
   const stepped = optimizer.paramGroups.flatMap((g) => g.params);
   const names = new Map(named.map(([name, p]) => [p, name]));
+  if (params.length > 0 && !stepped.some((p) => names.has(p))) {
+    throw new DagradError("fit", `the optimizer updates none of the model's ${params.length} parameters, so nothing would train; make it with this model: new SGD(model.parameters(), ...)`);
+  }
   const nameOf = (p: Tensor): string => names.get(p) ?? p.name ?? `parameter ${stepped.indexOf(p)} of the optimizer (not in the model)`;
   // Weights before the last step of each epoch, for the update ratios: allocated once.
   const before = named.map(([, p]) => new Float64Array(p.size));
@@ -272,6 +284,7 @@ export interface Evaluation {
 
 /** Loss and metrics of the model on data, in eval mode and without recording a graph. */
 export function evaluate(model: Module, data: TrainingData, options: EvaluationOptions = {}): Evaluation {
+  checkOptionNames("evaluate", options, EVALUATION_OPTIONS);
   const lossFn = options.loss === undefined ? null : resolveLoss("evaluate", options.loss);
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
@@ -289,6 +302,7 @@ export function evaluate(model: Module, data: TrainingData, options: EvaluationO
 /** The model's outputs for x, in eval mode and without recording a graph. */
 export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
   if (!(x instanceof Tensor) || x.ndim === 0) throw new DagradError("predict", "x must be a Tensor with samples as rows");
+  checkOptionNames("predict", options, { batchSize: true });
   const batchSize = options.batchSize ?? 0;
   if (!Number.isInteger(batchSize) || batchSize < 0) throw new DagradError("predict", `batchSize must be a non-negative integer (0 = all rows at once), got ${String(batchSize)}`);
   return inference(model, () => {

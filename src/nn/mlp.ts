@@ -6,6 +6,7 @@ import { ACTIVATION_NAMES, type ActivationName, activationModule } from "./activ
 import { Residual, Sequential } from "./containers.js";
 import { type InitFn, type InitScheme, Linear } from "./linear.js";
 import { Module } from "./module.js";
+import { type OptionNames, checkOptionNames } from "./options.js";
 import { BatchNorm1d, Dropout } from "./regularization.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
@@ -30,6 +31,11 @@ export interface MLPOptions extends SeedOptions {
   residual?: boolean;
 }
 
+const MLP_OPTIONS: OptionNames<MLPOptions> = {
+  sizes: true, activation: true, outputActivation: true, init: true, bias: true, dtype: true, negativeSlope: true,
+  batchNorm: true, dropout: true, residual: true, rng: true, seed: true,
+};
+
 export class MLP extends Module {
   readonly sizes: readonly number[];
   // #private: the Linear layers are children of `layers`; a field would register them twice.
@@ -46,7 +52,8 @@ export class MLP extends Module {
 
   constructor(options: MLPOptions) {
     super();
-    const sizes = checkSizes(options.sizes);
+    checkOptionNames("MLP", options, MLP_OPTIONS);
+    const sizes = checkSizes(options?.sizes);
     const depth = sizes.length - 1;
     const hidden = hiddenActivations(options.activation ?? "relu", depth - 1);
     const output = options.outputActivation ?? "identity";
