@@ -231,7 +231,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
       if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
       if (last) params.forEach((p, i) => before[i]!.set(p.data));
       optimizer.step();
-      const badWeight = findNonFinite(stepped, (p) => p.data);
+      const badWeight = findNonFinite(stepped, (p) => (p.grad === null ? undefined : p.data)); // the step leaves the others alone
       if (badWeight !== null) {
         const { tensor, at, found } = badWeight;
         throw new TrainingError(
