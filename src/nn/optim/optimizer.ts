@@ -91,7 +91,7 @@ export abstract class Optimizer<H extends BaseHyperparameters, S> {
   }
 
   /** value must be a finite number between min and max; bounds says which ends are included. */
-  protected requireRange(value: unknown, what: string, min: number, max: number, bounds: "[]" | "[)" | "(]" | "()" = "[]"): void {
+  protected requireRange(value: unknown, what: string, min: number, max: number, bounds: "[]" | "[)" | "(]" = "[]"): void {
     const [low, high] = bounds;
     const ok = typeof value === "number" && Number.isFinite(value) && (low === "[" ? value >= min : value > min) && (high === "]" ? value <= max : value < max);
     if (ok) return;
