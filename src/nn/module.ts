@@ -161,8 +161,9 @@ export abstract class Module {
 
   /** Direct children with their names, in the order their fields were made; a module held twice is listed once. */
   namedChildren(): [string, Module][] {
-    const seen = new Set<Module>();
-    return this.#own().children.filter((c) => !seen.has(c.module) && seen.add(c.module)).map((c) => [c.name, c.module]);
+    const out = new Map<Module, string>();
+    for (const { name, module } of this.#own().children) if (!out.has(module)) out.set(module, name);
+    return [...out].map(([module, name]) => [name, module]);
   }
 
   /** Every parameter with its dotted name, depth first; a shared tensor is listed once. */
