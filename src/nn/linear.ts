@@ -2,6 +2,7 @@
 import { DagradError, type DType, type Rng, Tensor, ShapeError, formatShape, linear, zeros } from "../autograd/index.js";
 import * as init from "./init.js";
 import { Module } from "./module.js";
+import { type OptionNames, checkOptionNames } from "./options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
 /**
@@ -36,6 +37,8 @@ function initialiseWeight(weight: Tensor, scheme: InitScheme | InitFn, rng: Rng)
   }
 }
 
+const LINEAR_OPTIONS: OptionNames<LinearOptions> = { bias: true, init: true, dtype: true, rng: true, seed: true };
+
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -44,6 +47,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptionNames("Linear", options, LINEAR_OPTIONS);
     for (const [what, n] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new ShapeError("Linear", `${what} must be a positive integer, got ${String(n)}`);
     }

@@ -7,7 +7,7 @@ export interface AccuracyOptions {
 }
 
 /**
- * Fraction of samples classified correctly. Multi-class: predictions [n, C]
+ * Fraction of samples classified correctly; NaN when a prediction is NaN. Multi-class: predictions [n, C]
  * (C > 1) are compared by argmax with labels [n] or one-hot/soft targets
  * [n, C]. Binary: predictions [n, 1] or [n] are thresholded (> 0.5, or > 0
  * fromLogits) and compared with 0/1 targets of the same length (> 0.5 is 1).
@@ -20,13 +20,21 @@ export function accuracy(yHat: Tensor, y: Tensor, options: AccuracyOptions = {})
   if (n === 0 || yHat.ndim > 2 || y.shape[0] !== n || y.size % n !== 0) return fail();
   const classes = yHat.ndim === 2 ? yHat.shape[1]! : 1;
   const p = yHat.data, t = y.data;
+  // A NaN score would read as class 0 (or "below the threshold") and count as a guess.
+  for (let i = 0; i < p.length; i++) if (Number.isNaN(p[i]!)) return NaN;
   let correct = 0;
   if (classes === 1) {
     if (y.size !== n) return fail();
     const threshold = options.fromLogits ? 0 : 0.5;
     for (let i = 0; i < n; i++) if ((p[i]! > threshold) === (t[i]! > 0.5)) correct++;
   } else if (y.size === n) {
-    for (let i = 0; i < n; i++) if (argmaxRow(p, i * classes, classes) === t[i]) correct++;
+    for (let i = 0; i < n; i++) {
+      // A label that is no class index would never match: a wrong accuracy, not an error, without this.
+      if (!Number.isInteger(t[i]) || t[i]! < 0 || t[i]! >= classes) {
+        throw new DagradError("accuracy", `label ${t[i]} of sample ${i} is not a class index in [0, ${classes - 1}] (predictions ${formatShape(yHat.shape)})`);
+      }
+      if (argmaxRow(p, i * classes, classes) === t[i]) correct++;
+    }
   } else if (y.ndim === 2 && y.shape[1] === classes) {
     for (let i = 0; i < n; i++) if (argmaxRow(p, i * classes, classes) === argmaxRow(t, i * classes, classes)) correct++;
   } else {

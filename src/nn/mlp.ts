@@ -6,6 +6,7 @@ import { ACTIVATION_NAMES, type ActivationName, activationModule } from "./activ
 import { Residual, Sequential } from "./containers.js";
 import { type InitFn, type InitScheme, Linear } from "./linear.js";
 import { Module } from "./module.js";
+import { type OptionNames, checkOptionNames } from "./options.js";
 import { BatchNorm1d, Dropout } from "./regularization.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
@@ -30,10 +31,15 @@ export interface MLPOptions extends SeedOptions {
   residual?: boolean;
 }
 
+const MLP_OPTIONS: OptionNames<MLPOptions> = {
+  sizes: true, activation: true, outputActivation: true, init: true, bias: true, dtype: true, negativeSlope: true,
+  batchNorm: true, dropout: true, residual: true, rng: true, seed: true,
+};
+
 export class MLP extends Module {
   readonly sizes: readonly number[];
-  /** The Linear layers in order, input to output. */
-  readonly linears: readonly Linear[];
+  // #private: the Linear layers are children of `layers`; a field would register them twice.
+  readonly #linears: readonly Linear[];
   /** One activation per Linear; the last is the output activation. */
   readonly activations: readonly ActivationName[];
   readonly negativeSlope: number;
@@ -46,7 +52,8 @@ export class MLP extends Module {
 
   constructor(options: MLPOptions) {
     super();
-    const sizes = checkSizes(options.sizes);
+    checkOptionNames("MLP", options, MLP_OPTIONS);
+    const sizes = checkSizes(options?.sizes);
     const depth = sizes.length - 1;
     const hidden = hiddenActivations(options.activation ?? "relu", depth - 1);
     const output = options.outputActivation ?? "identity";
@@ -71,9 +78,12 @@ export class MLP extends Module {
       if (isHidden && options.residual && sizes[i] === sizes[i + 1]) modules.push(new Residual(new Sequential(...layer)));
       else modules.push(...layer);
     }
-    this.linears = linears;
+    this.#linears = linears;
     this.layers = this.registerModule("layers", new Sequential(...modules));
   }
+
+  /** The Linear layers in order, input to output. */
+  get linears(): readonly Linear[] { return this.#linears; }
 
   forward(x: Tensor): Tensor {
     return this.layers.forward(x);

@@ -1,6 +1,7 @@
 // Layers that behave differently in training and evaluation: Dropout and BatchNorm1d.
 import { type DType, DTypeError, type Rng, ShapeError, Tensor, formatShape, ones, zeros } from "../autograd/index.js";
 import { Module } from "./module.js";
+import { type OptionNames, checkOptionNames } from "./options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
 /**
@@ -46,6 +47,8 @@ export interface BatchNormOptions {
   dtype?: DType;
 }
 
+const BATCH_NORM_OPTIONS: OptionNames<BatchNormOptions> = { eps: true, momentum: true, affine: true, trackRunningStats: true, dtype: true };
+
 /**
  * Normalises each feature of a [batch, features] input to zero mean and unit
  * variance over the batch, then scales and shifts it. As in PyTorch, the batch
@@ -64,9 +67,13 @@ export class BatchNorm1d extends Module {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new ShapeError("BatchNorm1d", `numFeatures must be a positive integer, got ${String(numFeatures)}`);
+    checkOptionNames("BatchNorm1d", options, BATCH_NORM_OPTIONS);
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
+    // eps 0 divides a constant feature by 0; momentum outside [0, 1] is no running average.
+    if (typeof this.eps !== "number" || !(this.eps > 0 && this.eps < Infinity)) throw new DTypeError("BatchNorm1d", `eps must be a finite number > 0, got ${String(this.eps)}`);
+    if (typeof this.momentum !== "number" || !(this.momentum >= 0 && this.momentum <= 1)) throw new DTypeError("BatchNorm1d", `momentum must be a number in [0, 1], got ${String(this.momentum)}`);
     const dtype = options.dtype ?? "float32";
     const affine = options.affine ?? true;
     this.weight = affine ? this.registerParameter("weight", ones([numFeatures], { dtype })) : null;

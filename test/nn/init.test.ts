@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, createRng, manualSeed, zeros } from "../../src/autograd/index.js";
+import { DagradError, ShapeError, createRng, manualSeed, zeros } from "../../src/autograd/index.js";
 import { Linear, init } from "../../src/nn/index.js";
 
 function stats(data: ArrayLike<number>): { mean: number; std: number; maxAbs: number } {
@@ -86,5 +86,24 @@ describe("initialisers", () => {
     expect(init.calculateGain("relu")).toBeCloseTo(Math.SQRT2, 15);
     expect(init.calculateGain("leakyRelu", 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04), 15);
     expect(init.calculateGain("sigmoid")).toBe(1);
+  });
+
+  it("refuses settings that would fill the weights with NaN or infinities, and a fan mode it does not know", () => {
+    const w = () => zeros([3, 2]);
+    const cases: [() => unknown, RegExp][] = [
+      [() => init.normal(w(), 0, NaN), /^init\.normal: std must be a finite number >= 0, got NaN$/],
+      [() => init.normal(w(), 0, -1), /^init\.normal: std must be a finite number >= 0, got -1$/],
+      [() => init.uniform(w(), -Infinity, 1), /^init\.uniform: low must be a finite number, got -Infinity$/],
+      [() => init.constant(w(), NaN), /^init\.constant: value must be a finite number, got NaN$/],
+      [() => init.kaimingNormal(w(), { gain: NaN }), /^init\.kaiming: gain must be a finite number >= 0, got NaN$/],
+      // PyTorch's spelling used to mean fanOut without a word.
+      [() => init.kaimingNormal(w(), { mode: "fan_in" as "fanIn" }), /^init\.kaiming: mode must be "fanIn" or "fanOut", got "fan_in"$/],
+    ];
+    for (const [call, message] of cases) {
+      expect(call).toThrow(DagradError);
+      expect(call).toThrow(message);
+    }
+    // A weight with no elements has nothing to fill, whatever its fans.
+    expect(init.kaimingNormal(zeros([3, 0])).size).toBe(0);
   });
 });
