@@ -7,9 +7,9 @@ import { type Command, print } from "../command.js";
 import { DATA_OPTIONS, MODEL_OPTIONS, dataSpec, isMnist, networkChoice, taskDefaults } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
-import { type RunConfig, type RunMetrics, type TrainingSpec, ensureFolder, writeConfig, writeResults } from "../run-folder.js";
+import { type RunConfig, type RunMetrics, type TrainingSpec, commitRun, ensureFolder, newRunId, removeLeftovers, runFiles, stageRun } from "../run-folder.js";
 import { buildModel, makeOptimizer, prepareData } from "../setup.js";
-import { catchInterrupt } from "../interrupt.js";
+import { type Interrupt, catchInterrupt, pause } from "../interrupt.js";
 import { fitInSlices } from "../train-loop.js";
 
 const spec: CommandSpec = {
@@ -49,6 +49,19 @@ function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"
 
 async function run({ values, positionals }: { values: Values; positionals: string[] }): Promise<number> {
   noPositionals(spec, positionals);
+  // From here on, a first Ctrl-C stops training and still writes the folder; a second quits (see interrupt.ts).
+  let phase: "training" | "writing" = "training";
+  const interrupt = catchInterrupt(() => phase === "training"
+    ? `Stopping after this epoch; the run folder will still be written`
+    : `Training is over; finishing the run folder`);
+  try {
+    return await trainAndWrite(values, interrupt, (p) => { phase = p; });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function trainAndWrite(values: Values, interrupt: Interrupt, enter: (phase: "writing") => void): Promise<number> {
   const mnist = isMnist(values);
   const data = dataSpec(values);
   const choice = networkChoice(values);
@@ -67,39 +80,54 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   };
   const model = buildModel(config.model);
   ensureFolder(out);
-  writeConfig(out, config);
+  removeLeftovers(out);
+  const runId = newRunId();
 
-  print(`Training MLP [${config.model.sizes.join(", ")}] (${choice.activation} hidden, ${output} output, ${loss} loss) on ${data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
-  const interrupt = catchInterrupt("writing the run folder");
+  print(`Training MLP [${config.model.sizes.join(", ")}] (${config.model.activation} hidden, ${config.model.output} output, ${config.training.loss} loss) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
   const tty = process.stdout.isTTY === true;
-  const progress = new Progress({ total: partial.epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
+  const progress = new Progress({ total: config.training.epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
+  // The weights after the last finished epoch: what the folder gets if a later epoch diverges.
+  let lastEpochWeights = model.stateDict();
   const started = Date.now();
   const { records, diverged } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
-    loss, optimizer: makeOptimizer(model, partial), epochs: partial.epochs, batchSize: partial.batchSize, seed: data.seed,
+    loss: config.training.loss, optimizer: makeOptimizer(model, config.training), epochs: config.training.epochs, batchSize: config.training.batchSize, seed: config.data.seed,
     metrics: ["accuracy"], validation: { x: prepared.xTest, y: prepared.yTest },
-    onEpoch: (r) => progress.update(r), shouldStop: interrupt.requested,
+    onEpoch: (r) => {
+      progress.update(r);
+      lastEpochWeights = model.stateDict();
+    },
+    shouldStop: interrupt.requested,
   });
   progress.finish();
-  interrupt.dispose();
-  const interrupted = interrupt.requested();
+  const interrupted = interrupt.requested() && records.length < config.training.epochs && diverged === null;
   const seconds = (Date.now() - started) / 1000;
+  if (records.length === 0 && interrupted) {
+    print(`Interrupted before the first epoch finished: nothing written, ${out} is as it was.`);
+    return 130;
+  }
+  if (diverged !== null) model.loadStateDict(lastEpochWeights);
 
-  const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss, metrics: ["accuracy"] });
-  const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss, metrics: ["accuracy"] });
+  enter("writing");
+  await pause();
+  const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss: config.training.loss, metrics: ["accuracy"] });
+  const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss: config.training.loss, metrics: ["accuracy"] });
   const metrics: RunMetrics = {
     epochsRun: records.length, interrupted, diverged: diverged !== null, seconds: Number(seconds.toFixed(2)),
     trainLoss: trainEval.loss, trainAccuracy: trainEval.metrics.accuracy!, testLoss: testEval.loss, testAccuracy: testEval.metrics.accuracy!,
   };
-  const pictures = [...trainingPictures(model, records, loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
-  writeResults(out, model, records, metrics, config, pictures);
+  await pause();
+  const pictures = [...trainingPictures(model, records, config.training.loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
+  await pause();
+  const staged = await stageRun(out, runId, runFiles(runId, model, records, metrics, config, pictures), pause);
+  await interrupt.hold(() => commitRun(staged), `Quit: ${out} holds the new run, complete.`);
 
-  if (interrupted) print(`Interrupted after epoch ${records.length} of ${partial.epochs}.`);
-  if (diverged) print(`Training stopped at epoch ${records.length + 1}: the loss became ${diverged.loss}; try a lower --lr. The run folder has the ${records.length} epochs before.`);
+  if (interrupted) print(`Interrupted after epoch ${records.length} of ${config.training.epochs}.`);
+  if (diverged) print(`Training stopped at epoch ${records.length + 1}: ${diverged.message}. The run folder has the ${records.length} epochs before.`);
   print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
   print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
   print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
   print(`Report: ${join(out, "report.html")}`);
-  return interrupted ? 130 : diverged ? 1 : 0;
+  return interrupt.requested() ? 130 : diverged ? 1 : 0;
 }
 
 export const train: Command = { spec, run };
