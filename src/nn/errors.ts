@@ -11,15 +11,33 @@ export class StateDictError extends DagradError {
   }
 }
 
-/** Training stopped: the loss became NaN or infinite. */
+/** What made fit stop: a non-finite loss, gradient (before the step) or weight (after it). */
+export type DivergenceReason = "loss" | "gradient" | "weights";
+
+export interface TrainingErrorFacts {
+  reason: DivergenceReason;
+  /** 1-based epoch and step within it. */
+  epoch: number;
+  step: number;
+  /** The step's loss (finite unless reason is "loss"). */
+  loss: number;
+  /** The dotted name of the parameter whose gradient or weight is not finite. */
+  parameter?: string;
+}
+
+/** Training stopped: the loss, a gradient or a weight became NaN or infinite. */
 export class TrainingError extends DagradError {
+  readonly reason: DivergenceReason;
   readonly epoch: number;
   readonly step: number;
   readonly loss: number;
-  constructor(message: string, epoch: number, step: number, loss: number) {
+  readonly parameter: string | undefined;
+  constructor(message: string, facts: TrainingErrorFacts) {
     super("fit", message);
-    this.epoch = epoch;
-    this.step = step;
-    this.loss = loss;
+    this.reason = facts.reason;
+    this.epoch = facts.epoch;
+    this.step = facts.step;
+    this.loss = facts.loss;
+    this.parameter = facts.parameter;
   }
 }

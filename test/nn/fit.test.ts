@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AnomalyError, ShapeError, type Tensor, createRng, detectAnomaly, isGradEnabled, randn, tensor } from "../../src/autograd/index.js";
+import { StandardScaler, moons } from "../../src/datasets/index.js";
 import {
-  BatchNorm1d, Dropout, Linear, MLP, ReduceLROnPlateau, SGD, Sequential, StepLR, TrainingError, accuracy, evaluate, fit, mseLoss, predict,
+  BatchNorm1d, Dropout, Linear, MLP, ReduceLROnPlateau, SGD, Sequential, StepLR, TrainingError, accuracy, evaluate, fit, init, mseLoss, predict,
 } from "../../src/nn/index.js";
 
 const f64 = { dtype: "float64" as const };
@@ -173,6 +174,67 @@ describe("fit", () => {
     expect([1, 2]).toContain(t.step);
     expect(Number.isFinite(t.loss)).toBe(false);
     expect(t.message).toMatch(new RegExp(`^fit: loss is (NaN|Infinity) at epoch ${t.epoch}, step ${t.step} of 2`));
+    expect(t.reason).toBe("loss");
+    expect(t.parameter).toBeUndefined();
+  });
+
+  it("stops on a non-finite gradient before applying it: the deep ReLU net with N(0, 1) weights of `experiment depth`", () => {
+    // Ten hidden ReLU layers of 16 with N(0, 1) weights: the loss reaches ~1e20 and the
+    // gradients overflow. Before, training went on with NaN weights and reported loss ln 2.
+    const { x, y } = moons({ n: 240, noise: 0.2, seed: 42 });
+    const data = { x: new StandardScaler().fitTransform(x), y: y.reshape(-1, 1) };
+    const model = new MLP({ sizes: [2, ...new Array<number>(10).fill(16), 1], activation: "relu", seed: 42, init: (w, rng) => init.normal(w, 0, 1, { rng }) });
+    let weights: number[][] = [];
+    const losses: number[] = [];
+    const run = () => fit(model, data, {
+      loss: "bceWithLogits", optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 300,
+      onEpoch: (record) => { losses.push(record.loss); weights = model.parameters().map((p) => Array.from(p.data)); },
+    });
+    const error = (() => { try { run(); } catch (e) { return e as TrainingError; } })()!;
+    expect(error).toBeInstanceOf(TrainingError);
+    // Today relu(NaN) is 0, so the NaN shows in the gradient first; where relu propagates
+    // NaN (as PyTorch's), the same overflow makes the loss NaN one op later. Either stops here.
+    expect(["gradient", "loss"]).toContain(error.reason);
+    if (error.reason === "gradient") {
+      expect(error.parameter).toMatch(/^layers\.\d+\.(weight|bias)$/);
+      expect(error.message).toMatch(/^fit: the gradient of layers\.\d+\.(weight|bias) holds (NaN|-?Infinity) at \[\d+(,\d+)?\] at epoch \d+, step 1 of 1 \(loss [^)]+\); training stopped before applying it/);
+    }
+    expect(error.epoch).toBe(losses.length + 1);
+    expect(Math.max(...losses)).toBeGreaterThan(1e10);
+    // Nothing was applied from that gradient: the weights are those after the last completed epoch, all finite.
+    expect(model.parameters().map((p) => Array.from(p.data))).toEqual(weights);
+    expect(model.parameters().every((p) => p.data.every(Number.isFinite))).toBe(true);
+  });
+
+  it("stops when a step makes a weight infinite from finite gradients, naming the parameter and where", () => {
+    // float32: w = 1 - lr * 4 = -4e38 does not fit (max 3.4e38).
+    const model = new Linear(1, 1, { seed: 1 });
+    model.weight.data[0] = 1;
+    model.bias!.data[0] = 1;
+    const run = () => fit(model, { x: tensor([[1]]), y: tensor([[0]]) }, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 1e38 }), epochs: 3 });
+    const error = (() => { try { run(); } catch (e) { return e as TrainingError; } })();
+    expect(error).toBeInstanceOf(TrainingError);
+    expect(error!.reason).toBe("weights");
+    expect(error!.parameter).toBe("weight");
+    expect([error!.epoch, error!.step, error!.loss]).toEqual([1, 1, 4]);
+    expect(error!.message).toBe(
+      "fit: the optimizer step at epoch 1, step 1 of 1 (loss 4) made weight -Infinity at [0,0] from finite gradients; training stopped. " +
+        "The model now holds that weight: load saved weights before using it, and lower the learning rate or set clipGradNorm",
+    );
+  });
+
+  it("checks the gradient of every parameter the optimizer steps, also one outside the model", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 2 });
+    const extra = tensor([1], { ...f64, requiresGrad: true });
+    const before = Array.from(extra.data);
+    // sqrt at 0: a finite loss whose gradient is infinite.
+    const loss = (yHat: Tensor, y: Tensor) => mseLoss(yHat, y).add(extra.sub(1).sqrt().sum());
+    const run = () => fit(model, line(), { loss, optimizer: new SGD([...model.parameters(), extra], { lr: 0.1 }) });
+    expect(run).toThrow(TrainingError);
+    expect(run).toThrow(
+      /^fit: the gradient of parameter 2 of the optimizer \(not in the model\) holds Infinity at \[0\] at epoch 1, step 1 of 1 \(loss [0-9.]+\); training stopped before applying it, so the weights are those of the step before\. Lower the learning rate or set clipGradNorm/,
+    );
+    expect(Array.from(extra.data)).toEqual(before);
   });
 
   it("in anomaly mode lets the AnomalyError naming the op through", () => {

@@ -3,7 +3,7 @@
 //   w -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // Adam adds weightDecay * w to g (L2); AdamW instead first shrinks w by
 // (1 - lr * weightDecay), decoupled from the moments (Loshchilov & Hutter).
-import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface AdamHyperparameters extends BaseHyperparameters {
   betas: readonly [number, number];
@@ -14,9 +14,10 @@ export interface AdamHyperparameters extends BaseHyperparameters {
 
 interface AdamState {
   step: number;
-  m: FloatArray | null;
-  v: FloatArray | null;
-  vMax: FloatArray | null;
+  /** m, v and (AMSGrad) the running maximum of v; PyTorch's exp_avg, exp_avg_sq, max_exp_avg_sq. */
+  expAvg: FloatArray | null;
+  expAvgSq: FloatArray | null;
+  maxExpAvgSq: FloatArray | null;
 }
 
 abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
@@ -30,15 +31,17 @@ abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
   }
 
   protected initState(): AdamState {
-    return { step: 0, m: null, v: null, vMax: null };
+    return { step: 0, expAvg: null, expAvgSq: null, maxExpAvgSq: null };
   }
+
+  protected readonly stateLayout: StateLayout<AdamState> = { step: "count", expAvg: "buffer", expAvgSq: "buffer", maxExpAvgSq: "buffer" };
 
   protected update(w: FloatArray, grad: FloatArray, state: AdamState, group: ParamGroup<AdamHyperparameters>): void {
     const { lr, weightDecay, eps, amsgrad } = group;
     const [beta1, beta2] = group.betas;
-    const m = state.m ?? (state.m = bufferLike(w));
-    const v = state.v ?? (state.v = bufferLike(w));
-    const vMax = amsgrad ? state.vMax ?? (state.vMax = bufferLike(w)) : v;
+    const m = state.expAvg ?? (state.expAvg = bufferLike(w));
+    const v = state.expAvgSq ?? (state.expAvgSq = bufferLike(w));
+    const vMax = amsgrad ? state.maxExpAvgSq ?? (state.maxExpAvgSq = bufferLike(w)) : v;
     const t = ++state.step;
     const stepSize = lr / (1 - beta1 ** t);
     const sqrtCorrection2 = Math.sqrt(1 - beta2 ** t);

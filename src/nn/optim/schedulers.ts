@@ -2,17 +2,62 @@
 // had when the scheduler was made ("base lr") and a count of step() calls (one
 // per epoch in fit, so "epoch" below), in closed form as PyTorch documents them.
 // ReduceLROnPlateau instead reacts to a metric passed to step(metric).
+// A state dict holds a scheduler's progress (epoch and base lrs, or the
+// plateau's counters) and the settings it was made with; loading checks that
+// the settings match, because they are the schedule the code asks for.
 import { DagradError } from "../../autograd/index.js";
+import { StateDictError } from "../errors.js";
+import { type JsonNumber, decodeNumber, encodeNumber, isRecord } from "../serial.js";
 import type { BaseHyperparameters, Optimizer } from "./optimizer.js";
 
 // Any optimizer, whatever its hyperparameters and state.
 type AnyOptimizer = Optimizer<BaseHyperparameters, unknown>;
+
+/** A constructor option as saved; LinearWarmup's `then` is the schedule it hands over to. */
+export type SchedulerSetting = JsonNumber | string | { scheduler: string; settings: Record<string, SchedulerSetting> } | null;
+
+export interface SchedulerStateDict {
+  /** The class: "StepLR", "ReduceLROnPlateau", ... */
+  scheduler: string;
+  /** The options it was made with. */
+  settings: Record<string, SchedulerSetting>;
+  /** What step() changes: epoch and baseLrs, or the plateau's best, badEpochs and cooldownLeft. */
+  progress: Record<string, JsonNumber | JsonNumber[]>;
+}
 
 export interface LrScheduler {
   /** Advance one epoch; ReduceLROnPlateau needs the monitored metric. */
   step(metric?: number): void;
   /** Current lr of each parameter group. */
   lastLr(): number[];
+  /** The progress and settings as JSON values. */
+  stateDict(): SchedulerStateDict;
+  /** Continue from a state dict of a scheduler made with the same settings (checked first; a mismatch loads nothing). */
+  loadStateDict(dict: SchedulerStateDict): void;
+}
+
+type Fail = (why: string) => never;
+
+function failer(op: string): Fail {
+  return (why) => {
+    throw new StateDictError(op, `${why}; nothing was loaded`);
+  };
+}
+
+/** The saved progress, once the saved kind and settings are this scheduler's own. */
+function checkIdentity(own: SchedulerStateDict, dict: unknown, fail: Fail): Record<string, unknown> {
+  if (!isRecord(dict) || !isRecord(dict.settings) || !isRecord(dict.progress)) return fail("expected { scheduler, settings, progress } as returned by stateDict()");
+  if (dict.scheduler !== own.scheduler) return fail(`the state was saved by ${JSON.stringify(dict.scheduler)}, this scheduler is ${own.scheduler}`);
+  for (const name of new Set([...Object.keys(own.settings), ...Object.keys(dict.settings)])) {
+    const mine = JSON.stringify(own.settings[name]), theirs = JSON.stringify(dict.settings[name]);
+    if (mine !== theirs) return fail(`the state was saved with ${name} = ${theirs ?? "(none)"}, this ${own.scheduler} has ${mine ?? "(none)"}: make it with the same options`);
+  }
+  return dict.progress;
+}
+
+function count(progress: Record<string, unknown>, name: string, fail: Fail): number {
+  const n = decodeNumber(progress[name]);
+  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : fail(`${name} is ${JSON.stringify(progress[name])}, expected a non-negative integer`);
 }
 
 function positiveInteger(op: string, what: string, v: number): void {
@@ -26,7 +71,8 @@ function inRange(op: string, what: string, v: number, min: number, max: number):
 /** A schedule given by a formula lrAt(baseLr, epoch); epoch 0 is applied on construction. */
 export abstract class EpochScheduler implements LrScheduler {
   protected readonly optimizer: AnyOptimizer;
-  readonly baseLrs: readonly number[];
+  /** Each group's lr when the scheduler was made (or as loaded). */
+  baseLrs: readonly number[];
   /** Number of step() calls so far. */
   epoch = 0;
 
@@ -37,6 +83,30 @@ export abstract class EpochScheduler implements LrScheduler {
 
   /** The lr of a group whose base lr is baseLr, after `epoch` steps. */
   abstract lrAt(baseLr: number, epoch: number): number;
+
+  /** The class name and constructor options, for the state dict. */
+  protected abstract identity(): Pick<SchedulerStateDict, "scheduler" | "settings">;
+
+  stateDict(): SchedulerStateDict {
+    return { ...this.identity(), progress: { epoch: this.epoch, baseLrs: this.baseLrs.map(encodeNumber) } };
+  }
+
+  /** Continue at the saved epoch from the saved base lrs, and set the groups' lr for it. */
+  loadStateDict(dict: SchedulerStateDict): void {
+    const fail = failer(`${this.identity().scheduler}.loadStateDict`);
+    const progress = checkIdentity(this.stateDict(), dict, fail);
+    const epoch = count(progress, "epoch", fail);
+    const saved = progress.baseLrs;
+    const groups = this.optimizer.paramGroups.length;
+    if (!Array.isArray(saved) || saved.length !== groups) return fail(`baseLrs is ${JSON.stringify(saved)}, expected one lr for each of the optimizer's ${groups} parameter groups`);
+    const baseLrs = saved.map((v: unknown) => {
+      const lr = decodeNumber(v);
+      return lr !== undefined && Number.isFinite(lr) && lr >= 0 ? lr : fail(`baseLrs holds ${JSON.stringify(v)}, expected finite non-negative numbers`);
+    });
+    this.epoch = epoch;
+    this.baseLrs = baseLrs;
+    this.apply();
+  }
 
   /** Set the groups' lr for the current epoch (called by subclass constructors and step). */
   protected apply(): void {
@@ -67,6 +137,9 @@ export class StepLR extends EpochScheduler {
   lrAt(baseLr: number, epoch: number): number {
     return baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
   }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    return { scheduler: "StepLR", settings: { stepSize: this.stepSize, gamma: encodeNumber(this.gamma) } };
+  }
 }
 
 /** base * gamma^epoch. */
@@ -80,6 +153,9 @@ export class ExponentialLR extends EpochScheduler {
   }
   lrAt(baseLr: number, epoch: number): number {
     return baseLr * this.gamma ** epoch;
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    return { scheduler: "ExponentialLR", settings: { gamma: encodeNumber(this.gamma) } };
   }
 }
 
@@ -97,6 +173,9 @@ export class CosineAnnealingLR extends EpochScheduler {
   lrAt(baseLr: number, epoch: number): number {
     const t = Math.min(epoch, this.tMax);
     return this.etaMin + (baseLr - this.etaMin) * (1 + Math.cos(Math.PI * t / this.tMax)) / 2;
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    return { scheduler: "CosineAnnealingLR", settings: { tMax: this.tMax, etaMin: encodeNumber(this.etaMin) } };
   }
 }
 
@@ -133,6 +212,11 @@ export class LinearWarmup extends EpochScheduler {
   lrAt(baseLr: number, epoch: number): number {
     if (epoch < this.warmupEpochs) return baseLr * (this.startFactor + (1 - this.startFactor) * epoch / this.warmupEpochs);
     return this.then === undefined ? baseLr : this.then.lrAt(baseLr, epoch - this.warmupEpochs);
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    // `then` only lends its formula (this scheduler counts the epochs), so its settings are all that matter.
+    const then = this.then === undefined ? null : (({ scheduler, settings }) => ({ scheduler, settings }))(this.then.stateDict());
+    return { scheduler: "LinearWarmup", settings: { warmupEpochs: this.warmupEpochs, startFactor: encodeNumber(this.startFactor), then } };
   }
 }
 
@@ -197,5 +281,27 @@ export class ReduceLROnPlateau implements LrScheduler {
 
   lastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  stateDict(): SchedulerStateDict {
+    const o = this.options;
+    return {
+      scheduler: "ReduceLROnPlateau",
+      settings: { mode: o.mode, factor: encodeNumber(o.factor), patience: encodeNumber(o.patience), threshold: encodeNumber(o.threshold), thresholdMode: o.thresholdMode, cooldown: encodeNumber(o.cooldown), minLr: encodeNumber(o.minLr) },
+      progress: { best: encodeNumber(this.best), badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft },
+    };
+  }
+
+  /** Continue counting from the saved best and counters; the lr itself is in the optimizer's state dict. */
+  loadStateDict(dict: SchedulerStateDict): void {
+    const fail = failer("ReduceLROnPlateau.loadStateDict");
+    const progress = checkIdentity(this.stateDict(), dict, fail);
+    const best = decodeNumber(progress.best);
+    if (best === undefined || Number.isNaN(best)) return fail(`best is ${JSON.stringify(progress.best)}, expected a number`);
+    const badEpochs = count(progress, "badEpochs", fail);
+    const cooldownLeft = count(progress, "cooldownLeft", fail);
+    this.best = best;
+    this.badEpochs = badEpochs;
+    this.cooldownLeft = cooldownLeft;
   }
 }

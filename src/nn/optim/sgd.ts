@@ -5,7 +5,7 @@
 //   w -= lr * (nesterov ? g + momentum * b : b)      (w -= lr * g without momentum)
 import { DagradError } from "../../autograd/index.js";
 import { sgdUpdate } from "../../kernels/update.js";
-import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface SGDHyperparameters extends BaseHyperparameters {
   momentum: number;
@@ -14,8 +14,8 @@ export interface SGDHyperparameters extends BaseHyperparameters {
 }
 
 interface SGDState {
-  buffer: FloatArray | null;
-  started: boolean;
+  /** null until the first step with momentum, which sets it to that step's g (as PyTorch). */
+  momentumBuffer: FloatArray | null;
 }
 
 export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
@@ -33,16 +33,17 @@ export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
   }
 
   protected initState(): SGDState {
-    return { buffer: null, started: false };
+    return { momentumBuffer: null };
   }
+
+  protected readonly stateLayout: StateLayout<SGDState> = { momentumBuffer: "buffer" };
 
   protected update(w: FloatArray, grad: FloatArray, state: SGDState, group: ParamGroup<SGDHyperparameters>): void {
     const { lr, weightDecay, momentum, dampening, nesterov } = group;
     const n = w.length;
     if (momentum === 0) return sgdUpdate(w, grad, lr, weightDecay);
-    const b = state.buffer ?? (state.buffer = bufferLike(w));
-    const first = !state.started;
-    state.started = true;
+    const first = state.momentumBuffer === null;
+    const b = state.momentumBuffer ?? (state.momentumBuffer = bufferLike(w));
     for (let i = 0; i < n; i++) {
       const g = grad[i]! + weightDecay * w[i]!;
       const bi = first ? g : momentum * b[i]! + (1 - dampening) * g;
