@@ -47,8 +47,10 @@ interface EvaluationOptions {
 export interface FitOptions extends EvaluationOptions {
   loss: LossName | LossFn;
   optimizer: Optimizer<BaseHyperparameters, unknown>;
-  /** Default 1. */
+  /** Default 1. With initialEpoch, the number of the last epoch (as Keras's fit). */
   epochs?: number;
+  /** Epochs already trained, when continuing a run: records, errors and log lines count on from it (default 0). */
+  initialEpoch?: number;
   /** Rows per step; 0 (the default) trains on the whole data at once. */
   batchSize?: number;
   /** Reshuffle the rows every epoch (default true; a full batch is never shuffled). */
@@ -170,6 +172,8 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   if (optimizer === undefined || typeof optimizer.step !== "function") throw new DagradError("fit", "options.optimizer is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new DagradError("fit", `epochs must be a non-negative integer, got ${String(epochs)}`);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new DagradError("fit", `initialEpoch must be a non-negative integer, got ${String(initialEpoch)}`);
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
@@ -187,7 +191,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const history: History = { epochs: [] };
 
   model.train();
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
     const lr = optimizer.paramGroups[0]!.lr;
     const totals = new PassTotals(metrics);
     const gradNorms: Record<string, number> = {};
