@@ -129,13 +129,14 @@ export function parseRunConfig(value: unknown): RunConfig {
     seed: m.integer("seed", 0),
   };
   const t = top.child("training");
+  // In the order train writes them, so a config read back is written again byte for byte.
   const training = {
-    loss: t.choice<LossName>("loss", LOSS_NAMES),
     optimizer: t.choice("optimizer", ["sgd", "adam"] as const),
     lr: t.number("lr", { exclusiveMin: 0 }),
     momentum: t.number("momentum", { min: 0, max: 1 }),
     epochs: t.integer("epochs", 1),
     batchSize: t.integer("batchSize", 0),
+    loss: t.choice<LossName>("loss", LOSS_NAMES),
   };
   const task = top.choice("task", ["binary", "multiclass"] as const);
   const classes = top.integer("classes", 2);

@@ -81,14 +81,20 @@ describe("a later run into a folder that holds a finished run", () => {
 });
 
 describe("a run that diverges", () => {
-  it("replaces the earlier run with a whole one: the epochs before, the weights after the last of them, exit code 1", async () => {
+  it.each([
+    ["loss", ["--lr", "100", "--output", "identity", "--loss", "mse"], 8, "fit: loss is Infinity at epoch 8, step 1 of 1; training stopped before updating from it. "],
+    ["weights", ["--lr", "1e40"], 1, "fit: the optimizer step at epoch 1, step 1 of 1 (loss 0.485295832157135) made layers.0.weight Infinity at [0,1] from finite gradients; training stopped. "],
+  ])("on its %s replaces the earlier run with a whole one: the epochs before, the weights after the last of them, exit code 1", async (_, settings, epoch, message) => {
     const { dir } = await finishedRun();
-    const result = await runCli(["train", "--epochs", "300", "--lr", "100", "--output", "identity", "--loss", "mse", "--out", dir]);
+    const result = await runCli(["train", "--epochs", "300", ...settings, "--out", dir]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^Training stopped at epoch 8: fit: loss is Infinity at epoch 8, step 1 of 1; .*The run folder has the 7 epochs before\.$/m);
+    const lines = result.stdout.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("Diverged at epoch"));
+    expect(lines[at]!.startsWith(`Diverged at epoch ${epoch}: ${message}`)).toBe(true);
+    expect(lines[at + 1]).toBe(epoch === 1 ? "The run folder has no finished epoch, and the initial weights; try a lower --lr." : `The run folder has epochs 1 to ${epoch - 1} and the weights after epoch ${epoch - 1}; try a lower --lr.`);
     const metrics = metricsOf(dir);
     expect(metrics.diverged).toBe(true);
-    expect(metrics.epochsRun).toBe(7);
+    expect(metrics.epochsRun).toBe(epoch - 1);
     const model = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { tensors: Record<string, { data: unknown[] }> };
     for (const t of Object.values(model.tensors)) for (const v of t.data) expect(Number.isFinite(v)).toBe(true);
     // The earlier run's files that this one has no use for (the zoom after epoch 100) are gone.
