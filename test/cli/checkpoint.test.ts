@@ -1,7 +1,7 @@
 // train --checkpoint-every N writes checkpoint.json atomically; train --resume
 // continues the run from it with the run's own settings and ends with the same
 // weights, history and metrics as the run that was never stopped, bit for bit.
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, runCli, tempDir } from "./run-cli.js";
@@ -76,6 +76,30 @@ describe.each([
     expect(runIdOf(out)).toBe(checkpoint.runId);
     // The finished run has no use for its checkpoint.
     expect(existsSync(join(out, "checkpoint.json"))).toBe(false);
+  });
+
+  it("after kill -9 while the files were written: the checkpoint of the last epoch finishes the run without training", async () => {
+    const out = join(tempDir(), "late");
+    const killed = await runCli(["train", ...settings, "--checkpoint-every", "100", "--out", out], {
+      env: { DAGRAD_TEST_PAUSE_MS: "200" },
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          const staging = existsSync(out) ? readdirSync(out).find((n) => n.startsWith(".incoming-")) : undefined;
+          if (staging === undefined || readdirSync(join(out, staging)).length < 2) return;
+          clearInterval(timer);
+          child.kill("SIGKILL");
+        }, 10);
+      },
+    });
+    expect(killed.signal).toBe("SIGKILL");
+    expect(existsSync(join(out, "manifest.json"))).toBe(false);
+    expect(checkpointOf(out).epoch).toBe(300);
+    const resumed = await runCli(["train", "--resume", "--out", out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain("after epoch 300 of 300");
+    expect(resumed.stdout).not.toMatch(/^Epoch /m);
+    await expectSameRun(whole, out);
+    expect(readdirSync(out).filter((n) => n.startsWith("."))).toEqual([]);
   });
 
   it("after Ctrl-C: the folder holds the run so far, a checkpoint at the stop, and resuming ends the same", async () => {
