@@ -118,6 +118,21 @@ describe.each([
   });
 });
 
+describe("a checkpoint that cannot be written", () => {
+  it("stops training with an error that keeps the previous checkpoint, which --resume continues", async () => {
+    const out = join(tempDir(), "limited");
+    // The history in the checkpoint grows ~0.5 KB an epoch: epoch 50's fits in 64 KB, epoch 150's does not.
+    const limited = await runCli(["train", "--epochs", "300", "--checkpoint-every", "50", "--log-every", "50", "--out", out], { fileSizeLimitKb: 64 });
+    expectOneLineError(limited, new RegExp(`^dagrad: train: cannot write \\S*checkpoint\\.json: the file is larger than this process may write \\(file-size limit\\) \\(EFBIG\\); the previous checkpoint is kept\\. Free space or raise the limit, then continue with dagrad train --resume --out ${out}$`));
+    const kept = checkpointOf(out).epoch;
+    expect([50, 100]).toContain(kept);
+    expect(existsSync(join(out, "manifest.json"))).toBe(false);
+    const resumed = await runCli(["train", "--resume", "--out", out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`after epoch ${kept} of 300`);
+  });
+});
+
 describe("train --resume refuses what would not continue the run", () => {
   let out: string;
   let pristine: string;

@@ -159,6 +159,27 @@ describe("a second Ctrl-C quits at once and leaves the earlier run", () => {
   });
 });
 
+describe("Ctrl-C during dagrad experiment", () => {
+  it("stops the configurations and still writes the pictures, results.json and report.html, exit 130", async () => {
+    const out = join(tempDir(), "lr");
+    let sent = false;
+    const result = await runCli(["experiment", "lr", "--epochs", "1000000", "--out", out], {
+      onStdout: (text, child) => {
+        if (!sent && text.startsWith("Experiment lr")) {
+          sent = true;
+          setTimeout(() => child.kill("SIGINT"), 300);
+        }
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe("\nStopping after this epoch; the results so far will be written (Ctrl-C again to quit at once)\n");
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { interrupted: boolean; table: { rows: unknown[] } };
+    expect(results.interrupted).toBe(true);
+    expect(results.table.rows.length).toBeGreaterThan(0);
+    expect(readdirSync(out).sort()).toEqual(["lr-loss-log.svg", "lr-loss.svg", "report.html", "results.json"]);
+  });
+});
+
 describe("Interrupt.hold: what must not be cut in half", () => {
   const interruptModule = resolve("src/cli/interrupt.ts");
   const script = (before: string) => `import { catchInterrupt } from ${JSON.stringify(interruptModule)};
