@@ -52,7 +52,7 @@ const testPauseMs = Number(process.env.DAGRAD_TEST_PAUSE_MS ?? 0);
  * been handled: signals are read in the loop's poll phase, which runs between
  * two setImmediate turns.
  */
-export async function nextTurn(): Promise<void> {
+async function nextTurn(): Promise<void> {
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 

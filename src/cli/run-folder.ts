@@ -61,7 +61,7 @@ export class RunFolderError extends DagradError {
   }
 }
 
-export const MANIFEST = "manifest.json";
+const MANIFEST = "manifest.json";
 const MANIFEST_FORMAT = "dagrad.run";
 const MANIFEST_VERSION = 1;
 const STAGING_PREFIX = ".incoming-";
@@ -92,7 +92,7 @@ function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-export interface RunFile {
+interface RunFile {
   name: string;
   data: string;
 }
@@ -175,7 +175,7 @@ export async function stageRun(dir: string, runId: string, files: readonly RunFi
  * have are removed after.
  */
 export function commitRun({ dir, staging, manifest }: StagedRun): void {
-  const earlier = readManifestFile(dir);
+  const earlier = earlierManifest(dir);
   try {
     for (const name of Object.keys(manifest.files)) renameSync(join(staging, name), join(dir, name));
     syncFolder(dir);
@@ -188,6 +188,16 @@ export function commitRun({ dir, staging, manifest }: StagedRun): void {
     for (const name of Object.keys(earlier.files)) if (!Object.hasOwn(manifest.files, name)) rmSync(join(dir, name), { force: true });
   }
   rmSync(staging, { recursive: true, force: true });
+}
+
+/** The manifest the folder holds now, if it can be read: a damaged one is replaced, not obeyed. */
+function earlierManifest(dir: string): Manifest | null {
+  try {
+    return readManifestFile(dir);
+  } catch (e) {
+    if (e instanceof RunFolderError) return null;
+    throw e;
+  }
 }
 
 /** Make the renames in a folder durable (the files themselves were fsynced when written). */

@@ -152,7 +152,7 @@ describe("train --resume refuses what would not continue the run", () => {
   it("options that differ from the run's own settings, each named with the run's value", async () => {
     writeFileSync(join(out, "checkpoint.json"), pristine);
     const result = await runCli(["train", "--resume", "--out", out, "--lr", "0.1", "--seed", "42", "--layers", "16", "--no-scale", "--log-every", "5", "--checkpoint-every", "3"]);
-    expectOneLineError(result, new RegExp(`^dagrad: --resume continues the run in ${out} with its own settings, and these options differ from them: --no-scale \\(the run has standardised features\\), --layers 16 \\(the run has --layers 8\\), --lr 0\\.1 \\(the run has --lr 0\\.5\\); leave them out, or start a new run without --resume \\(in another --out to keep this one\\)$`));
+    expectOneLineError(result, new RegExp(`^dagrad: --resume continues the run in ${out} with its own settings, and these options differ from them: --no-scale \\(the run was trained without --no-scale\\), --layers 16 \\(the run has --layers 8\\), --lr 0\\.1 \\(the run has --lr 0\\.5\\); leave them out, or start a new run without --resume \\(in another --out to keep this one\\)$`));
   });
 
   it("a folder without a checkpoint", async () => {

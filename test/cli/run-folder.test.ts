@@ -203,6 +203,14 @@ describe("evaluate and predict refuse a folder that is not one whole run", () =>
 });
 
 describe("what killed runs leave behind", () => {
+  it("a damaged manifest does not stop the next run from replacing it", async () => {
+    const { dir } = await finishedRun();
+    writeFileSync(join(dir, "manifest.json"), "{ torn");
+    const result = await runCli(["train", "--epochs", "20", "--out", dir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await evaluatedTestAccuracy(dir)).toBe(metricsOf(dir).testAccuracy.toFixed(4));
+  });
+
   it("a staging folder is ignored by evaluate and removed by the next train", async () => {
     const { dir, metrics } = await finishedRun();
     const staging = join(dir, ".incoming-20260101T000000Z-abcdef");

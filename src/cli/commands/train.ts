@@ -92,7 +92,7 @@ const SETTINGS: Record<string, (given: { data: DataSpec; choice: NetworkChoice; 
   "test-size": (g, s) => [g.data.testSize, s.data.testSize],
   seed: (g, s) => [g.data.seed, s.data.seed],
   "csv-header": (g, s) => [g.data.csvHeader, s.data.csvHeader],
-  "no-scale": (g, s) => [g.data.standardize, s.data.standardize],
+  "no-scale": (g, s) => [!g.data.standardize, !s.data.standardize],
   layers: (g, s) => [g.choice.hidden, s.model.sizes.slice(1, -1)],
   activation: (g, s) => [g.choice.activation, s.model.activation],
   output: (g, s) => [g.choice.output, s.model.output],
@@ -114,8 +114,8 @@ function refuseOtherSettings({ values, given }: Parsed, saved: RunConfig, out: s
     return JSON.stringify(mine) !== JSON.stringify(theirs);
   }).map(([name, pair]) => {
     const theirs = pair(asGiven, saved)[1];
-    const shown = name === "no-scale" ? (theirs === true ? "standardised features" : "--no-scale") : `--${name} ${Array.isArray(theirs) ? theirs.join(",") : String(theirs)}`;
-    return `--${name}${typeof values[name] === "string" ? ` ${values[name]}` : ""} (the run has ${shown})`;
+    const shown = typeof theirs === "boolean" ? `was trained ${theirs ? "with" : "without"} --${name}` : `has --${name} ${Array.isArray(theirs) ? theirs.join(",") : String(theirs)}`;
+    return `--${name}${typeof values[name] === "string" ? ` ${values[name]}` : ""} (the run ${shown})`;
   });
   if (differing.length > 0) {
     throw new UsageError(`--resume continues the run in ${out} with its own settings, and these options differ from them: ${differing.join(", ")}; leave them out, or start a new run without --resume (in another --out to keep this one)`);
