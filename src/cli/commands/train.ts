@@ -153,8 +153,10 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
   const tty = process.stdout.isTTY === true;
   const progress = new Progress({ total: epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
-  // The weights after the last finished epoch: what the folder gets if a later epoch diverges.
-  let lastEpochWeights = model.stateDict();
+  // The weights after the last finished epoch (what the folder gets if a later epoch diverges), in copies allocated once.
+  const lastEpochWeights = model.stateDict();
+  const live = [...model.namedParameters(), ...model.namedBuffers()];
+  const keepEpochWeights = () => { for (const [name, t] of live) lastEpochWeights[name]!.data.set(t.data); };
   const started = Date.now();
   const secondsSoFar = () => (checkpoint?.seconds ?? 0) + (Date.now() - started) / 1000;
   const hash = checkpoint?.dataHash ?? (checkpointEvery > 0 ? dataHash(prepared) : "");
@@ -172,7 +174,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
     resume: checkpoint === null ? undefined : { records: checkpoint.history, rngState: checkpoint.rng },
     onEpoch: (r, run) => {
       progress.update(r);
-      lastEpochWeights = model.stateDict();
+      keepEpochWeights();
       if (checkpointEvery > 0 && r.epoch % checkpointEvery === 0) saveCheckpoint(run.records, run.rngState());
     },
     shouldStop: interrupt.requested,
