@@ -37,6 +37,8 @@ export interface Parsed {
   values: Values;
   positionals: string[];
   help: boolean;
+  /** The options written on the command line (values also holds defaults). */
+  given: ReadonlySet<string>;
 }
 
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed {
@@ -51,8 +53,13 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     throw new UsageError(`${message} (see dagrad ${spec.name} --help)`);
   }
   const values: Values = {};
-  for (const o of spec.options) values[o.name] = (parsed.values[o.name] as string | boolean | undefined) ?? (o.type === "string" ? o.default : undefined);
-  return { values, positionals: parsed.positionals, help: parsed.values.help === true };
+  const given = new Set<string>();
+  for (const o of spec.options) {
+    const value = parsed.values[o.name] as string | boolean | undefined;
+    if (value !== undefined) given.add(o.name);
+    values[o.name] = value ?? (o.type === "string" ? o.default : undefined);
+  }
+  return { values, positionals: parsed.positionals, help: parsed.values.help === true, given };
 }
 
 /** "--epochs -5" -> "--epochs=-5": parseArgs would read -5 as an option; the range check should see it. */

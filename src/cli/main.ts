@@ -2,6 +2,7 @@
 // The dagrad command: train, evaluate, predict, explain, gradcheck, graph,
 // experiment and activations. Bad input prints one line and exits with 2.
 import { DagradError } from "../autograd/index.js";
+import { FileWriteError } from "../node/files.js";
 import { UsageError, helpText, parseCommand } from "./args.js";
 import type { Command } from "./command.js";
 import { activations } from "./commands/activations.js";
@@ -37,8 +38,8 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 function fail(error: unknown): number {
-  // Errors from bad input (options, files, data) are the user's to fix: one line, code 2.
-  if (error instanceof UsageError || error instanceof DagradError) {
+  // Errors from bad input (options, files, data) and files that cannot be written are the user's to fix: one line, code 2.
+  if (error instanceof UsageError || error instanceof DagradError || error instanceof FileWriteError) {
     process.stderr.write(`dagrad: ${error.message.split("\n")[0]}\n`);
     return 2;
   }

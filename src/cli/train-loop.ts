@@ -1,49 +1,63 @@
 // fit() runs synchronously, so a Ctrl-C could not be seen until it returned.
 // This loop runs fit in slices of about 100 ms and yields to the event loop
 // between them, so SIGINT can stop training after the current epoch and the
-// run folder still gets everything learned so far.
-import { createRng } from "../autograd/index.js";
+// run folder still gets everything learned so far. One shuffling generator
+// serves every slice, and its state can be saved and restored, so a run
+// continued from a checkpoint shuffles exactly as the uninterrupted run.
+import seedrandom from "seedrandom";
 import { type EpochRecord, type FitOptions, type Module, type TrainingData, TrainingError, fit } from "../nn/index.js";
 
 const SLICE_MS = 100;
 
-export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "onEpoch" | "rng"> {
+/** The shuffling generator's state (seedrandom's ARC4: two indices and a permutation of 0..255). */
+export interface RngState {
+  i: number;
+  j: number;
+  S: number[];
+}
+
+export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "initialEpoch" | "onEpoch" | "rng" | "seed"> {
+  /** Epochs of the whole run, counting those already trained. */
   epochs: number;
+  /** Seed of the shuffling generator (the same numbers as createRng(seed)). */
   seed: number;
-  onEpoch?: (record: EpochRecord) => void;
+  /** Continue a run: its records so far and the shuffling generator's state after them. */
+  resume?: { records: readonly EpochRecord[]; rngState: RngState };
+  /** Called after every epoch with the run's records so far and the generator's state now. */
+  onEpoch?: (record: EpochRecord, run: { records: readonly EpochRecord[]; rngState: () => RngState }) => void;
   /** Checked after every epoch; true stops training. */
   shouldStop?: () => boolean;
 }
 
 export interface SlicedFitResult {
   records: EpochRecord[];
-  /** Set when the loss stopped being finite (fit refuses to step on it); records hold the epochs before. */
+  /** Set when fit stopped on a non-finite value; records hold the epochs before. */
   diverged: TrainingError | null;
+  /** The shuffling generator's state after the last recorded epoch. */
+  rngState: RngState;
 }
 
 export async function fitInSlices(model: Module, data: TrainingData, options: SlicedFitOptions): Promise<SlicedFitResult> {
-  const { epochs, seed, onEpoch, shouldStop = () => false, ...rest } = options;
-  // One generator for every slice, so shuffling continues as in a single fit() call.
-  const rng = createRng(seed);
-  const records: EpochRecord[] = [];
+  const { epochs, seed, resume, onEpoch, shouldStop = () => false, ...rest } = options;
+  const rng = resume === undefined ? seedrandom(String(seed), { state: true }) : seedrandom("", { state: { ...resume.rngState, S: [...resume.rngState.S] } });
+  const records: EpochRecord[] = [...(resume?.records ?? [])];
+  const run = { records, rngState: () => rng.state() };
   while (records.length < epochs && !shouldStop()) {
-    const offset = records.length;
     const started = Date.now();
     try {
       fit(model, data, {
-        ...rest, epochs: epochs - offset, rng,
+        ...rest, initialEpoch: records.length, epochs, rng,
         onEpoch: (record) => {
-          record.epoch += offset;
           records.push(record);
-          onEpoch?.(record);
+          onEpoch?.(record, run);
           return Date.now() - started < SLICE_MS && !shouldStop();
         },
       });
     } catch (e) {
-      if (e instanceof TrainingError) return { records, diverged: e };
+      if (e instanceof TrainingError) return { records, diverged: e, rngState: rng.state() };
       throw e;
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { records, diverged: null };
+  return { records, diverged: null, rngState: rng.state() };
 }

@@ -49,8 +49,10 @@ interface EvaluationOptions {
 export interface FitOptions extends EvaluationOptions {
   loss: LossName | LossFn;
   optimizer: Optimizer<BaseHyperparameters, unknown>;
-  /** Default 1. */
+  /** Default 1. With initialEpoch, the number of the last epoch (as Keras's fit). */
   epochs?: number;
+  /** Epochs already trained, when continuing a run: records, errors and log lines count on from it (default 0). */
+  initialEpoch?: number;
   /** Rows per step; 0 (the default) trains on the whole data at once. */
   batchSize?: number;
   /** Reshuffle the rows every epoch (default true; a full batch is never shuffled). */
@@ -74,7 +76,7 @@ export interface FitOptions extends EvaluationOptions {
 const EVALUATION_OPTIONS: OptionNames<EvaluationOptions> = { loss: true, metrics: true, fromLogits: true, batchSize: true };
 const FIT_OPTIONS: OptionNames<FitOptions> = {
   ...EVALUATION_OPTIONS, optimizer: true, epochs: true, shuffle: true, seed: true, rng: true, validation: true,
-  scheduler: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true,
+  scheduler: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true,
 };
 
 function resolveLoss(op: string, loss: LossName | LossFn | undefined): LossFn {
@@ -171,6 +173,8 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new DagradError("fit", `epochs must be a non-negative integer, got ${String(epochs)}`);
   if (options.logEvery !== undefined && (!Number.isInteger(options.logEvery) || options.logEvery < 1)) throw new DagradError("fit", `logEvery must be a positive integer, got ${String(options.logEvery)}`);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new DagradError("fit", `initialEpoch must be a non-negative integer, got ${String(initialEpoch)}`);
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
@@ -191,7 +195,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const history: History = { epochs: [] };
 
   model.train();
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
     const lr = optimizer.paramGroups[0]!.lr;
     const totals = new PassTotals(metrics);
     const gradNorms: Record<string, number> = {};

@@ -1,6 +1,6 @@
 // Bad input: one clear line on stderr, exit code 2, no stack trace; and every
 // command answers --help.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "./run-cli.js";
@@ -71,7 +71,24 @@ describe("bad input exits with 2 and one line", () => {
 
   it("a folder that holds no run", async () => {
     const dir = tempDir();
-    expectUsageError(await runCli(["evaluate", "--run", dir]), `${dir} is not a finished run folder (needs config.json and model.json; make one with dagrad train --out ${dir})`);
+    expectUsageError(await runCli(["evaluate", "--run", dir]), `readRun: ${dir} is not a run folder (no manifest.json); make one with dagrad train --out ${dir}`);
+  });
+
+  it.each([["train", "--epochs", "1"], ["graph"], ["activations"], ["experiment", "lr", "--epochs", "1"]])("dagrad %s with an --out that cannot be a folder", async (...command) => {
+    const file = join(tempDir(), "file");
+    writeFileSync(file, "");
+    expectUsageError(await runCli([...command, "--out", file]), `cannot write to the output folder ${file}: it is a file, not a folder; choose another --out`);
+    expectUsageError(await runCli([...command, "--out", join(file, "sub")]), `cannot write to the output folder ${join(file, "sub")}: part of the path is a file, not a folder; choose another --out`);
+  });
+
+  it.each([["graph", "graph.svg"], ["activations", "activations.svg"]])("dagrad %s when %s cannot be written names the file, and leaves no temporary file", async (command, name) => {
+    const dir = tempDir();
+    mkdirSync(join(dir, name));
+    const result = await runCli([command, "--out", dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^dagrad: cannot write ${join(dir, name)}: EISDIR`));
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it("an experiment that does not exist", async () => {

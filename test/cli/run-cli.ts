@@ -9,21 +9,40 @@ export const MAIN = join(import.meta.dirname, "..", "..", "src", "cli", "main.ts
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process, when one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<CliResult> {
+export interface CliOptions {
+  /** Called with the process as soon as it starts. */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Run under `ulimit -f` (1024-byte blocks): a larger file write fails with EFBIG. */
+  fileSizeLimitKb?: number;
+}
+
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const node = [process.execPath, "--import", "tsx", MAIN, ...args];
+    const [command, ...rest] = options.fileSizeLimitKb === undefined ? node : ["bash", "-c", `ulimit -f ${options.fileSizeLimitKb}; exec "$@"`, "bash", ...node];
+    const child = spawn(command!, rest, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } });
+    options.onSpawn?.(child);
     let stdout = "", stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       options.onStdout?.(stdout, child);
     });
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onStderr?.(stderr, child);
+    });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

@@ -247,6 +247,39 @@ describe("fit", () => {
     expect(t.parameter).toBeUndefined();
   });
 
+  it("continues a run with initialEpoch: records, errors and log lines count on from it, as in one call", () => {
+    const diverging = () => {
+      const model = new Linear(1, 1, { dtype: "float64", seed: 11 });
+      return { model, optimizer: new SGD(model.parameters(), { lr: 1.5 }) };
+    };
+    const options = { loss: "mse" as const, batchSize: 4, shuffle: false };
+    const whole = diverging();
+    let once: TrainingError | undefined;
+    try {
+      fit(whole.model, line(), { ...options, optimizer: whole.optimizer, epochs: 2000 });
+    } catch (e) {
+      once = e as TrainingError;
+    }
+    expect(once!.epoch).toBeGreaterThan(3);
+    const split = diverging();
+    const first = fit(split.model, line(), { ...options, optimizer: split.optimizer, epochs: 3 });
+    const lines: string[] = [];
+    const records: number[] = [];
+    let continued: TrainingError | undefined;
+    try {
+      fit(split.model, line(), { ...options, optimizer: split.optimizer, initialEpoch: 3, epochs: 2000, logEvery: 1, log: (l) => lines.push(l), onEpoch: (r) => { records.push(r.epoch); } });
+    } catch (e) {
+      continued = e as TrainingError;
+    }
+    expect(first.epochs.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(records[0]).toBe(4);
+    expect(records.at(-1)).toBe(once!.epoch - 1);
+    expect(lines[0]).toMatch(/^epoch 4\/2000 /);
+    expect(continued!.epoch).toBe(once!.epoch);
+    expect(continued!.message).toBe(once!.message);
+    expect(() => fit(split.model, line(), { ...options, optimizer: split.optimizer, initialEpoch: -1 })).toThrow(/initialEpoch must be a non-negative integer, got -1/);
+  });
+
   it("stops on a non-finite gradient before applying it: the deep ReLU net with N(0, 1) weights of `experiment depth`", () => {
     // Ten hidden ReLU layers of 16 with N(0, 1) weights: the loss reaches ~1e20 and the
     // gradients overflow. Before, training went on with NaN weights and reported loss ln 2.

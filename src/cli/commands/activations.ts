@@ -1,8 +1,8 @@
 // dagrad activations: each activation and its derivative on [-5, 5], as in
 // 000 section 1. The derivatives come from autograd (backward of the sum), so
 // the picture also shows what the engine computes.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../node/files.js";
 import { type Tensor, linspace } from "../../autograd/index.js";
 import { type Figure, lineChart, smallMultiples, toSvg } from "../../report/index.js";
 import { type CommandSpec, type Values, noPositionals, stringOption } from "../args.js";
@@ -51,7 +51,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   }
   ensureFolder(out);
   const path = join(out, "activations.svg");
-  writeFileSync(path, toSvg(smallMultiples("Activation functions (top) and their derivatives from autograd (bottom)", [...functions, ...derivatives], ACTIVATIONS.length)));
+  writeFileAtomic(path, toSvg(smallMultiples("Activation functions (top) and their derivatives from autograd (bottom)", [...functions, ...derivatives], ACTIVATIONS.length)));
   print(`Wrote ${path}`);
   return 0;
 }

@@ -1,7 +1,7 @@
 // dagrad experiment hidden-sizes | activations | depth | init | lr: the source
 // documents' comparisons, each as a table on stdout and a report folder.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../node/files.js";
 import { reportHtml } from "../../report/index.js";
 import { type CommandSpec, UsageError, type Values, integerOption, numberListOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
@@ -72,7 +72,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   if (data.task !== "binary") throw new UsageError(`the experiments need a binary dataset (moons, circles, xor, and), got ${String(values.data)} with ${data.classes} classes`);
   ensureFolder(out);
 
-  const interrupt = catchInterrupt("writing what is done");
+  const interrupt = catchInterrupt(() => "Stopping after this epoch; the results so far will be written");
   const settings: ExperimentSettings = { data, epochs, seed: dataOptions.seed, shouldStop: interrupt.requested, log: print };
   print(`Experiment ${experiment} on ${String(values.data)} (${data.xTrain.shape[0]} train / ${data.xTest.shape[0]} test samples, ${epochs} epochs each)`);
   const result = await ({
@@ -82,21 +82,25 @@ async function run({ values, positionals }: { values: Values; positionals: strin
     init: () => initExperiment(settings),
     lr: () => learningRates(settings, rates),
   } satisfies Record<Name, () => Promise<ExperimentResult>>)[experiment]();
-  interrupt.dispose();
   const interrupted = interrupt.requested();
 
   print("");
   printTable(result);
-  for (const p of result.pictures) writeFileSync(join(out, p.file), p.svg);
-  writeFileSync(join(out, "results.json"), JSON.stringify({ experiment, epochs, interrupted, table: result.table }, null, 2) + "\n");
-  writeFileSync(join(out, "report.html"), reportHtml({
-    title: `dagrad experiment: ${result.title}`,
-    subtitle: result.about,
-    metrics: { configurations: result.table.rows.length, "epochs each": epochs, interrupted: interrupted ? "yes" : "no" },
-    config: { experiment, data: String(values.data), seed: settings.seed, ...(experiment === "depth" ? { "hidden layers": depth } : {}), ...(experiment === "lr" ? { rates: rates.join(", ") } : {}) },
-    tables: [{ title: "Results", header: result.table.header, rows: result.table.rows.map((r) => r.map(formatCell)) }],
-    figures: result.pictures.map((p) => ({ title: p.title, caption: p.caption, svg: p.svg })),
-  }));
+  const files = [
+    ...result.pictures.map((p) => ({ name: p.file, data: p.svg })),
+    { name: "results.json", data: JSON.stringify({ experiment, epochs, interrupted, table: result.table }, null, 2) + "\n" },
+    { name: "report.html", data: reportHtml({
+      title: `dagrad experiment: ${result.title}`,
+      subtitle: result.about,
+      metrics: { configurations: result.table.rows.length, "epochs each": epochs, interrupted: interrupted ? "yes" : "no" },
+      config: { experiment, data: String(values.data), seed: settings.seed, ...(experiment === "depth" ? { "hidden layers": depth } : {}), ...(experiment === "lr" ? { rates: rates.join(", ") } : {}) },
+      tables: [{ title: "Results", header: result.table.header, rows: result.table.rows.map((r) => r.map(formatCell)) }],
+      figures: result.pictures.map((p) => ({ title: p.title, caption: p.caption, svg: p.svg })),
+    }) },
+  ];
+  // Each file whole (atomic), and a second Ctrl-C waits for the last one: never a half-written folder.
+  await interrupt.hold(() => { for (const f of files) writeFileAtomic(join(out, f.name), f.data); }, `Quit: ${out} has this experiment's files.`);
+  interrupt.dispose();
   print(`\nWrote ${result.pictures.map((p) => p.file).join(", ")}, results.json and report.html to ${out}`);
   return interrupted ? 130 : 0;
 }

@@ -1,7 +1,7 @@
 // dagrad graph: the autograd DAG of a small model's loss, after backward, as
 // Graphviz DOT (printed, and saved as graph.dot) and as an SVG picture.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../node/files.js";
 import { toDot } from "../../autograd/index.js";
 import { LOSSES, MLP, type Module, mlpOfManualLayers } from "../../nn/index.js";
 import { dagFigure, toSvg } from "../../report/index.js";
@@ -58,8 +58,8 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   loss.backward(undefined, { retainGraph: true });
   const dot = toDot(loss, { gradNorms: true });
   ensureFolder(out);
-  writeFileSync(join(out, "graph.dot"), dot);
-  writeFileSync(join(out, "graph.svg"), toSvg(dagFigure(loss, title)));
+  writeFileAtomic(join(out, "graph.dot"), dot);
+  writeFileAtomic(join(out, "graph.svg"), toSvg(dagFigure(loss, title)));
   process.stdout.write(dot);
   print(`Wrote ${join(out, "graph.dot")} and ${join(out, "graph.svg")} (loss ${loss.item().toPrecision(10)})`);
   return 0;

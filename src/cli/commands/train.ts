@@ -1,16 +1,17 @@
 // dagrad train: fit an MLP on a dataset, print progress and final metrics,
 // and write a run folder with the model, history, pictures and report.html.
 import { join } from "node:path";
-import { evaluate } from "../../nn/index.js";
-import { type CommandSpec, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
+import { type EpochRecord, evaluate } from "../../nn/index.js";
+import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
+import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
-import { DATA_OPTIONS, MODEL_OPTIONS, dataSpec, isMnist, networkChoice, taskDefaults } from "../options.js";
+import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, dataSpec, isMnist, networkChoice, taskDefaults } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
-import { type RunConfig, type RunMetrics, type TrainingSpec, ensureFolder, writeConfig, writeResults } from "../run-folder.js";
-import { buildModel, makeOptimizer, prepareData } from "../setup.js";
-import { catchInterrupt } from "../interrupt.js";
-import { fitInSlices } from "../train-loop.js";
+import { type RunConfig, RunFolderError, type RunMetrics, type TrainingSpec, commitRun, ensureFolder, newRunId, removeLeftovers, runFiles, stageRun } from "../run-folder.js";
+import { type DataSpec, type PreparedData, buildModel, makeOptimizer, prepareData } from "../setup.js";
+import { type Interrupt, catchInterrupt, pause } from "../interrupt.js";
+import { type RngState, fitInSlices } from "../train-loop.js";
 
 const spec: CommandSpec = {
   name: "train",
@@ -26,6 +27,8 @@ const spec: CommandSpec = {
     { name: "batch-size", type: "string", value: "N", help: "rows per step, 0 for the whole training set", defaultNote: "0; mnist 64" },
     { name: "log-every", type: "string", value: "N", help: "print a progress line every N epochs when not on a terminal", defaultNote: "100; mnist 1" },
     { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>" },
+    { name: "checkpoint-every", type: "string", value: "N", help: "write checkpoint.json every N epochs (and at Ctrl-C), for --resume" },
+    { name: "resume", type: "boolean", help: "continue the run in --out from its checkpoint.json, with the run's own settings" },
   ],
   notes: [
     "Examples:",
@@ -33,7 +36,9 @@ const spec: CommandSpec = {
     "  dagrad train --data xor --layers 4 --epochs 3000 --out runs/xor",
     "  dagrad train --data mnist --epochs 3 --out runs/mnist",
     "  dagrad train --data csv:points.csv --csv-header --layers 8",
-    "Ctrl-C stops after the current epoch and still writes the run folder.",
+    "  dagrad train --epochs 5000 --checkpoint-every 100 --out runs/long   # then, after a kill or Ctrl-C:",
+    "  dagrad train --resume --out runs/long",
+    "Ctrl-C stops after the current epoch and still writes the run folder; a second Ctrl-C quits at once.",
   ].join("\n"),
 };
 
@@ -47,15 +52,26 @@ function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"
   };
 }
 
-async function run({ values, positionals }: { values: Values; positionals: string[] }): Promise<number> {
-  noPositionals(spec, positionals);
+async function run(parsed: Parsed): Promise<number> {
+  noPositionals(spec, parsed.positionals);
+  // From here on, a first Ctrl-C stops training and still writes the folder; a second quits (see interrupt.ts).
+  let phase: "training" | "writing" = "training";
+  const interrupt = catchInterrupt(() => phase === "training"
+    ? `Stopping after this epoch; the run folder will still be written`
+    : `Training is over; finishing the run folder`);
+  try {
+    return await trainAndWrite(parsed, interrupt, (p) => { phase = p; });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** A new run from the options: the data, and the model and loss that fit them. */
+function newRun(values: Values): { config: RunConfig; prepared: PreparedData } {
   const mnist = isMnist(values);
   const data = dataSpec(values);
   const choice = networkChoice(values);
   const partial = trainingSpec(values, mnist);
-  const logEvery = values["log-every"] === undefined ? (mnist ? 1 : 100) : integerOption(values, "log-every", 1);
-  const out = optionalString(values, "out") ?? `runs/${data.data.startsWith("csv:") ? "csv" : data.data}`;
-
   const prepared = prepareData(data);
   const { output, loss } = taskDefaults(prepared.task, choice);
   const outputs = prepared.task === "binary" ? 1 : prepared.classes;
@@ -65,41 +81,145 @@ async function run({ values, positionals }: { values: Values; positionals: strin
     training: { ...partial, loss },
     task: prepared.task, classes: prepared.classes, scaling: prepared.scaling,
   };
-  const model = buildModel(config.model);
-  ensureFolder(out);
-  writeConfig(out, config);
+  return { config, prepared };
+}
 
-  print(`Training MLP [${config.model.sizes.join(", ")}] (${choice.activation} hidden, ${output} output, ${loss} loss) on ${data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
-  const interrupt = catchInterrupt("writing the run folder");
+/** Per option that shapes a run: its value as given on the command line, and the saved run's. */
+const SETTINGS: Record<string, (given: { data: DataSpec; choice: NetworkChoice; training: Omit<TrainingSpec, "loss"> }, saved: RunConfig) => [unknown, unknown]> = {
+  data: (g, s) => [g.data.data, s.data.data],
+  samples: (g, s) => [g.data.samples, s.data.samples],
+  noise: (g, s) => [g.data.noise, s.data.noise],
+  "test-size": (g, s) => [g.data.testSize, s.data.testSize],
+  seed: (g, s) => [g.data.seed, s.data.seed],
+  "csv-header": (g, s) => [g.data.csvHeader, s.data.csvHeader],
+  "no-scale": (g, s) => [!g.data.standardize, !s.data.standardize],
+  layers: (g, s) => [g.choice.hidden, s.model.sizes.slice(1, -1)],
+  activation: (g, s) => [g.choice.activation, s.model.activation],
+  output: (g, s) => [g.choice.output, s.model.output],
+  loss: (g, s) => [g.choice.loss, s.training.loss],
+  init: (g, s) => [g.choice.init, s.model.init],
+  optimizer: (g, s) => [g.training.optimizer, s.training.optimizer],
+  lr: (g, s) => [g.training.lr, s.training.lr],
+  momentum: (g, s) => [g.training.momentum, s.training.momentum],
+  epochs: (g, s) => [g.training.epochs, s.training.epochs],
+  "batch-size": (g, s) => [g.training.batchSize, s.training.batchSize],
+};
+
+/** --resume continues a run as it was: an option that would change it is refused, naming each one. */
+function refuseOtherSettings({ values, given }: Parsed, saved: RunConfig, out: string): void {
+  const asGiven = { data: dataSpec(values), choice: networkChoice(values), training: trainingSpec(values, isMnist(values)) };
+  const differing = Object.entries(SETTINGS).filter(([name, pair]) => {
+    if (!given.has(name)) return false;
+    const [mine, theirs] = pair(asGiven, saved);
+    return JSON.stringify(mine) !== JSON.stringify(theirs);
+  }).map(([name, pair]) => {
+    const theirs = pair(asGiven, saved)[1];
+    const shown = typeof theirs === "boolean" ? `was trained ${theirs ? "with" : "without"} --${name}` : `has --${name} ${Array.isArray(theirs) ? theirs.join(",") : String(theirs)}`;
+    return `--${name}${typeof values[name] === "string" ? ` ${values[name]}` : ""} (the run ${shown})`;
+  });
+  if (differing.length > 0) {
+    throw new UsageError(`--resume continues the run in ${out} with its own settings, and these options differ from them: ${differing.join(", ")}; leave them out, or start a new run without --resume (in another --out to keep this one)`);
+  }
+}
+
+async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void): Promise<number> {
+  const { values } = parsed;
+  const dataName = optionalString(values, "data") ?? "moons";
+  const out = optionalString(values, "out") ?? `runs/${dataName.startsWith("csv:") ? "csv" : dataName}`;
+  const checkpoint = values.resume === true ? readCheckpoint(out) : null;
+  let config: RunConfig, prepared: PreparedData;
+  if (checkpoint !== null) {
+    refuseOtherSettings(parsed, checkpoint.config, out);
+    config = checkpoint.config;
+    prepared = prepareData(config.data);
+    if (dataHash(prepared) !== checkpoint.dataHash) {
+      throw new RunFolderError("resume", out, `the data of ${config.data.data} are not those the checkpoint's run trained on (a changed CSV file?), so training on would not continue that run: start it again without --resume`);
+    }
+  } else {
+    ({ config, prepared } = newRun(values));
+  }
+  const mnist = config.data.data === "mnist";
+  const logEvery = values["log-every"] === undefined ? (mnist ? 1 : 100) : integerOption(values, "log-every", 1);
+  const checkpointEvery = values["checkpoint-every"] === undefined ? checkpoint?.checkpointEvery ?? 0 : integerOption(values, "checkpoint-every", 1);
+  ensureFolder(out);
+  removeLeftovers(out);
+  const runId = checkpoint?.runId ?? newRunId();
+  const model = buildModel(config.model);
+  const optimizer = makeOptimizer(model, config.training);
+  if (checkpoint !== null) restoreCheckpoint(out, checkpoint, model, optimizer);
+  const { epochs } = config.training;
+
+  print(`Training MLP [${config.model.sizes.join(", ")}] (${config.model.activation} hidden, ${config.model.output} output, ${config.training.loss} loss) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
+  if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
   const tty = process.stdout.isTTY === true;
-  const progress = new Progress({ total: partial.epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
+  const progress = new Progress({ total: epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
+  // The weights after the last finished epoch (what the folder gets if a later epoch diverges), in copies allocated once.
+  const lastEpochWeights = model.stateDict();
+  const live = [...model.namedParameters(), ...model.namedBuffers()];
+  const keepEpochWeights = () => { for (const [name, t] of live) lastEpochWeights[name]!.data.set(t.data); };
   const started = Date.now();
-  const { records, diverged } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
-    loss, optimizer: makeOptimizer(model, partial), epochs: partial.epochs, batchSize: partial.batchSize, seed: data.seed,
+  const secondsSoFar = () => (checkpoint?.seconds ?? 0) + (Date.now() - started) / 1000;
+  const hash = checkpoint?.dataHash ?? (checkpointEvery > 0 ? dataHash(prepared) : "");
+  let checkpointed = checkpoint?.epoch ?? 0;
+  const saveCheckpoint = (records: readonly EpochRecord[], rng: RngState) => {
+    writeCheckpoint(out, {
+      runId, config, dataHash: hash, epoch: records.length, seconds: secondsSoFar(), checkpointEvery,
+      history: [...records], rng, model: modelState(model), optimizer: optimizer.stateDict(),
+    });
+    checkpointed = records.length;
+  };
+  const { records, diverged, rngState } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
+    loss: config.training.loss, optimizer, epochs, batchSize: config.training.batchSize, seed: config.data.seed,
     metrics: ["accuracy"], validation: { x: prepared.xTest, y: prepared.yTest },
-    onEpoch: (r) => progress.update(r), shouldStop: interrupt.requested,
+    resume: checkpoint === null ? undefined : { records: checkpoint.history, rngState: checkpoint.rng },
+    onEpoch: (r, run) => {
+      progress.update(r);
+      keepEpochWeights();
+      if (checkpointEvery > 0 && r.epoch % checkpointEvery === 0) saveCheckpoint(run.records, run.rngState());
+    },
+    shouldStop: interrupt.requested,
   });
   progress.finish();
-  interrupt.dispose();
-  const interrupted = interrupt.requested();
-  const seconds = (Date.now() - started) / 1000;
+  const interrupted = interrupt.requested() && records.length < epochs && diverged === null;
+  const seconds = secondsSoFar();
+  if (records.length === 0 && interrupted) {
+    print(`Interrupted before the first epoch finished: nothing written, ${out} is as it was.`);
+    return 130;
+  }
+  // So that --resume continues from exactly here.
+  if (interrupted && checkpointEvery > 0 && checkpointed !== records.length) saveCheckpoint(records, rngState);
+  if (diverged !== null) model.loadStateDict(lastEpochWeights);
 
-  const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss, metrics: ["accuracy"] });
-  const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss, metrics: ["accuracy"] });
+  enter("writing");
+  await pause();
+  const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss: config.training.loss, metrics: ["accuracy"] });
+  const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss: config.training.loss, metrics: ["accuracy"] });
   const metrics: RunMetrics = {
     epochsRun: records.length, interrupted, diverged: diverged !== null, seconds: Number(seconds.toFixed(2)),
     trainLoss: trainEval.loss, trainAccuracy: trainEval.metrics.accuracy!, testLoss: testEval.loss, testAccuracy: testEval.metrics.accuracy!,
   };
-  const pictures = [...trainingPictures(model, records, loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
-  writeResults(out, model, records, metrics, config, pictures);
+  await pause();
+  const pictures = [...trainingPictures(model, records, config.training.loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
+  await pause();
+  const staged = await stageRun(out, runId, runFiles(runId, model, records, metrics, config, pictures), pause);
+  const resumable = interrupted && checkpointEvery > 0;
+  await interrupt.hold(() => {
+    commitRun(staged);
+    // A finished (or diverged) run has no use for a checkpoint, and one of another run does not belong beside it.
+    if (!resumable) removeCheckpoint(out);
+  }, `Quit: ${out} holds the new run, complete.`);
 
-  if (interrupted) print(`Interrupted after epoch ${records.length} of ${partial.epochs}.`);
-  if (diverged) print(`Training stopped at epoch ${records.length + 1}: the loss became ${diverged.loss}; try a lower --lr. The run folder has the ${records.length} epochs before.`);
+  if (interrupted) print(`Interrupted after epoch ${records.length} of ${epochs}.${resumable ? ` Continue with: dagrad train --resume --out ${out}` : ""}`);
+  if (diverged !== null) {
+    print(`Diverged at epoch ${diverged.epoch}: ${diverged.message}.`);
+    const kept = records.length === 0 ? "no finished epoch, and the initial weights" : `epochs 1 to ${records.length} and the weights after epoch ${records.length}`;
+    print(`The run folder has ${kept}; try a lower --lr.`);
+  }
   print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
   print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
   print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
   print(`Report: ${join(out, "report.html")}`);
-  return interrupted ? 130 : diverged ? 1 : 0;
+  return interrupt.requested() ? 130 : diverged !== null ? 1 : 0;
 }
 
 export const train: Command = { spec, run };

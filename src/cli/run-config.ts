@@ -1,0 +1,154 @@
+// Reading a run's config.json back: every field is checked, so a file that was
+// edited, hand-made or written by another program gets an error naming the
+// field instead of a crash (or a model built from undefined) further on.
+import type { ActivationName, InitScheme, LossName } from "../nn/index.js";
+import type { RunConfig } from "./run-folder.js";
+import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS } from "./setup.js";
+
+/** Why a value was refused: the dotted field and what it must be. */
+export class ConfigFieldError extends Error {
+  constructor(readonly field: string, readonly expected: string, readonly got: unknown) {
+    super(`${field} must be ${expected}, got ${describe(got)}`);
+    this.name = "ConfigFieldError";
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing (the field is missing)";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Field readers for one object at a dotted path ("" for the top level). */
+class Fields {
+  constructor(private readonly object: Json, private readonly path: string) {}
+
+  private name(key: string): string {
+    return this.path === "" ? key : `${this.path}.${key}`;
+  }
+
+  private fail(key: string, expected: string): never {
+    throw new ConfigFieldError(this.name(key), expected, this.object[key]);
+  }
+
+  child(key: string): Fields {
+    const value = this.object[key];
+    if (!isObject(value)) this.fail(key, "an object");
+    return new Fields(value, this.name(key));
+  }
+
+  number(key: string, range: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
+    const v = this.object[key];
+    const ok = typeof v === "number" && Number.isFinite(v)
+      && (range.min === undefined || v >= range.min)
+      && (range.exclusiveMin === undefined || v > range.exclusiveMin)
+      && (range.max === undefined || v <= range.max);
+    if (!ok) {
+      const bounds = [range.min !== undefined ? `>= ${range.min}` : "", range.exclusiveMin !== undefined ? `> ${range.exclusiveMin}` : "", range.max !== undefined ? `<= ${range.max}` : ""].filter(Boolean);
+      this.fail(key, `a finite number${bounds.length > 0 ? ` ${bounds.join(" and ")}` : ""}`);
+    }
+    return v as number;
+  }
+
+  integer(key: string, min: number): number {
+    const v = this.object[key];
+    if (!Number.isInteger(v) || (v as number) < min) this.fail(key, `an integer >= ${min}`);
+    return v as number;
+  }
+
+  boolean(key: string): boolean {
+    const v = this.object[key];
+    if (typeof v !== "boolean") this.fail(key, "true or false");
+    return v;
+  }
+
+  choice<T extends string>(key: string, choices: readonly T[]): T {
+    const v = this.object[key];
+    if (!(choices as readonly unknown[]).includes(v)) this.fail(key, `one of ${choices.join(", ")}`);
+    return v as T;
+  }
+
+  integers(key: string, min: number, minLength: number): number[] {
+    const v = this.object[key];
+    if (!Array.isArray(v) || v.length < minLength || !v.every((n) => Number.isInteger(n) && n >= min)) {
+      this.fail(key, `a list of at least ${minLength} integers >= ${min}`);
+    }
+    return v as number[];
+  }
+
+  numbers(key: string, length: number, check: (n: number) => boolean, what: string): number[] {
+    const v = this.object[key];
+    if (!Array.isArray(v) || v.length !== length || !v.every((n) => typeof n === "number" && check(n))) {
+      this.fail(key, `a list of ${length} ${what}`);
+    }
+    return v as number[];
+  }
+
+  data(key: string): string {
+    const v = this.object[key];
+    const ok = typeof v === "string" && ((DATA_NAMES as readonly string[]).includes(v) || (v.startsWith("csv:") && v.length > 4));
+    if (!ok) this.fail(key, `one of ${DATA_NAMES.join(", ")} or csv:<path>`);
+    return v as string;
+  }
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.object, key);
+  }
+
+  isNull(key: string): boolean {
+    return this.object[key] === null;
+  }
+}
+
+/** The config of a run from its parsed config.json; throws ConfigFieldError naming the first bad field. */
+export function parseRunConfig(value: unknown): RunConfig {
+  if (!isObject(value)) throw new ConfigFieldError("(the whole file)", "an object", value);
+  const top = new Fields(value, "");
+  const d = top.child("data");
+  const data = {
+    data: d.data("data"),
+    samples: d.integer("samples", 1),
+    noise: d.number("noise", { min: 0 }),
+    testSize: d.number("testSize", { exclusiveMin: 0, max: 0.9 }),
+    seed: d.integer("seed", 0),
+    standardize: d.boolean("standardize"),
+    csvHeader: d.boolean("csvHeader"),
+  };
+  const m = top.child("model");
+  const model = {
+    sizes: m.integers("sizes", 1, 2),
+    activation: m.choice<ActivationName>("activation", ACTIVATIONS),
+    output: m.choice<ActivationName>("output", OUTPUTS),
+    init: m.choice<InitScheme>("init", INITS),
+    seed: m.integer("seed", 0),
+  };
+  const t = top.child("training");
+  // In the order train writes them, so a config read back is written again byte for byte.
+  const training = {
+    optimizer: t.choice("optimizer", ["sgd", "adam"] as const),
+    lr: t.number("lr", { exclusiveMin: 0 }),
+    momentum: t.number("momentum", { min: 0, max: 1 }),
+    epochs: t.integer("epochs", 1),
+    batchSize: t.integer("batchSize", 0),
+    loss: t.choice<LossName>("loss", LOSS_NAMES),
+  };
+  const task = top.choice("task", ["binary", "multiclass"] as const);
+  const classes = top.integer("classes", 2);
+  let scaling: RunConfig["scaling"] = null;
+  if (!top.isNull("scaling")) {
+    if (!top.has("scaling")) throw new ConfigFieldError("scaling", "null or { mean, std }", undefined);
+    const s = top.child("scaling");
+    const features = model.sizes[0]!;
+    scaling = {
+      mean: s.numbers("mean", features, Number.isFinite, "finite numbers (one per input feature)"),
+      std: s.numbers("std", features, (n) => Number.isFinite(n) && n > 0, "positive finite numbers (one per input feature)"),
+    };
+  }
+  return { data, model, training, task, classes, scaling };
+}
