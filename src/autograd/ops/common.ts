@@ -2,7 +2,26 @@
 // promotion, axis normalisation, and fresh output tensors.
 import { type Shape, allocate, sizeOf } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
+import type { BackwardFn } from "../graph.js";
 import { type DType, Tensor } from "../tensor.js";
+
+/**
+ * One recorded op: its gradient formula as text (the README's op table is
+ * generated from it), its forward (checked arguments in, output out) and its
+ * backward rule written with differentiable ops, side by side. `saved` is what
+ * the forward's caller keeps for the backward (axes, flags, shapes).
+ */
+export interface RecordedOp {
+  readonly gradient: string;
+  readonly forward: (...args: never[]) => Tensor;
+  readonly backward: BackwardFn<never>;
+}
+
+/** An op that records nothing itself: a composite of recorded ops, or a constant (gradient zero). */
+export interface UnrecordedOp {
+  readonly gradient: string;
+  readonly forward: (...args: never[]) => Tensor;
+}
 
 /** A 0-d tensor holding `value` in the given dtype (a plain number never promotes the dtype). */
 export function scalar(value: number, dtype: DType): Tensor {

@@ -5,9 +5,9 @@
 import { broadcastBinary, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
 import { type FloatArray, broadcastShapes } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
-import { type BackwardFn, record } from "../graph.js";
+import { type BackwardFn, type Node, record } from "../graph.js";
 import type { Tensor } from "../tensor.js";
-import { emptyLike, expectTensor, operands, promote } from "./common.js";
+import { type RecordedOp, emptyLike, expectTensor, operands, promote } from "./common.js";
 
 interface BinaryEntry { readonly gradient: string; readonly run: BinaryRun; readonly backward: BackwardFn }
 interface UnaryEntry { readonly gradient: string; readonly kernel: UnaryKernel; readonly backward: BackwardFn }
@@ -111,17 +111,31 @@ export const unaryOps = {
   softplus: { gradient: "g * sigmoid(x)", kernel: unaryKernels.softplus, backward: (g, n) => [g.mul(n.input(0).sigmoid())] },
 } satisfies Record<string, UnaryEntry>;
 
-/** Ops with a parameter, and piecewise-constant ops whose gradient is zero (not recorded). */
+interface Bounds { readonly min: number; readonly max: number }
+
+/** Ops with a parameter: forward kernel and backward rule take it as `saved`. */
 export const parametrisedOps = {
-  leakyRelu: { gradient: "g * (x > 0 ? 1 : slope)" },
-  clamp: { gradient: "g * [min <= x <= max]" },
-  sign: { gradient: "0 (not recorded)" },
-  gt: { gradient: "0 (not recorded; 1 where a > b, else 0)" },
-  ge: { gradient: "0 (not recorded; 1 where a >= b, else 0)" },
-  lt: { gradient: "0 (not recorded; 1 where a < b, else 0)" },
-  le: { gradient: "0 (not recorded; 1 where a <= b, else 0)" },
-  eq: { gradient: "0 (not recorded; 1 where a == b, else 0)" },
-} as const;
+  leakyRelu: {
+    gradient: "g * (x > 0 ? 1 : slope)",
+    forward: (x: Tensor, slope: number): Tensor => mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope)),
+    backward: (g: Tensor, n: Node, slope: number) => [g.mul(stepMask(n.input(0), slope))],
+  },
+  clamp: {
+    gradient: "g * [min <= x <= max]",
+    forward: (x: Tensor, { min, max }: Bounds): Tensor => mapped("clamp", x, (s, d) => clampKernel(s, d, min, max)),
+    backward: (g: Tensor, n: Node, { min, max }: Bounds) => [g.mul(mapped("clamp", n.input(0), (s, d) => insideKernel(s, d, min, max)))],
+  },
+} satisfies Record<string, RecordedOp>;
+
+/** Piecewise-constant ops: their output is a constant (not recorded), so their gradient is zero. */
+export const constantOps = {
+  sign: { gradient: "0 (not recorded)", kernel: unaryKernels.sign },
+  gt: { gradient: "0 (not recorded; 1 where a > b, else 0)", run: binaryRuns.gt },
+  ge: { gradient: "0 (not recorded; 1 where a >= b, else 0)", run: binaryRuns.ge },
+  lt: { gradient: "0 (not recorded; 1 where a < b, else 0)", run: binaryRuns.lt },
+  le: { gradient: "0 (not recorded; 1 where a <= b, else 0)", run: binaryRuns.le },
+  eq: { gradient: "0 (not recorded; 1 where a == b, else 0)", run: binaryRuns.eq },
+} satisfies Record<string, { gradient: string; run: BinaryRun } | { gradient: string; kernel: UnaryKernel }>;
 
 export type BinaryOpName = keyof typeof binaryOps;
 export type UnaryOpName = keyof typeof unaryOps;
@@ -143,8 +157,8 @@ function binary(op: BinaryOpName, a: Tensor | number, b: Tensor | number): Tenso
   return record(op, [x, y], out, entry.backward);
 }
 
-function comparison(op: "gt" | "ge" | "lt" | "le" | "eq", a: Tensor | number, b: Tensor | number): Tensor {
-  return broadcastForward(op, binaryRuns[op], a, b)[2];
+function comparison(op: Exclude<keyof typeof constantOps, "sign">, a: Tensor | number, b: Tensor | number): Tensor {
+  return broadcastForward(op, constantOps[op].run, a, b)[2];
 }
 
 function mapped(op: string, x: Tensor, fill: (src: FloatArray, dst: FloatArray) => void): Tensor {
@@ -196,18 +210,18 @@ export const relu = (x: Tensor): Tensor => unary("relu", x);
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
 export const tanh = (x: Tensor): Tensor => unary("tanh", x);
 export const softplus = (x: Tensor): Tensor => unary("softplus", x);
-export const sign = (x: Tensor): Tensor => mapped("sign", x, unaryKernels.sign);
+export const sign = (x: Tensor): Tensor => mapped("sign", x, constantOps.sign.kernel);
 
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   finiteParameter("leakyRelu", "slope", slope);
-  const out = mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope));
-  return record("leakyRelu", [x], out, (g, n) => [g.mul(stepMask(n.input(0), slope))]);
+  const entry = parametrisedOps.leakyRelu;
+  return record("leakyRelu", [x], entry.forward(x, slope), entry.backward, slope);
 }
 
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
   finiteParameter("clamp", "min", min);
   finiteParameter("clamp", "max", max);
   if (min > max) throw new DTypeError("clamp", `min ${min} is greater than max ${max}`);
-  const out = mapped("clamp", x, (s, d) => clampKernel(s, d, min, max));
-  return record("clamp", [x], out, (g, n) => [g.mul(mapped("clampMask", n.input(0), (s, d) => insideKernel(s, d, min, max)))]);
+  const entry = parametrisedOps.clamp;
+  return record("clamp", [x], entry.forward(x, { min, max }), entry.backward, { min, max });
 }
