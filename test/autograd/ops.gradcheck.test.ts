@@ -135,7 +135,7 @@ const cases: Record<OpName, Case[]> = {
     { label: "shared matrix [2,3,4] x [4,5]", inputs: () => [randomInput([2, 3, 4], 1), randomInput([4, 5], 2)], fn: (a, b) => a.matmul(b) },
     { label: "broadcast batch [2,1,3,4] x [3,4,2]", inputs: () => [randomInput([2, 1, 3, 4], 1), randomInput([3, 4, 2], 2)], fn: (a, b) => a.matmul(b) },
     { label: "1-D x batched [3] x [2,3,4]", inputs: () => [randomInput([3], 1), randomInput([2, 3, 4], 2)], fn: (a, b) => a.matmul(b) },
-    { label: "x used twice: x·xᵀ", inputs: () => [randomInput([3, 4], 3)], fn: (x) => x.matmul(x.transpose()), second: true },
+    { label: "x used twice: x·xᵀ", inputs: () => [randomInput([3, 4], 3)], fn: (x) => x.matmul(x.mT), second: true },
   ],
   linear: [
     { label: "[4,3] · [2,3]ᵀ + [2]", inputs: () => [randomInput([4, 3], 1), randomInput([2, 3], 2), randomInput([2], 3)], fn: (x, w, b) => dg.linear(x, w, b), second: true },
@@ -220,7 +220,15 @@ const cases: Record<OpName, Case[]> = {
   flatten: [{ label: "[2,3,4] axes 1..2", inputs: () => [randomInput([2, 3, 4], 1)], fn: (x) => x.flatten(1) }],
   squeeze: [{ label: "[3,1,2] axis 1", inputs: () => [randomInput([3, 1, 2], 1)], fn: (x) => x.squeeze(1) }],
   unsqueeze: [{ label: "[3,2] axis -1", inputs: () => [randomInput([3, 2], 1)], fn: (x) => x.unsqueeze(-1) }],
-  transpose: [{ label: "[3,4]", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.transpose() }],
+  transpose: [
+    { label: "[2,3,4] axes 0 and 1", inputs: () => [randomInput([2, 3, 4], 1)], fn: (x) => x.transpose(0, 1) },
+    { label: "[3,4] axes -1 and 0", inputs: () => [randomInput([3, 4], 2)], fn: (x) => x.transpose(-1, 0) },
+  ],
+  mT: [{ label: "[2,3,4]: each matrix transposed", inputs: () => [randomInput([2, 3, 4], 1)], fn: (x) => x.mT }],
+  T: [
+    { label: "[3,4]", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.T },
+    { label: "[2,3,4]: axes reversed", inputs: () => [randomInput([2, 3, 4], 2)], fn: (x) => x.T },
+  ],
   stack: [{ label: "axis 1", inputs: () => [randomInput([2, 3], 1), randomInput([2, 3], 2)], fn: (a, b) => dg.stack([a, b], 1) }],
 };
 

@@ -128,6 +128,8 @@ export const shapeOps = {
   squeeze: { gradient: "composite: reshape", forward: squeeze },
   unsqueeze: { gradient: "composite: reshape", forward: unsqueeze },
   transpose: { gradient: "composite: permute", forward: transpose },
+  mT: { gradient: "composite: permute (the last two axes swapped)", forward: matrixTranspose },
+  T: { gradient: "composite: permute (every axis reversed)", forward: reversedAxes },
   stack: { gradient: "composite: unsqueeze + concat", forward: stack },
 } satisfies Record<string, RecordedOp | UnrecordedOp>;
 
@@ -193,15 +195,36 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record("permute", [x], shapeOps.permute.forward(x, order), shapeOps.permute.backward, order);
 }
 
-/** Swap two axes (the last two by default: the matrix transpose). */
-export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
-  if (x.ndim < 2) throw new ShapeError("transpose", `needs at least 2 dimensions, got ${formatShape(x.shape)}`, [x.shape]);
-  const a = normalizeAxis("transpose", axis0, x.shape);
-  const b = normalizeAxis("transpose", axis1, x.shape);
+/** Swap axes dim0 and dim1, as torch.transpose (both required; `.mT` swaps the last two). */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  expectTensor("transpose", x);
+  if (typeof dim0 !== "number" || typeof dim1 !== "number") {
+    const given = [dim0, dim1].filter((d) => d !== undefined).join(", ");
+    throw new ShapeError("transpose", `needs two axes, transpose(dim0, dim1) as in PyTorch, got transpose(${given}); for the matrix transpose use .mT (the last two axes) or .T (a 2-D tensor)`, [x.shape]);
+  }
+  // As in PyTorch, a 0-d tensor takes the axes of a 1-d one (0 or -1).
+  const axes = x.ndim === 0 ? [1] : x.shape;
+  const a = normalizeAxis("transpose", dim0, axes);
+  const b = normalizeAxis("transpose", dim1, axes);
+  if (a === b) return reshape(x, x.shape);
   const dims = x.shape.map((_, i) => i);
   dims[a] = b;
   dims[b] = a;
   return permute(x, dims);
+}
+
+/** The last two axes swapped (torch's `.mT`): a matrix, or a batch of them. */
+export function matrixTranspose(x: Tensor): Tensor {
+  expectTensor("mT", x);
+  if (x.ndim < 2) throw new ShapeError("mT", `needs a matrix or a batch of matrices (at least 2 dimensions), got ${formatShape(x.shape)}`, [x.shape]);
+  return transpose(x, -2, -1);
+}
+
+/** torch's `.T`: every axis reversed (the transpose of a 2-D tensor; a 0-d or 1-d tensor as it is). */
+export function reversedAxes(x: Tensor): Tensor {
+  expectTensor("T", x);
+  if (x.ndim < 2) return reshape(x, x.shape);
+  return permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
 }
 
 /** [outer, extent, inner] view of a shape around one axis. */
