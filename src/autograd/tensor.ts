@@ -236,6 +236,8 @@ export class Tensor {
   tanh(): Tensor { return E.tanh(this); }
   softplus(): Tensor { return E.softplus(this); }
   clamp(min = -Infinity, max = Infinity): Tensor { return E.clamp(this, min, max); }
+  /** This tensor where `condition` is nonzero, `other` elsewhere (torch.Tensor.where). */
+  where(condition: Tensor, other: Tensor | number): Tensor { return E.where(condition, this, other); }
 
   matmul(other: Tensor): Tensor { return M.matmul(this, other); }
 

@@ -27,7 +27,7 @@ export const binaryRuns = {
   sub: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! - b[bi]!; },
   mul: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! * b[bi]!; },
   div: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! / b[bi]!; },
-  pow: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.pow(a[ai]!, b[bi]!); },
+  pow: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = powC(a[ai]!, b[bi]!); },
   maximum: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x > y || x !== x ? x : y; } },
   minimum: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x < y || x !== x ? x : y; } },
   gt: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! > b[bi]! ? 1 : 0; },
@@ -45,6 +45,14 @@ export const binaryRuns = {
 } satisfies Record<string, BinaryRun>;
 
 export type BinaryKernelName = keyof typeof binaryRuns;
+
+/**
+ * C's pow, which PyTorch computes with: Math.pow differs only in giving NaN
+ * for pow(1, NaN) and pow(±1, ±Infinity), where C gives 1.
+ */
+function powC(x: number, y: number): number {
+  return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y);
+}
 
 const wasmBinaryOps = new Map<BinaryRun, number>(
   Object.entries(WASM_BINARY_OPS).map(([name, code]) => [binaryRuns[name as keyof typeof WASM_BINARY_OPS], code]),
@@ -98,6 +106,36 @@ export function broadcastBinary(
       if (++index[d]! < outShape[d]!) break;
       ai -= aStrides[d]! * outShape[d]!;
       bi -= bStrides[d]! * outShape[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
+/**
+ * out = c != 0 ? a : b elementwise (torch.where; a NaN condition counts as
+ * true, as a C++ bool conversion does), every input broadcast to `outShape`.
+ */
+export function broadcastWhere(
+  c: FloatArray, cShape: Shape,
+  a: FloatArray, aShape: Shape,
+  b: FloatArray, bShape: Shape,
+  out: FloatArray, outShape: Shape,
+): void {
+  const size = out.length;
+  if (c.length === size && a.length === size && b.length === size) {
+    for (let i = 0; i < size; i++) out[i] = c[i] !== 0 ? a[i]! : b[i]!;
+    return;
+  }
+  const ndim = outShape.length;
+  const cs = broadcastStrides(cShape, outShape), as = broadcastStrides(aShape, outShape), bs = broadcastStrides(bShape, outShape);
+  const index = new Array<number>(ndim).fill(0);
+  let ci = 0, ai = 0, bi = 0;
+  for (let o = 0; o < size; o++) {
+    out[o] = c[ci] !== 0 ? a[ai]! : b[bi]!;
+    for (let d = ndim - 1; d >= 0; d--) {
+      ci += cs[d]!; ai += as[d]!; bi += bs[d]!;
+      if (++index[d]! < outShape[d]!) break;
+      ci -= cs[d]! * outShape[d]!; ai -= as[d]! * outShape[d]!; bi -= bs[d]! * outShape[d]!;
       index[d] = 0;
     }
   }

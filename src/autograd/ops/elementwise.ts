@@ -2,12 +2,12 @@
 // table is generated from it), the kernel, and the backward rule written with
 // differentiable tensor ops, side by side. In the formulas g is the upstream
 // gradient, y the op's output. Broadcasting is undone by the engine, not here.
-import { broadcastBinary, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
+import { broadcastBinary, broadcastWhere, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
 import { type FloatArray, broadcastShapes } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
 import { type BackwardFn, type Node, record } from "../graph.js";
 import type { Tensor } from "../tensor.js";
-import { type RecordedOp, emptyLike, expectTensor, operands, promote } from "./common.js";
+import { type RecordedOp, emptyLike, expectTensor, operands, promote, scalar } from "./common.js";
 
 interface BinaryEntry { readonly gradient: string; readonly run: BinaryRun; readonly backward: BackwardFn }
 interface UnaryEntry { readonly gradient: string; readonly kernel: UnaryKernel; readonly backward: BackwardFn }
@@ -36,13 +36,23 @@ export const binaryOps = {
       n.needs(1) ? g.mul(n.output()).div(n.input(1)).neg() : null,
     ],
   },
+  // PyTorch's masks: a^0 is 1 for every a, so a's gradient is 0 where b == 0 (not
+  // 0 * 0^-1 = NaN); 0^b is 0 for b > 0, so b's is 0 where a == 0 and b >= 0 (not
+  // 0 * ln 0). a's mask leaves b == 0 alone where b * a^(b-1) is 0 anyway, so its
+  // derivative in b (a^-1 there) stays right. Inside each masked branch the base
+  // is 1, so the branch is finite and its own gradients (second order) are 0, not NaN.
   pow: {
-    gradient: "a: g * b * a^(b-1); b: g * y * ln(a)",
+    gradient: "a: g * b * a^(b-1), 0 where b == 0 and a is 0 or NaN; b: g * y * ln(a), 0 where a == 0 and b >= 0",
     run: binaryRuns.pow,
-    backward: (g, n) => [
-      n.needs(0) ? g.mul(n.input(1)).mul(n.input(0).pow(sub(n.input(1), 1))) : null,
-      n.needs(1) ? g.mul(n.output()).mul(n.input(0).log()) : null,
-    ],
+    backward: (g, n) => {
+      const [a, b] = [n.input(0), n.input(1)];
+      const aMask = b.eq(0).mul(a.eq(0).add(a.eq(a).eq(0)));
+      const bMask = a.eq(0).mul(b.ge(0));
+      return [
+        n.needs(0) ? where(aMask, 0, g.mul(b).mul(where(aMask, 1, a).pow(sub(b, 1)))) : null,
+        n.needs(1) ? g.mul(where(bMask, 0, n.output().mul(where(bMask, 1, a).log()))) : null,
+      ];
+    },
   },
   maximum: {
     gradient: "a: g * ([a > b] + [a = b] / 2); b: g * ([a < b] + [a = b] / 2)",
@@ -124,6 +134,23 @@ export const parametrisedOps = {
     gradient: "g * [min <= x <= max]",
     forward: (x: Tensor, { min, max }: Bounds): Tensor => mapped("clamp", x, (s, d) => clampKernel(s, d, min, max)),
     backward: (g: Tensor, n: Node, { min, max }: Bounds) => [g.mul(mapped("clamp", n.input(0), (s, d) => insideKernel(s, d, min, max)))],
+  },
+  where: {
+    gradient: "a: where(c, g, 0); b: where(c, 0, g) (c: the condition, a constant)",
+    forward: (a: Tensor, b: Tensor, condition: Tensor): Tensor => {
+      const values = broadcastShapes(a.shape, b.shape);
+      const shape = values === null ? null : broadcastShapes(condition.shape, values);
+      if (shape === null) {
+        throw new ShapeError("where", `cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)}: aligned from the right, each dimension must be equal or 1`, [condition.shape, a.shape, b.shape]);
+      }
+      const out = emptyLike(promote(a.dtype, b.dtype), shape);
+      broadcastWhere(condition.data, condition.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
+      return out;
+    },
+    backward: (g: Tensor, n: Node, condition: Tensor) => [
+      n.needs(0) ? where(condition, g, 0) : null,
+      n.needs(1) ? where(condition, 0, g) : null,
+    ],
   },
 } satisfies Record<string, RecordedOp>;
 
@@ -216,6 +243,20 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   finiteParameter("leakyRelu", "slope", slope);
   const entry = parametrisedOps.leakyRelu;
   return record("leakyRelu", [x], entry.forward(x, slope), entry.backward, slope);
+}
+
+/**
+ * `input` where `condition` is nonzero, `other` elsewhere (torch.where), all
+ * three broadcast together. Differentiable in input and other; the condition
+ * is a constant (no gradient reaches it).
+ */
+export function where(condition: Tensor, input: Tensor | number, other: Tensor | number): Tensor {
+  expectTensor("where", condition, "condition");
+  const [a, b] = typeof input === "number" && typeof other === "number"
+    ? [scalar(input, "float32"), scalar(other, "float32")]
+    : operands("where", input, other);
+  const entry = parametrisedOps.where;
+  return record("where", [a, b], entry.forward(a, b, condition), entry.backward, condition);
 }
 
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
