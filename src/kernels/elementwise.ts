@@ -38,7 +38,8 @@ export const binaryRuns = {
   // Fused backward rules (a: upstream gradient, b: the forward output or input): one pass, one buffer.
   tanhBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * (1 - y * y); } },
   sigmoidBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * y * (1 - y); } },
-  reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! > 0 ? a[ai]! : 0; },
+  // PyTorch's threshold_backward: 0 where x <= 0, else g, so a NaN input passes g on.
+  reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! <= 0 ? 0 : a[ai]!; },
   // Binary cross-entropy on a logit x with target t: softplus(x) - x t, softplus in its stable form.
   bceWithLogits: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!; o[oi + k] = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))) - x * b[bi]!; } },
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
@@ -161,9 +162,11 @@ const unaryLoops = {
   log: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]!); },
   sqrt: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]!); },
   abs: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]!); },
-  sign: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.sign(x[i]!); },
+  // As PyTorch's: sign(-0) is 0; but sign(NaN) is NaN, as NumPy's (PyTorch gives 0: pytorch#41245).
+  sign: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v; } },
   square: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v * v; } },
-  relu: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v > 0 ? v : 0; } },
+  // v <= 0, not !(v > 0): relu(NaN) is NaN, as in PyTorch.
+  relu: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v <= 0 ? 0 : v; } },
   sigmoid: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = sigmoidOf(x[i]!); },
   // float32: a rational approximation within 1 ulp, 7x faster than Math.tanh (fast-tanh.ts).
   tanh: (x, o) => { if (x instanceof Float32Array && o instanceof Float32Array) tanhFloat32(x, o); else for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]!); },

@@ -54,22 +54,25 @@ export const binaryOps = {
       ];
     },
   },
+  // PyTorch's rule: a tie splits g in half; where a or b is NaN (the output NaN)
+  // neither side is the smaller, so both get g. Masks are wheres, not products:
+  // 0 stays 0 where g is infinite.
   maximum: {
-    gradient: "a: g * ([a > b] + [a = b] / 2); b: g * ([a < b] + [a = b] / 2)",
+    gradient: "a: where(a < b, 0, t); b: where(a > b, 0, t); t = where(a == b, g / 2, g)",
     run: binaryRuns.maximum,
     backward: (g, n) => {
       const [a, b] = [n.input(0), n.input(1)];
-      const tie = a.eq(b).mul(0.5);
-      return [n.needs(0) ? g.mul(a.gt(b).add(tie)) : null, n.needs(1) ? g.mul(a.lt(b).add(tie)) : null];
+      const t = where(a.eq(b), g.mul(0.5), g);
+      return [n.needs(0) ? where(a.lt(b), 0, t) : null, n.needs(1) ? where(a.gt(b), 0, t) : null];
     },
   },
   minimum: {
-    gradient: "a: g * ([a < b] + [a = b] / 2); b: g * ([a > b] + [a = b] / 2)",
+    gradient: "a: where(a > b, 0, t); b: where(a < b, 0, t); t = where(a == b, g / 2, g)",
     run: binaryRuns.minimum,
     backward: (g, n) => {
       const [a, b] = [n.input(0), n.input(1)];
-      const tie = a.eq(b).mul(0.5);
-      return [n.needs(0) ? g.mul(a.lt(b).add(tie)) : null, n.needs(1) ? g.mul(a.gt(b).add(tie)) : null];
+      const t = where(a.eq(b), g.mul(0.5), g);
+      return [n.needs(0) ? where(a.gt(b), 0, t) : null, n.needs(1) ? where(a.lt(b), 0, t) : null];
     },
   },
   // Backward rules of tanh, sigmoid and relu fused into one pass each (PyTorch
@@ -90,8 +93,9 @@ export const binaryOps = {
       n.needs(1) ? gg.mul(n.input(0)).mul(sub(1, n.input(1).mul(2))) : null,
     ],
   },
+  // PyTorch's threshold_backward: a NaN x is not <= 0, so it passes g on.
   reluBackward: {
-    gradient: "g_in = g * [x > 0]; g: g_in' * [x > 0]; x: 0",
+    gradient: "g_in = where(x <= 0, 0, g); g: where(x <= 0, 0, g_in'); x: 0",
     run: binaryRuns.reluBackward,
     backward: (gg, n) => [n.needs(0) ? reluBackward(gg, n.input(1)) : null, null],
   },
@@ -115,7 +119,7 @@ export const unaryOps = {
   sqrt: { gradient: "g / (2 * y)", kernel: unaryKernels.sqrt, backward: (g, n) => [g.div(n.output().mul(2))] },
   abs: { gradient: "g * sign(x)", kernel: unaryKernels.abs, backward: (g, n) => [g.mul(n.input(0).sign())] },
   square: { gradient: "2 * g * x", kernel: unaryKernels.square, backward: (g, n) => [g.mul(n.input(0).mul(2))] },
-  relu: { gradient: "g * [x > 0] (reluBackward)", kernel: unaryKernels.relu, backward: (g, n) => [reluBackward(g, n.input(0))] },
+  relu: { gradient: "where(x <= 0, 0, g) (reluBackward)", kernel: unaryKernels.relu, backward: (g, n) => [reluBackward(g, n.input(0))] },
   sigmoid: { gradient: "g * y * (1 - y) (sigmoidBackward)", kernel: unaryKernels.sigmoid, backward: (g, n) => [sigmoidBackward(g, n.output())] },
   tanh: { gradient: "g * (1 - y^2) (tanhBackward)", kernel: unaryKernels.tanh, backward: (g, n) => [tanhBackward(g, n.output())] },
   softplus: { gradient: "g * sigmoid(x)", kernel: unaryKernels.softplus, backward: (g, n) => [g.mul(n.input(0).sigmoid())] },
@@ -125,15 +129,17 @@ interface Bounds { readonly min: number; readonly max: number }
 
 /** Ops with a parameter: forward kernel and backward rule take it as `saved`. */
 export const parametrisedOps = {
+  // PyTorch's leaky_relu_backward: a NaN x takes the slope.
   leakyRelu: {
     gradient: "g * (x > 0 ? 1 : slope)",
     forward: (x: Tensor, slope: number): Tensor => mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope)),
     backward: (g: Tensor, n: Node, slope: number) => [g.mul(stepMask(n.input(0), slope))],
   },
+  // PyTorch's clamp_backward: g where min <= x <= max (not at a NaN x), exactly 0 elsewhere.
   clamp: {
-    gradient: "g * [min <= x <= max]",
+    gradient: "where(min <= x <= max, g, 0)",
     forward: (x: Tensor, { min, max }: Bounds): Tensor => mapped("clamp", x, (s, d) => clampKernel(s, d, min, max)),
-    backward: (g: Tensor, n: Node, { min, max }: Bounds) => [g.mul(mapped("clamp", n.input(0), (s, d) => insideKernel(s, d, min, max)))],
+    backward: (g: Tensor, n: Node, { min, max }: Bounds) => [where(mapped("clamp", n.input(0), (s, d) => insideKernel(s, d, min, max)), g, 0)],
   },
   where: {
     gradient: "a: where(c, g, 0); b: where(c, 0, g) (c: the condition, a constant)",

@@ -6,6 +6,7 @@ import { type Shape, stridesOf } from "../../kernels/shape.js";
 import { type Node, record } from "../graph.js";
 import { ShapeError, formatShape } from "../errors.js";
 import type { Axis, Tensor } from "../tensor.js";
+import { where } from "./elementwise.js";
 import { type RecordedOp, type UnrecordedOp, emptyLike, expectTensor, normalizeAxis, reducedAxes, reducedShape } from "./common.js";
 
 /** A reduction of an input of `shape` over the axes d where `reduced[d]`. */
@@ -24,12 +25,12 @@ export const reduceOps = {
     backward: (g: Tensor, _n: Node, r: Reduction) => [expandBack(g, r)],
   },
   max: {
-    gradient: "g routed to the selected (first maximal) element; 0 elsewhere",
+    gradient: "g routed to the selected element (the first maximal one, or the first NaN); 0 elsewhere",
     forward: (x: Tensor, s: Selection): Tensor => select(x, s, false),
     backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected(g, s)],
   },
   min: {
-    gradient: "g routed to the selected (first minimal) element; 0 elsewhere",
+    gradient: "g routed to the selected element (the first minimal one, or the first NaN); 0 elsewhere",
     forward: (x: Tensor, s: Selection): Tensor => select(x, s, true),
     backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected(g, s)],
   },
@@ -46,11 +47,11 @@ function expandBack(g: Tensor, r: Reduction): Tensor {
   return g.reshape(reducedShape(r.shape, r.reduced, true)).expand(r.shape);
 }
 
-/** g at the selected elements, zeros elsewhere. */
+/** g at the selected elements, exactly 0 elsewhere (even where g is infinite). */
 function routeToSelected(g: Tensor, s: Selection): Tensor {
   const mask = emptyLike(g.dtype, s.shape);
   for (let i = 0; i < s.argIndex.length; i++) mask.data[s.argIndex[i]!] = 1;
-  return expandBack(g, s).mul(mask);
+  return where(mask, expandBack(g, s), 0);
 }
 
 function select(x: Tensor, s: Selection, takeMin: boolean): Tensor {
