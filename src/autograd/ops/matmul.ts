@@ -138,7 +138,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       throw new ShapeError("linear", `bias must be [${outFeatures}] for weight ${formatShape(weight.shape)}, got ${formatShape(b.shape)}`, [weight.shape, b.shape]);
     }
   }
-  const saved: LinearSaved = { xShape: x.shape, rows: x.size / inFeatures, inFeatures, outFeatures };
+  // Rows from the leading axes, not size / inFeatures: that is 0 / 0 with no in-features.
+  const saved: LinearSaved = { xShape: x.shape, rows: sizeOf(x.shape.slice(0, -1)), inFeatures, outFeatures };
   const entry = matmulOps.linear;
   return record("linear", b === null ? [x, weight] : [x, weight, b], entry.forward(x, weight, b, saved), entry.backward, saved);
 }

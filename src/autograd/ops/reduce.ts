@@ -115,9 +115,12 @@ export function mean(x: Tensor, axis?: Axis, keepdim = false): Tensor {
 }
 
 export function logsumexp(x: Tensor, axis?: Axis, keepdim = false): Tensor {
+  expectTensor("logsumexp", x);
   const reduced = reducedAxes("logsumexp", axis, x.shape);
   // The shift m is a constant: d/dx of m + log(sum(exp(x - m))) is softmax(x) whatever m is.
-  const m = select(x, selection("max", x, axis, true), false);
+  // An empty axis has no max, and needs none: its sum is 0, and log 0 = -Infinity (as in PyTorch).
+  const empty = x.shape.some((d, i) => reduced[i] && d === 0);
+  const m = empty ? emptyLike(x.dtype, reducedShape(x.shape, reduced, true)) : select(x, selection("max", x, axis, true), false);
   for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
   const out = x.sub(m).exp().sum(axis, true).log().add(m);
   return keepdim ? out : out.reshape(reducedShape(x.shape, reduced, false));

@@ -14,8 +14,8 @@ import { type RecordedOp, type UnrecordedOp, emptyLike, expectTensor, normalizeA
 interface Range { readonly shape: Shape; readonly axis: number; readonly start: number; readonly end: number }
 /** An index selection along `axis` of an input of `shape`. */
 interface Selection { readonly shape: Shape; readonly axis: number; readonly indices: Int32Array }
-/** Where each concatenated input starts along `axis` of the output, and how far it extends. */
-interface Parts { readonly axis: number; readonly starts: readonly number[]; readonly extents: readonly number[] }
+/** Where each concatenated input starts along `axis` of the output, how far it extends, and which were skipped (1-D empty). */
+interface Parts { readonly axis: number; readonly starts: readonly number[]; readonly extents: readonly number[]; readonly skipped: readonly boolean[] }
 
 export const shapeOps = {
   reshape: {
@@ -78,13 +78,14 @@ export const shapeOps = {
       const out = emptyLike(dtype, shape);
       const [outer, extent, inner] = around(shape, p.axis);
       tensors.forEach((t, i) => {
+        if (p.skipped[i]) return;
         const width = p.extents[i]! * inner;
         copyRows(t.data, 0, width, out.data, p.starts[i]! * inner, extent * inner, outer, width);
       });
       return out;
     },
     backward: (g: Tensor, n: Node, p: Parts) =>
-      p.starts.map((start, i) => (n.needs(i) ? slice(g, p.axis, start, start + p.extents[i]!) : null)),
+      p.starts.map((start, i) => (!n.needs(i) ? null : p.skipped[i] ? emptyLike(g.dtype, [0]) : slice(g, p.axis, start, start + p.extents[i]!))),
   },
   indexSelect: {
     gradient: "g scatter-added into zeros at the indices (repeats accumulate)",
@@ -140,7 +141,12 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (inferred !== -1) {
     if (target.indexOf(-1, inferred + 1) !== -1) throw new ShapeError("reshape", `only one dimension can be -1, got ${formatShape(shape)}`, [x.shape, shape]);
     const known = sizeOf(target.filter((_, i) => i !== inferred));
-    if (known === 0 || x.size % known !== 0) {
+    if (known === 0) {
+      // PyTorch's rule: with the others multiplying to 0, no size for -1 gives a nonempty tensor, and every size gives an empty one.
+      const why = x.size === 0 ? "the -1 could be any size, so it is ambiguous; give that dimension explicitly" : `no size for the -1 holds ${x.size} elements`;
+      throw new ShapeError("reshape", `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}: the other dimensions multiply to 0, so ${why}`, [x.shape, shape]);
+    }
+    if (x.size % known !== 0) {
       throw new ShapeError("reshape", `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}: ${x.size} is not a multiple of ${known}`, [x.shape, shape]);
     }
     target[inferred] = x.size / known;
@@ -250,29 +256,33 @@ function padSlice(g: Tensor, r: Range): Tensor {
   return record("padSlice", [g], shapeOps.padSlice.forward(g, r), shapeOps.padSlice.backward, r);
 }
 
-/** Join tensors along an existing axis; all other dimensions must match. */
+/**
+ * Join tensors along an existing axis; all other dimensions must match. As in
+ * PyTorch, a 1-D empty tensor (shape [0]) joins anything: it is skipped.
+ */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!(tensors?.length > 0)) throw new ShapeError("concat", "expected a non-empty list of tensors");
   tensors.forEach((t, i) => expectTensor("concat", t, `element ${i}`));
-  const first = tensors[0]!;
+  const skipped = tensors.map((t) => t.ndim === 1 && t.shape[0] === 0);
+  const first = tensors.find((_, i) => !skipped[i]) ?? tensors[0]!;
   const d = normalizeAxis("concat", axis, first.shape);
   let dtype: DType = first.dtype;
   const starts: number[] = [];
   const extents: number[] = [];
   let extent = 0;
-  for (const t of tensors) {
-    const fits = t.ndim === first.ndim && t.shape.every((v, i) => i === d || v === first.shape[i]);
+  tensors.forEach((t, i) => {
+    const fits = skipped[i] || (t.ndim === first.ndim && t.shape.every((v, j) => j === d || v === first.shape[j]));
     if (!fits) {
       throw new ShapeError("concat", `cannot concatenate ${tensors.map((x) => formatShape(x.shape)).join(", ")} along axis ${axis}: all dimensions except axis ${axis} must match`, tensors.map((x) => x.shape));
     }
     starts.push(extent);
-    extents.push(t.shape[d]!);
-    extent += t.shape[d]!;
+    extents.push(skipped[i] ? 0 : t.shape[d]!);
+    extent += extents[i]!;
     dtype = promote(dtype, t.dtype);
-  }
+  });
   const shape = [...first.shape];
   shape[d] = extent;
-  const p: Parts = { axis: d, starts, extents };
+  const p: Parts = { axis: d, starts, extents, skipped };
   return record("concat", tensors, shapeOps.concat.forward(tensors, shape, dtype, p), shapeOps.concat.backward, p);
 }
 
