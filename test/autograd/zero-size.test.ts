@@ -139,6 +139,20 @@ for (const backend of ["js", "wasm"] as const) {
         expectGradgradcheck((p: Tensor, q: Tensor) => p.mul(q).square().sum().add(p.sum()), [randomInput([3, 1], 1), empty([1, 0])]);
       });
 
+      it("every other op runs forward, backward and second backward on empty tensors", () => {
+        const unary: ((x: Tensor) => Tensor)[] = [
+          (x) => x.log(), (x) => x.sqrt(), (x) => x.leakyRelu(0.1), (x) => x.clamp(-1, 1), (x) => x.mul(x.sign()),
+          (x) => x.mul(x.gt(0)), (x) => x.clone(), (x) => x.to("float32").to("float64"), (x) => x.flatten(), (x) => x.unsqueeze(1).squeeze(1),
+          (x) => x.transpose(0, 1), (x) => x.mT, (x) => x.T, (x) => dg.stack([x, x], 1), (x) => x.max(1), (x) => x.min(1),
+          (x) => x.indexSelect([0, 0], 1), (x) => x.relu().tanh().sigmoid().softplus(), (x) => x.abs().exp().neg(),
+        ];
+        const binary: ((a: Tensor, b: Tensor) => Tensor)[] = [
+          (a, b) => a.div(b), (a, b) => a.pow(b), (a, b) => a.maximum(b), (a, b) => a.minimum(b), (a, b) => dg.bceWithLogits(a, b), (a, b) => a.sub(b),
+        ];
+        for (const fn of unary) expectGradgradcheck((x) => fn(x).square(), [empty([0, 3])]);
+        for (const fn of binary) expectGradgradcheck((a, b) => fn(a, b).square(), [empty([0, 3]), empty([1, 3])]);
+      });
+
       it("elementwise ops and where on empty tensors of every kernel width", () => {
         for (const shape of [[0], [0, 100], [100, 0]]) {
           const x = empty(shape);
