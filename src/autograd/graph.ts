@@ -20,18 +20,12 @@ export function isGradEnabled(): boolean {
 
 /** Run fn with gradient recording switched on or off, restoring the previous mode after. */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const previous = gradEnabled;
-  gradEnabled = enabled;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = previous;
-  }
+  return gradModeScope("withGradMode", enabled, fn);
 }
 
 /** Run fn without recording any op: nothing it computes can be backpropagated. */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return gradModeScope("noGrad", false, fn);
 }
 
 export function isAnomalyEnabled(): boolean {
@@ -45,17 +39,49 @@ export function setDetectAnomaly(enabled: boolean): void {
 
 /** Run fn in anomaly mode: NaN/Inf in an op's output or gradient throws AnomalyError naming the op. */
 export function detectAnomaly<T>(fn: () => T): T {
-  return withAnomalyMode(true, fn);
+  return anomalyModeScope("detectAnomaly", true, fn);
 }
 
 export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
+  return anomalyModeScope("withAnomalyMode", enabled, fn);
+}
+
+function gradModeScope<T>(op: string, enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return synchronous(op, fn());
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+function anomalyModeScope<T>(op: string, enabled: boolean, fn: () => T): T {
   const previous = anomalyEnabled;
   anomalyEnabled = enabled;
   try {
-    return fn();
+    return synchronous(op, fn());
   } finally {
     anomalyEnabled = previous;
   }
+}
+
+/**
+ * A mode is a global switch, restored when fn returns: it cannot follow an
+ * await (a browser has no AsyncLocalStorage to carry it), so the ops after a
+ * callback's first await would run outside it. Such a callback is refused;
+ * its promise's own rejection is then handled here, so it is not reported twice.
+ */
+function synchronous<T>(op: string, result: T): T {
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) return result;
+  const then = (result as { then?: unknown }).then;
+  if (typeof then !== "function") return result;
+  then.call(result, undefined, () => {});
+  throw new GraphError(
+    op,
+    "the callback returned a promise (an async function?), and a mode cannot follow an await: the ops after the first await " +
+      `would run outside it. Pass a synchronous function and wrap only the synchronous parts, e.g. const x = await load(); ${op}(${op.startsWith("with") ? "false, " : ""}() => model.forward(x))`,
+  );
 }
 
 export class Node {
