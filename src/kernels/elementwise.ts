@@ -64,9 +64,7 @@ function binaryInWasm(run: BinaryRun, a: FloatArray, aStep: 0 | 1, b: FloatArray
   if (out.length < WASM_MIN_ELEMENTS || a.constructor !== out.constructor || b.constructor !== out.constructor) return false;
   const code = wasmBinaryOps.get(run);
   const w = code === undefined ? null : activeWasm();
-  if (w === null) return false;
-  binaryWasm(w, code!, a, aStep, b, bStep, out);
-  return true;
+  return w !== null && binaryWasm(w, code!, a, aStep, b, bStep, out);
 }
 
 /**
@@ -181,8 +179,7 @@ function dispatched(name: keyof typeof unaryLoops): UnaryKernel {
   if (code === undefined) return loop;
   return (x, o) => {
     const w = o.length >= WASM_MIN_ELEMENTS && x.constructor === o.constructor && (name !== "tanh" || o instanceof Float32Array) ? activeWasm() : null;
-    if (w === null) loop(x, o);
-    else unaryWasm(w, code, x, o);
+    if (w === null || !unaryWasm(w, code, x, o)) loop(x, o);
   };
 }
 

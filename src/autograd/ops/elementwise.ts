@@ -149,7 +149,7 @@ export const parametrisedOps = {
       if (shape === null) {
         throw new ShapeError("where", `cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)}: aligned from the right, each dimension must be equal or 1`, [condition.shape, a.shape, b.shape]);
       }
-      const out = emptyLike(promote(a.dtype, b.dtype), shape);
+      const out = emptyLike("where", promote(a.dtype, b.dtype), shape);
       broadcastWhere(condition.data, condition.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
       return out;
     },
@@ -179,7 +179,7 @@ function broadcastForward(op: string, run: BinaryRun, a: Tensor | number, b: Ten
   if (shape === null) {
     throw new ShapeError(op, `cannot broadcast ${formatShape(x.shape)} with ${formatShape(y.shape)}: aligned from the right, each pair of dimensions must be equal or one of them 1`, [x.shape, y.shape]);
   }
-  const out = emptyLike(promote(x.dtype, y.dtype), shape);
+  const out = emptyLike(op, promote(x.dtype, y.dtype), shape);
   broadcastBinary(run, x.data, x.shape, y.data, y.shape, out.data, shape);
   return [x, y, out];
 }
@@ -196,7 +196,7 @@ function comparison(op: Exclude<keyof typeof constantOps, "sign">, a: Tensor | n
 
 function mapped(op: string, x: Tensor, fill: (src: FloatArray, dst: FloatArray) => void): Tensor {
   expectTensor(op, x);
-  const out = emptyLike(x.dtype, x.shape);
+  const out = emptyLike(op, x.dtype, x.shape);
   fill(x.data, out.data);
   return out;
 }

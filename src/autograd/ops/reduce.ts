@@ -18,7 +18,7 @@ export const reduceOps = {
   sum: {
     gradient: "g broadcast back over the reduced axes",
     forward: (x: Tensor, r: Reduction): Tensor => {
-      const out = emptyLike(x.dtype, reducedShape(x.shape, r.reduced, r.keepdim));
+      const out = emptyLike("sum", x.dtype, reducedShape(x.shape, r.reduced, r.keepdim));
       sumAxes(x.data, x.shape, r.reduced, out.data);
       return out;
     },
@@ -49,13 +49,13 @@ function expandBack(g: Tensor, r: Reduction): Tensor {
 
 /** g at the selected elements, exactly 0 elsewhere (even where g is infinite). */
 function routeToSelected(g: Tensor, s: Selection): Tensor {
-  const mask = emptyLike(g.dtype, s.shape);
+  const mask = emptyLike("max", g.dtype, s.shape);
   for (let i = 0; i < s.argIndex.length; i++) mask.data[s.argIndex[i]!] = 1;
   return where(mask, expandBack(g, s), 0);
 }
 
 function select(x: Tensor, s: Selection, takeMin: boolean): Tensor {
-  const values = emptyLike(x.dtype, reducedShape(x.shape, s.reduced, s.keepdim));
+  const values = emptyLike(takeMin ? "min" : "max", x.dtype, reducedShape(x.shape, s.reduced, s.keepdim));
   extremeAxes(x.data, x.shape, s.reduced, values.data, s.argIndex, takeMin);
   return values;
 }
@@ -120,7 +120,7 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdim = false): Tensor {
   // The shift m is a constant: d/dx of m + log(sum(exp(x - m))) is softmax(x) whatever m is.
   // An empty axis has no max, and needs none: its sum is 0, and log 0 = -Infinity (as in PyTorch).
   const empty = x.shape.some((d, i) => reduced[i] && d === 0);
-  const m = empty ? emptyLike(x.dtype, reducedShape(x.shape, reduced, true)) : select(x, selection("max", x, axis, true), false);
+  const m = empty ? emptyLike("logsumexp", x.dtype, reducedShape(x.shape, reduced, true)) : select(x, selection("max", x, axis, true), false);
   for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
   const out = x.sub(m).exp().sum(axis, true).log().add(m);
   return keepdim ? out : out.reshape(reducedShape(x.shape, reduced, false));

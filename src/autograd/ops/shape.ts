@@ -27,7 +27,7 @@ export const shapeOps = {
   expand: {
     gradient: "g summed over the expanded axes",
     forward: (x: Tensor, shape: Shape): Tensor => {
-      const out = emptyLike(x.dtype, shape);
+      const out = emptyLike("expand", x.dtype, shape);
       broadcastTo(x.data, x.shape, out.data, out.shape);
       return out;
     },
@@ -37,7 +37,7 @@ export const shapeOps = {
   permute: {
     gradient: "g permuted by the inverse permutation",
     forward: (x: Tensor, order: readonly number[]): Tensor => {
-      const out = emptyLike(x.dtype, order.map((d) => x.shape[d]!));
+      const out = emptyLike("permute", x.dtype, order.map((d) => x.shape[d]!));
       permuteCopy(x.data, x.shape, order, out.data);
       return out;
     },
@@ -54,7 +54,7 @@ export const shapeOps = {
       const width = (r.end - r.start) * inner;
       const shape = [...r.shape];
       shape[r.axis] = r.end - r.start;
-      const out = emptyLike(x.dtype, shape);
+      const out = emptyLike("slice", x.dtype, shape);
       copyRows(x.data, r.start * inner, extent * inner, out.data, 0, width, outer, width);
       return out;
     },
@@ -66,7 +66,7 @@ export const shapeOps = {
     forward: (g: Tensor, r: Range): Tensor => {
       const [outer, extent, inner] = around(r.shape, r.axis);
       const width = (r.end - r.start) * inner;
-      const out = emptyLike(g.dtype, r.shape);
+      const out = emptyLike("padSlice", g.dtype, r.shape);
       copyRows(g.data, 0, width, out.data, r.start * inner, extent * inner, outer, width);
       return out;
     },
@@ -75,7 +75,7 @@ export const shapeOps = {
   concat: {
     gradient: "each input: its slice of g",
     forward: (tensors: readonly Tensor[], shape: Shape, dtype: DType, p: Parts): Tensor => {
-      const out = emptyLike(dtype, shape);
+      const out = emptyLike("concat", dtype, shape);
       const [outer, extent, inner] = around(shape, p.axis);
       tensors.forEach((t, i) => {
         if (p.skipped[i]) return;
@@ -85,7 +85,7 @@ export const shapeOps = {
       return out;
     },
     backward: (g: Tensor, n: Node, p: Parts) =>
-      p.starts.map((start, i) => (!n.needs(i) ? null : p.skipped[i] ? emptyLike(g.dtype, [0]) : slice(g, p.axis, start, start + p.extents[i]!))),
+      p.starts.map((start, i) => (!n.needs(i) ? null : p.skipped[i] ? emptyLike("concat", g.dtype, [0]) : slice(g, p.axis, start, start + p.extents[i]!))),
   },
   indexSelect: {
     gradient: "g scatter-added into zeros at the indices (repeats accumulate)",
@@ -93,7 +93,7 @@ export const shapeOps = {
       const [outer, extent, inner] = around(s.shape, s.axis);
       const shape = [...s.shape];
       shape[s.axis] = s.indices.length;
-      const out = emptyLike(x.dtype, shape);
+      const out = emptyLike("indexSelect", x.dtype, shape);
       gatherAxis(x.data, outer, extent, inner, s.indices, out.data);
       return out;
     },
@@ -104,7 +104,7 @@ export const shapeOps = {
     // indexSelect's gradient: zeros shaped like its input with g's slices added at the indices.
     forward: (g: Tensor, s: Selection): Tensor => {
       const [outer, extent, inner] = around(s.shape, s.axis);
-      const out = emptyLike(g.dtype, s.shape);
+      const out = emptyLike("indexAdd", g.dtype, s.shape);
       scatterAddAxis(g.data, outer, extent, inner, s.indices, out.data);
       return out;
     },
@@ -118,7 +118,7 @@ export const shapeOps = {
   cast: {
     gradient: "g cast back to the input's dtype",
     forward: (x: Tensor, dtype: DType): Tensor => {
-      const out = emptyLike(dtype, x.shape);
+      const out = emptyLike("to", dtype, x.shape);
       out.data.set(x.data);
       return out;
     },
