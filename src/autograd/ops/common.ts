@@ -65,21 +65,20 @@ export const MAX_ELEMENTS = 2 ** 32;
  */
 export function allocateFor(op: string, dtype: DType, shape: Shape): FloatArray {
   const count = sizeOf(shape);
-  const size = `shape ${formatShape(shape)} has ${count} elements (${gibibytes(count, dtype)} of ${dtype})`;
   if (count > MAX_ELEMENTS) {
-    throw new ShapeError(op, `${size}, more than the ${MAX_ELEMENTS} a tensor can hold (the largest typed array); use a smaller shape`, [shape]);
+    throw new ShapeError(op, `${sizeText(shape, count, dtype)}, more than the ${MAX_ELEMENTS} a tensor can hold (the largest typed array); use a smaller shape`, [shape]);
   }
   try {
     return allocate(dtype, count);
   } catch (e) {
-    if (e instanceof RangeError) throw new ShapeError(op, `${size}: the memory for it cannot be allocated (${e.message})`, [shape]);
+    if (e instanceof RangeError) throw new ShapeError(op, `${sizeText(shape, count, dtype)}: the memory for it cannot be allocated (${e.message})`, [shape]);
     throw e;
   }
 }
 
-function gibibytes(count: number, dtype: DType): string {
+function sizeText(shape: Shape, count: number, dtype: DType): string {
   const gib = (count * (dtype === "float64" ? 8 : 4)) / 2 ** 30;
-  return `${gib >= 100 ? Math.round(gib) : gib.toPrecision(3)} GiB`;
+  return `shape ${formatShape(shape)} has ${count} elements (${gib >= 100 ? Math.round(gib) : gib.toPrecision(3)} GiB of ${dtype})`;
 }
 
 /** A negative axis counts from the end; anything outside [-ndim, ndim) is an error naming the op. */
