@@ -1,11 +1,29 @@
 // The shape of bench/results/<name>.json, shared by the runner and the report.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "../src/node/files.js";
 import type { EpochResult } from "./epoch.js";
 import type { MemoryResult } from "./memory.js";
 
-export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where a run's JSON results and its RESULTS.md go. */
+export interface OutputFolder {
+  readonly results: string;
+  readonly report: string;
+  /** Append bench/analysis.md, which reads the committed full run (not a quick one). */
+  readonly withAnalysis: boolean;
+}
+
+/** The committed full-run results: bench/results/*.json and bench/RESULTS.md. */
+export const FULL_OUTPUT: OutputFolder = { results: path.join(BENCH_DIR, "results"), report: path.join(BENCH_DIR, "RESULTS.md"), withAnalysis: true };
+const QUICK_OUTPUT: OutputFolder = { results: path.join(BENCH_DIR, "quick"), report: path.join(BENCH_DIR, "quick", "RESULTS.md"), withAnalysis: false };
+
+/** A quick run's numbers are too noisy to replace the full run's: they go to bench/quick/ (gitignored). */
+export function outputFor(quick: boolean): OutputFolder {
+  return quick ? QUICK_OUTPUT : FULL_OUTPUT;
+}
 
 export interface RunInfo {
   readonly date: string;
@@ -64,13 +82,13 @@ export interface MemorySuite {
 
 export type SuiteResult = RateSuite | EpochSuite | MemorySuite;
 
-export function saveSuite(result: SuiteResult): void {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(path.join(RESULTS_DIR, `${result.name}.json`), JSON.stringify(result, null, 2) + "\n");
+export function saveSuite(result: SuiteResult, output: OutputFolder = FULL_OUTPUT): void {
+  mkdirSync(output.results, { recursive: true });
+  writeFileAtomic(path.join(output.results, `${result.name}.json`), JSON.stringify(result, null, 2) + "\n");
 }
 
-export function loadSuites(): SuiteResult[] {
-  return readdirSync(RESULTS_DIR)
+export function loadSuites(output: OutputFolder = FULL_OUTPUT): SuiteResult[] {
+  return readdirSync(output.results)
     .filter((f) => f.endsWith(".json"))
-    .map((f) => JSON.parse(readFileSync(path.join(RESULTS_DIR, f), "utf8")) as SuiteResult);
+    .map((f) => JSON.parse(readFileSync(path.join(output.results, f), "utf8")) as SuiteResult);
 }

@@ -2,7 +2,10 @@
 // Runs every workload with dagrad and its peers in one process, writes
 // bench/results/<name>.json and regenerates bench/RESULTS.md (--report only
 // regenerates it from the stored results, e.g. after editing analysis.md).
+// A quick run writes bench/quick/ instead (gitignored): its noisy numbers never
+// replace the committed full run's.
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Engine } from "./engines/engine.js";
 import { dagradAutograd, dagradOneThread } from "./engines/dagrad.js";
@@ -13,7 +16,7 @@ import { runEpochs } from "./epoch.js";
 import { measureMemory } from "./memory.js";
 import { timeCases, type TimingOptions } from "./measure.js";
 import { type MlpProblem, PROBLEMS, initialWeights, randomBatch, randomMatrix } from "./problems.js";
-import { type ParityCase, type RateCase, type RunInfo, saveSuite } from "./results.js";
+import { type ParityCase, type RateCase, type RunInfo, outputFor, saveSuite } from "./results.js";
 import { writeReport } from "./report.js";
 import { getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
 import { getKernelBackend } from "../src/kernels/backend.js";
@@ -30,6 +33,7 @@ if (values.report) {
   process.exit(0);
 }
 const quick = values.quick ?? false;
+const output = outputFor(quick);
 const only = new Set((values.only ?? SUITES.join(",")).split(",").map((s) => s.trim()));
 for (const name of only) {
   if (!(SUITES as readonly string[]).includes(name)) throw new Error(`bench: unknown suite "${name}", expected some of ${SUITES.join(", ")}`);
@@ -68,7 +72,7 @@ async function matmulSuites(): Promise<void> {
     const timings = await timeCases(`matmul n=${n}`, runs, timing);
     const flops = 2 * n ** 3;
     const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: flops / (t.medianMs / 1000) / 1e9, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
-    saveSuite({ kind: "rate", name: `matmul-${n}`, title: `matmul ${n}x${n} · ${n}x${n} float32`, unit: "GFLOP/s", run, cases, parityReference: runs[0]!.engine, parity });
+    saveSuite({ kind: "rate", name: `matmul-${n}`, title: `matmul ${n}x${n} · ${n}x${n} float32`, unit: "GFLOP/s", run, cases, parityReference: runs[0]!.engine, parity }, output);
     runs.forEach((r) => r.dispose());
   }
 }
@@ -98,7 +102,7 @@ async function stepSuite(problem: MlpProblem): Promise<void> {
   }));
   const timings = await timeCases(problem.title, loaded.map((l) => ({ engine: l.engine, run: () => { l.batch.step(); } })), timing);
   const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: t.medianHz, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
-  saveSuite({ kind: "rate", name: problem.name, title: problem.title, unit: "steps/s", run, cases, parityReference: manualKernels.name, parity });
+  saveSuite({ kind: "rate", name: problem.name, title: problem.title, unit: "steps/s", run, cases, parityReference: manualKernels.name, parity }, output);
   loaded.forEach((l) => l.batch.dispose());
   trainers.forEach((t) => t.trainer.dispose());
 }
@@ -112,13 +116,14 @@ if (wanted("mnist-epoch")) {
   console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");
   // The plain-loop reference needs ~a minute per epoch: it is the correctness oracle, not a speed peer.
   const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradOneThread && !(quick && e.name === "tfjs-cpu"));
-  saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) });
+  saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) }, output);
 }
 if (wanted("memory")) {
   console.log("Memory after 100 and 10,000 tiny steps");
   const result = measureMemory(dagradAutograd);
   console.log(`  heap ${result.heapAfter100MB.toFixed(1)} MB -> ${result.heapAfter10000MB.toFixed(1)} MB, rss ${result.rssAfter100MB.toFixed(0)} MB -> ${result.rssAfter10000MB.toFixed(0)} MB`);
-  saveSuite({ kind: "memory", name: "memory", run, results: [result] });
+  saveSuite({ kind: "memory", name: "memory", run, results: [result] }, output);
 }
-writeReport();
-console.log("wrote bench/RESULTS.md");
+writeReport(output);
+const shown = (p: string): string => path.relative(process.cwd(), p) || ".";
+console.log(`wrote ${shown(output.results)}/*.json and ${shown(output.report)}${quick ? " (a quick run: the committed full-run results in bench/results/ and bench/RESULTS.md are untouched)" : ""}`);

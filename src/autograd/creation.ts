@@ -1,8 +1,9 @@
 // Ways to make a leaf tensor. Every one validates what a user can get wrong:
 // ragged nesting, non-numbers, data that does not fit the shape, bad dimensions.
-import { type FloatArray, allocate, sizeOf } from "../kernels/shape.js";
+import { type FloatArray, sizeOf } from "../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "./errors.js";
 import { type Rng, defaultRng, normalSample } from "./random.js";
+import { allocateFor } from "./ops/common.js";
 import { type DType, type NestedArray, Tensor, checkShape, dtypeOf } from "./tensor.js";
 
 export interface TensorOptions {
@@ -30,12 +31,12 @@ export function tensor(data: NestedArray | NumericArrayLike, options: TensorData
   let values: FloatArray;
   let shape: readonly number[];
   if (isTyped) {
-    values = allocate(dtype, (data as NumericArrayLike).length);
+    values = allocateFor("tensor", dtype, [(data as NumericArrayLike).length]);
     values.set(data as unknown as ArrayLike<number>);
     shape = options.shape ?? [values.length];
   } else {
     const inferred = inferShape(data as NestedArray);
-    values = allocate(dtype, sizeOf(inferred));
+    values = allocateFor("tensor", dtype, inferred);
     flattenInto(data as NestedArray, inferred, values);
     if (options.shape !== undefined) {
       if (inferred.length > 1) throw new ShapeError("tensor", `pass either nested arrays or flat data with a shape, not both (got nested ${formatShape(inferred)} and shape ${formatShape(options.shape)})`);
@@ -103,7 +104,7 @@ function checkNumber(value: unknown, where: string): number {
 
 function filled(op: string, shape: readonly number[], value: number, options: TensorOptions): Tensor {
   checkShape(op, shape);
-  const data = allocate(dtypeOf(options.dtype, "float32"), sizeOf(shape));
+  const data = allocateFor(op, dtypeOf(options.dtype, "float32"), shape);
   if (value !== 0) data.fill(value);
   return new Tensor(data, [...shape], options.requiresGrad ?? false);
 }
@@ -130,7 +131,7 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
 
 /** Identity matrix of n rows and m (default n) columns. */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
-  const t = zeros([n, m], options);
+  const t = filled("eye", [n, m], 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }
@@ -140,7 +141,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const [from, to] = end === undefined ? [0, start] : [start, end];
   if (step === 0 || !Number.isFinite(step)) throw new ShapeError("arange", `step must be a non-zero finite number, got ${step}`);
   const count = Math.max(0, Math.ceil((to - from) / step));
-  const t = zeros([count], options);
+  const t = filled("arange", [count], 0, options);
   for (let i = 0; i < count; i++) t.data[i] = from + i * step;
   return t;
 }
@@ -148,7 +149,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ShapeError("linspace", `steps must be a non-negative integer, got ${steps}`);
-  const t = zeros([steps], options);
+  const t = filled("linspace", [steps], 0, options);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) t.data[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
   return t;
@@ -156,7 +157,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = zeros(shape, options);
+  const t = filled("rand", shape, 0, options);
   const rng = options.rng ?? defaultRng();
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng();
   return t;
@@ -164,7 +165,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = zeros(shape, options);
+  const t = filled("randn", shape, 0, options);
   const rng = options.rng ?? defaultRng();
   for (let i = 0; i < t.data.length; i++) t.data[i] = normalSample(rng);
   return t;

@@ -1,4 +1,5 @@
 // The recorded graph as Graphviz DOT text, for `dagrad graph` and for users.
+import { postOrder } from "./engine.js";
 import { formatShape } from "./errors.js";
 import type { Tensor } from "./tensor.js";
 
@@ -19,19 +20,12 @@ function escape(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
 
-/** Every tensor reachable from `root` through recorded inputs, inputs before outputs. */
+/**
+ * Every tensor reachable from `root` through recorded inputs, constants
+ * included, in topological order: each after all of its inputs, `root` last.
+ */
 export function graphNodes(root: Tensor): Tensor[] {
-  const seen = new Set<Tensor>([root]);
-  const stack: Tensor[] = [root];
-  const order: Tensor[] = [];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    order.push(t);
-    for (const input of t.inputs) {
-      if (!seen.has(input)) { seen.add(input); stack.push(input); }
-    }
-  }
-  return order.reverse();
+  return postOrder([root], () => true);
 }
 
 export function toDot(root: Tensor, options: DotOptions = {}): string {

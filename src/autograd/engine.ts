@@ -13,6 +13,16 @@ import { tensor } from "./creation.js";
  * all of its inputs (post-order of an explicit-stack depth-first walk).
  */
 export function topologicalOrder(roots: readonly Tensor[]): Tensor[] {
+  return postOrder(roots, (t) => t.requiresGrad);
+}
+
+/**
+ * Every tensor reachable from `roots` through inputs that `follow` accepts,
+ * each after all of its inputs: a depth-first walk on an explicit stack (no
+ * recursion, so a million-op chain is fine) that lists a tensor once all of
+ * its inputs are listed.
+ */
+export function postOrder(roots: readonly Tensor[], follow: (input: Tensor) => boolean): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
   const stack: Tensor[] = [];
@@ -30,7 +40,7 @@ export function topologicalOrder(roots: readonly Tensor[]): Tensor[] {
       if (i < inputs.length) {
         nextInput[top] = i + 1;
         const child = inputs[i]!;
-        if (child.requiresGrad && !visited.has(child)) {
+        if (follow(child) && !visited.has(child)) {
           visited.add(child);
           stack.push(child);
           nextInput.push(0);

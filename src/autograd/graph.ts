@@ -1,10 +1,15 @@
 // The recorded DAG: one Node per op application, owned by the tensor it made.
 // Grad mode and anomaly mode are global switches, as in PyTorch.
 import { AnomalyError, GraphError, formatShape } from "./errors.js";
+import type { OpName } from "./ops/table.js";
 import type { Tensor } from "./tensor.js";
 
-/** Turns the upstream gradient of an op's output into one gradient per input (null: none). */
-export type BackwardFn = (grad: Tensor, node: Node) => readonly (Tensor | null)[];
+/**
+ * Turns the upstream gradient of an op's output into one gradient per input
+ * (null: none). `saved` is what the forward kept for it (axes, flags, indices).
+ */
+export type BackwardFn<S = void> = (grad: Tensor, node: Node, saved: S) => readonly (Tensor | null)[];
+type BoundBackward = (grad: Tensor, node: Node) => readonly (Tensor | null)[];
 
 let gradEnabled = true;
 let anomalyEnabled = false;
@@ -15,18 +20,12 @@ export function isGradEnabled(): boolean {
 
 /** Run fn with gradient recording switched on or off, restoring the previous mode after. */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const previous = gradEnabled;
-  gradEnabled = enabled;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = previous;
-  }
+  return gradModeScope("withGradMode", enabled, fn);
 }
 
 /** Run fn without recording any op: nothing it computes can be backpropagated. */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return gradModeScope("noGrad", false, fn);
 }
 
 export function isAnomalyEnabled(): boolean {
@@ -40,31 +39,63 @@ export function setDetectAnomaly(enabled: boolean): void {
 
 /** Run fn in anomaly mode: NaN/Inf in an op's output or gradient throws AnomalyError naming the op. */
 export function detectAnomaly<T>(fn: () => T): T {
-  return withAnomalyMode(true, fn);
+  return anomalyModeScope("detectAnomaly", true, fn);
 }
 
 export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
+  return anomalyModeScope("withAnomalyMode", enabled, fn);
+}
+
+function gradModeScope<T>(op: string, enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return synchronous(op, fn());
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+function anomalyModeScope<T>(op: string, enabled: boolean, fn: () => T): T {
   const previous = anomalyEnabled;
   anomalyEnabled = enabled;
   try {
-    return fn();
+    return synchronous(op, fn());
   } finally {
     anomalyEnabled = previous;
   }
 }
 
+/**
+ * A mode is a global switch, restored when fn returns: it cannot follow an
+ * await (a browser has no AsyncLocalStorage to carry it), so the ops after a
+ * callback's first await would run outside it. Such a callback is refused;
+ * its promise's own rejection is then handled here, so it is not reported twice.
+ */
+function synchronous<T>(op: string, result: T): T {
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) return result;
+  const then = (result as { then?: unknown }).then;
+  if (typeof then !== "function") return result;
+  then.call(result, undefined, () => {});
+  throw new GraphError(
+    op,
+    "the callback returned a promise (an async function?), and a mode cannot follow an await: the ops after the first await " +
+      `would run outside it. Pass a synchronous function and wrap only the synchronous parts, e.g. const x = await load(); ${op}(${op.startsWith("with") ? "false, " : ""}() => model.forward(x))`,
+  );
+}
+
 export class Node {
-  readonly op: string;
+  readonly op: OpName;
   /** Inputs as recorded; emptied when the graph is released after backward. */
   inputs: readonly Tensor[];
   private readonly inputVersions: readonly number[];
   private outputRef: Tensor | null = null;
   private outputVersion = 0;
-  private backwardFn: BackwardFn | null;
+  private backwardFn: BoundBackward | null;
   /** Stack of the user's code that created the op; captured in anomaly mode only. */
   readonly createdAt: string | undefined;
 
-  constructor(op: string, inputs: readonly Tensor[], backward: BackwardFn) {
+  constructor(op: OpName, inputs: readonly Tensor[], backward: BoundBackward) {
     this.op = op;
     this.inputs = inputs;
     this.inputVersions = inputs.map((t) => t.version);
@@ -127,15 +158,22 @@ export class Node {
   }
 }
 
-/** Attach `node` to `output` if grad mode is on and any input requires a gradient. */
-export function record(op: string, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn): Tensor {
+/**
+ * Attach a node to `output` if grad mode is on and any input requires a
+ * gradient. `op` is a key of OP_TABLE, so every recorded op has a gradient
+ * formula in the README and a case in the gradient tests.
+ */
+export function record(op: OpName, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn): Tensor;
+export function record<S>(op: OpName, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn<S>, saved: S): Tensor;
+export function record<S>(op: OpName, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn<S>, saved?: S): Tensor {
   if (!gradEnabled) return output;
   let needed = false;
   for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) needed = true;
   if (!needed) return output;
   // Anomaly mode watches the graph: constants (masks, log(0) = -Inf under noGrad) may be infinite.
   if (anomalyEnabled) checkFinite(op, "output", output, inputs, undefined);
-  const node = new Node(op, inputs, backward);
+  // Without `saved` (the first overload) S is void and backward ignores it.
+  const node = new Node(op, inputs, (g, n) => backward(g, n, saved as S));
   output.setGradFn(node);
   node.attachOutput(output);
   return output;

@@ -236,6 +236,8 @@ export class Tensor {
   tanh(): Tensor { return E.tanh(this); }
   softplus(): Tensor { return E.softplus(this); }
   clamp(min = -Infinity, max = Infinity): Tensor { return E.clamp(this, min, max); }
+  /** This tensor where `condition` is nonzero, `other` elsewhere (torch.Tensor.where). */
+  where(condition: Tensor, other: Tensor | number): Tensor { return E.where(condition, this, other); }
 
   matmul(other: Tensor): Tensor { return M.matmul(this, other); }
 
@@ -254,7 +256,12 @@ export class Tensor {
   squeeze(axis?: number): Tensor { return S.squeeze(this, axis); }
   unsqueeze(axis: number): Tensor { return S.unsqueeze(this, axis); }
   expand(...shape: number[] | [readonly number[]]): Tensor { return S.expand(this, shapeArgs(shape)); }
-  transpose(): Tensor { return S.transpose(this); }
+  /** Swap axes dim0 and dim1 (torch.transpose: both required). */
+  transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
+  /** The last two axes swapped: the transpose of each matrix in a batch (at least 2-D). */
+  get mT(): Tensor { return S.matrixTranspose(this); }
+  /** The transpose of a 2-D tensor; every axis reversed for more, the tensor as it is for fewer (PyTorch's rule). */
+  get T(): Tensor { return S.reversedAxes(this); }
   permute(...dims: number[] | [readonly number[]]): Tensor { return S.permute(this, shapeArgs(dims)); }
   slice(axis: number, start: number, end?: number): Tensor { return S.slice(this, axis, start, end); }
   indexSelect(indices: ArrayLike<number>, axis = 0): Tensor { return S.indexSelect(this, indices, axis); }

@@ -27,7 +27,7 @@ export const binaryRuns = {
   sub: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! - b[bi]!; },
   mul: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! * b[bi]!; },
   div: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! / b[bi]!; },
-  pow: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.pow(a[ai]!, b[bi]!); },
+  pow: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = powC(a[ai]!, b[bi]!); },
   maximum: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x > y || x !== x ? x : y; } },
   minimum: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi + k] = x < y || x !== x ? x : y; } },
   gt: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai]! > b[bi]! ? 1 : 0; },
@@ -38,13 +38,22 @@ export const binaryRuns = {
   // Fused backward rules (a: upstream gradient, b: the forward output or input): one pass, one buffer.
   tanhBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * (1 - y * y); } },
   sigmoidBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * y * (1 - y); } },
-  reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! > 0 ? a[ai]! : 0; },
+  // PyTorch's threshold_backward: 0 where x <= 0, else g, so a NaN input passes g on.
+  reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! <= 0 ? 0 : a[ai]!; },
   // Binary cross-entropy on a logit x with target t: softplus(x) - x t, softplus in its stable form.
   bceWithLogits: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!; o[oi + k] = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))) - x * b[bi]!; } },
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
 } satisfies Record<string, BinaryRun>;
 
 export type BinaryKernelName = keyof typeof binaryRuns;
+
+/**
+ * C's pow, which PyTorch computes with: Math.pow differs only in giving NaN
+ * for pow(1, NaN) and pow(±1, ±Infinity), where C gives 1.
+ */
+function powC(x: number, y: number): number {
+  return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : Math.pow(x, y);
+}
 
 const wasmBinaryOps = new Map<BinaryRun, number>(
   Object.entries(WASM_BINARY_OPS).map(([name, code]) => [binaryRuns[name as keyof typeof WASM_BINARY_OPS], code]),
@@ -55,9 +64,7 @@ function binaryInWasm(run: BinaryRun, a: FloatArray, aStep: 0 | 1, b: FloatArray
   if (out.length < WASM_MIN_ELEMENTS || a.constructor !== out.constructor || b.constructor !== out.constructor) return false;
   const code = wasmBinaryOps.get(run);
   const w = code === undefined ? null : activeWasm();
-  if (w === null) return false;
-  binaryWasm(w, code!, a, aStep, b, bStep, out);
-  return true;
+  return w !== null && binaryWasm(w, code!, a, aStep, b, bStep, out);
 }
 
 /**
@@ -103,6 +110,36 @@ export function broadcastBinary(
   }
 }
 
+/**
+ * out = c != 0 ? a : b elementwise (torch.where; a NaN condition counts as
+ * true, as a C++ bool conversion does), every input broadcast to `outShape`.
+ */
+export function broadcastWhere(
+  c: FloatArray, cShape: Shape,
+  a: FloatArray, aShape: Shape,
+  b: FloatArray, bShape: Shape,
+  out: FloatArray, outShape: Shape,
+): void {
+  const size = out.length;
+  if (c.length === size && a.length === size && b.length === size) {
+    for (let i = 0; i < size; i++) out[i] = c[i] !== 0 ? a[i]! : b[i]!;
+    return;
+  }
+  const ndim = outShape.length;
+  const cs = broadcastStrides(cShape, outShape), as = broadcastStrides(aShape, outShape), bs = broadcastStrides(bShape, outShape);
+  const index = new Array<number>(ndim).fill(0);
+  let ci = 0, ai = 0, bi = 0;
+  for (let o = 0; o < size; o++) {
+    out[o] = c[ci] !== 0 ? a[ai]! : b[bi]!;
+    for (let d = ndim - 1; d >= 0; d--) {
+      ci += cs[d]!; ai += as[d]!; bi += bs[d]!;
+      if (++index[d]! < outShape[d]!) break;
+      ci -= cs[d]! * outShape[d]!; ai -= as[d]! * outShape[d]!; bi -= bs[d]! * outShape[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
 /** Copy x into the larger broadcast shape `outShape`. */
 export function broadcastTo(x: FloatArray, xShape: Shape, out: FloatArray, outShape: Shape): void {
   broadcastBinary(binaryRuns.first, x, xShape, x, xShape, out, outShape);
@@ -123,9 +160,11 @@ const unaryLoops = {
   log: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]!); },
   sqrt: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]!); },
   abs: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]!); },
-  sign: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = Math.sign(x[i]!); },
+  // As PyTorch's: sign(-0) is 0; but sign(NaN) is NaN, as NumPy's (PyTorch gives 0: pytorch#41245).
+  sign: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v; } },
   square: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v * v; } },
-  relu: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v > 0 ? v : 0; } },
+  // v <= 0, not !(v > 0): relu(NaN) is NaN, as in PyTorch.
+  relu: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = v <= 0 ? 0 : v; } },
   sigmoid: (x, o) => { for (let i = 0; i < x.length; i++) o[i] = sigmoidOf(x[i]!); },
   // float32: a rational approximation within 1 ulp, 7x faster than Math.tanh (fast-tanh.ts).
   tanh: (x, o) => { if (x instanceof Float32Array && o instanceof Float32Array) tanhFloat32(x, o); else for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]!); },
@@ -140,8 +179,7 @@ function dispatched(name: keyof typeof unaryLoops): UnaryKernel {
   if (code === undefined) return loop;
   return (x, o) => {
     const w = o.length >= WASM_MIN_ELEMENTS && x.constructor === o.constructor && (name !== "tanh" || o instanceof Float32Array) ? activeWasm() : null;
-    if (w === null) loop(x, o);
-    else unaryWasm(w, code, x, o);
+    if (w === null || !unaryWasm(w, code, x, o)) loop(x, o);
   };
 }
 

@@ -1,6 +1,7 @@
 // General matrix multiply in plain TypeScript: C (+)= op(A) · op(B), row-major.
 // The fallback where WebAssembly SIMD is missing, and the reference the wasm
-// kernel is tested against.
+// kernel is tested against. It sums in doubles: for float64 that is exactly
+// the wasm kernel's arithmetic, for float32 it is not (wasm sums in float32 lanes).
 // op(X) is X or its transpose, read in place through strides: backward's
 // A^T·G and G·B^T never materialise a transposed tensor. Operands are packed
 // into 4-wide panels (as BLAS does) so the 4x4 register-blocked inner loop reads
@@ -9,7 +10,9 @@ import type { FloatArray } from "./shape.js";
 
 const MR = 4; // rows of C per micro-tile
 const NR = 4; // columns of C per micro-tile
-const KC = 128; // depth block: a packed B block of KC x NC doubles stays in L2
+// Depth block: the wasm kernel's (wasm/gemm.as), so each element of C is summed in
+// the same blocks and order, and float64 products give its bits exactly.
+const KC = 256;
 const NC = 256;
 
 let packedA = new Float64Array(0);

@@ -38,26 +38,33 @@ export function gemm(
   accumulate: boolean, rowBias: FloatArray | null = null,
 ): void {
   const w = activeWasm();
-  if (w === null) {
-    if (!accumulate && rowBias !== null) for (let r = 0; r < m; r++) c.set(rowBias, cOffset + r * n);
-    gemmJs(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate || rowBias !== null);
-    return;
-  }
+  if (w !== null && multiplyInWasm(w, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias)) return;
+  if (!accumulate && rowBias !== null) for (let r = 0; r < m; r++) c.set(rowBias, cOffset + r * n);
+  gemmJs(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate || rowBias !== null);
+}
+
+/** The product in wasm, split with the worker when it is large; false when its operands do not fit in wasm memory. */
+function multiplyInWasm(
+  w: WasmKernels, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, c: FloatArray, cOffset: number,
+  accumulate: boolean, rowBias: FloatArray | null,
+): boolean {
   const f64 = c instanceof Float64Array;
   // A one-column product runs as a row on one thread (see multiply): no use for shared memory.
   if (n > 1 && m * n * k >= THREAD_MIN_WORK && getGemmThreads() === 2) {
     const shared = sharedWasmKernels();
     if (shared !== null) return multiply(shared, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
   }
-  multiply(w, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
+  return multiply(w, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
 }
 
 function multiply(
   w: WasmKernels, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, c: FloatArray, cOffset: number,
   accumulate: boolean, rowBias: FloatArray | null,
-): void {
+): boolean {
   const at = placeOperands(w, f64, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
+  if (at === null) return false;
   if (n === 1 && m > 1) {
     // A column C [m x 1] has the layout of the row Cᵀ = op(B)ᵀ·op(A)ᵀ [1 x m]: computing
     // that fills the kernel's columns instead of one in eight (same sums, same order, same bits).
@@ -66,6 +73,7 @@ function multiply(
     runPart(w, f64, transA, transB, m, n, k, at, 0, m, 0, n, 0);
   }
   takeProduct(w, f64, m, n, at, c, cOffset);
+  return true;
 }
 
 /** Start the GEMM worker thread ahead of the first large product; resolves to whether it is ready. */

@@ -71,10 +71,7 @@ export function sumAxes(x: FloatArray, shape: Shape, reduced: readonly boolean[]
   const w = span * inner >= WASM_SUM_MIN && out.constructor === x.constructor ? activeWasm() : null;
   for (let r = 0; r < outer; r++) {
     const oBase = r * inner;
-    if (w !== null) {
-      sumRowsWasm(w, x, r * span * inner, span, inner, out, oBase);
-      continue;
-    }
+    if (w !== null && sumRowsWasm(w, x, r * span * inner, span, inner, out, oBase)) continue;
     for (let k = 0; k < span; k++) {
       const iBase = (r * span + k) * inner;
       for (let j = 0; j < inner; j++) out[oBase + j] += x[iBase + j]!;

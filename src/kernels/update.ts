@@ -12,6 +12,6 @@ const WASM_MIN_ELEMENTS = 64;
 /** w[i] -= lr * (grad[i] + weightDecay * w[i]), computed in doubles. */
 export function sgdUpdate(w: FloatArray, grad: FloatArray, lr: number, weightDecay: number): void {
   const wasm = w.length >= WASM_MIN_ELEMENTS && w.constructor === grad.constructor ? activeWasm() : null;
-  if (wasm !== null) return sgdWasm(wasm, w, grad, lr, weightDecay);
+  if (wasm !== null && sgdWasm(wasm, w, grad, lr, weightDecay)) return;
   for (let i = 0; i < w.length; i++) w[i] -= lr * (grad[i]! + weightDecay * w[i]!);
 }

@@ -132,8 +132,13 @@ function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
   return f64 ? views.f64 : views.f32;
 }
 
-/** A view of w's memory in the given dtype, grown to hold `bytes` first. */
-function memoryFor(w: WasmKernels, f64: boolean, bytes: number): Float32Array | Float64Array {
+/**
+ * A view of w's memory in the given dtype, grown to hold `bytes` first; null
+ * when that is more than a module's memory can grow to (MAX_PAGES), and the
+ * caller runs its TypeScript loop instead of failing with a RangeError.
+ */
+function memoryFor(w: WasmKernels, f64: boolean, bytes: number): Float32Array | Float64Array | null {
+  if (bytes > MAX_PAGES * PAGE) return null;
   grow(w.memory, bytes);
   return viewOf(w, f64);
 }
@@ -162,13 +167,14 @@ export interface Placement {
 /**
  * Copy op(A), op(B) (and C when accumulating) into wasm memory in the output's
  * dtype; otherwise C starts as rowBias in every row, or as zeros (left to the
- * kernel's first depth block unless k is 0). Returns where each one landed.
+ * kernel's first depth block unless k is 0). Returns where each one landed, or
+ * null when they do not fit in the module's memory.
  */
 export function placeOperands(
   w: WasmKernels, f64: boolean, m: number, n: number, k: number,
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number,
   c: FloatArray, cOffset: number, accumulate: boolean, rowBias: FloatArray | null,
-): Placement {
+): Placement | null {
   const size = f64 ? 8 : 4;
   const aAt = w.operands;
   const bAt = align(aAt + m * k * size);
@@ -177,6 +183,7 @@ export function placeOperands(
   // Packed panels round rows up to 4 and columns up to 8 (f32) or 4 (f64).
   const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
   const view = memoryFor(w, f64, packedAt + Math.max(packedSize, n * size));
+  if (view === null) return null;
   view.set(range(a, aOffset, m * k), aAt / size);
   view.set(range(b, bOffset, k * n), bAt / size);
   if (accumulate) {
@@ -218,16 +225,18 @@ export function runPart(
   run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, at.a, at.b, at.c, i0, i1, j0, j1, w.scratch(thread), packedA, packedB, at.overwrite ? 1 : 0);
 }
 
-/** out[outOffset + j] = sum over i < m of x[xOffset + i * n + j], for j < n, in x's dtype. */
-export function sumRowsWasm(w: WasmKernels, x: FloatArray, xOffset: number, m: number, n: number, out: FloatArray, outOffset: number): void {
+/** out[outOffset + j] = sum over i < m of x[xOffset + i * n + j], for j < n, in x's dtype; false if it does not fit in wasm memory. */
+export function sumRowsWasm(w: WasmKernels, x: FloatArray, xOffset: number, m: number, n: number, out: FloatArray, outOffset: number): boolean {
   const f64 = x instanceof Float64Array;
   const size = f64 ? 8 : 4;
   const xAt = w.operands;
   const outAt = align(xAt + m * n * size);
   const view = memoryFor(w, f64, outAt + n * size);
+  if (view === null) return false;
   view.set(range(x, xOffset, m * n), xAt / size);
   (f64 ? w.exports.sumRowsF64 : w.exports.sumRowsF32)(xAt, m, n, outAt);
   copyOut(view, outAt / size, n, out, outOffset);
+  return true;
 }
 
 /** Op codes of wasm/elementwise.as (tanh, float32 only, has an export of its own: tanhF32). */
@@ -237,43 +246,49 @@ const TANH = WASM_UNARY_OPS.tanh;
 
 /**
  * out[i] = op(a[i * aStep], b[i * bStep]) for i < out.length, steps 0 (a
- * broadcast scalar) or 1; a, b and out of one dtype.
+ * broadcast scalar) or 1; a, b and out of one dtype. False if they do not fit in wasm memory.
  */
-export function binaryWasm(w: WasmKernels, op: number, a: FloatArray, aStep: Flag, b: FloatArray, bStep: Flag, out: FloatArray): void {
+export function binaryWasm(w: WasmKernels, op: number, a: FloatArray, aStep: Flag, b: FloatArray, bStep: Flag, out: FloatArray): boolean {
   const f64 = out instanceof Float64Array;
   const size = f64 ? 8 : 4;
   const aAt = w.operands;
   const bAt = align(aAt + a.length * size);
   const outAt = align(bAt + b.length * size);
   const view = memoryFor(w, f64, outAt + out.length * size);
+  if (view === null) return false;
   view.set(a, aAt / size);
   view.set(b, bAt / size);
   (f64 ? w.exports.binaryF64 : w.exports.binaryF32)(op, aAt, aStep, bAt, bStep, outAt, out.length);
   copyOut(view, outAt / size, out.length, out);
+  return true;
 }
 
-/** out[i] = op(x[i]); x and out of one dtype (tanh: float32 only). */
-export function unaryWasm(w: WasmKernels, op: number, x: FloatArray, out: FloatArray): void {
+/** out[i] = op(x[i]); x and out of one dtype (tanh: float32 only). False if they do not fit in wasm memory. */
+export function unaryWasm(w: WasmKernels, op: number, x: FloatArray, out: FloatArray): boolean {
   const f64 = out instanceof Float64Array;
   const size = f64 ? 8 : 4;
   const xAt = w.operands;
   const outAt = align(xAt + x.length * size);
   const view = memoryFor(w, f64, outAt + out.length * size);
+  if (view === null) return false;
   view.set(x, xAt / size);
   if (op === TANH) w.exports.tanhF32(xAt, outAt, x.length, TANH_CONSTANTS_AT);
   else (f64 ? w.exports.unaryF64 : w.exports.unaryF32)(op, xAt, outAt, x.length);
   copyOut(view, outAt / size, out.length, out);
+  return true;
 }
 
-/** weights[i] -= lr * (grad[i] + weightDecay * weights[i]); weights and grad of one dtype. */
-export function sgdWasm(w: WasmKernels, weights: FloatArray, grad: FloatArray, lr: number, weightDecay: number): void {
+/** weights[i] -= lr * (grad[i] + weightDecay * weights[i]); weights and grad of one dtype. False if they do not fit in wasm memory. */
+export function sgdWasm(w: WasmKernels, weights: FloatArray, grad: FloatArray, lr: number, weightDecay: number): boolean {
   const f64 = weights instanceof Float64Array;
   const size = f64 ? 8 : 4;
   const wAt = w.operands;
   const gAt = align(wAt + weights.length * size);
   const view = memoryFor(w, f64, gAt + grad.length * size);
+  if (view === null) return false;
   view.set(weights, wAt / size);
   view.set(grad, gAt / size);
   (f64 ? w.exports.sgdF64 : w.exports.sgdF32)(wAt, gAt, weights.length, lr, weightDecay);
   copyOut(view, wAt / size, weights.length, weights);
+  return true;
 }

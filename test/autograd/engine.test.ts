@@ -3,7 +3,7 @@
 import vm from "node:vm";
 import v8 from "node:v8";
 import { describe, expect, it } from "vitest";
-import { AnomalyError, GraphError, detectAnomaly, grad, noGrad, tensor, toDot, topologicalOrder } from "../../src/index.js";
+import { AnomalyError, GraphError, type Tensor, detectAnomaly, grad, graphNodes, linear, noGrad, tensor, toDot, topologicalOrder } from "../../src/index.js";
 
 const param = (data: number[] | number[][]) => tensor(data, { dtype: "float64", requiresGrad: true });
 
@@ -142,6 +142,43 @@ describe("stack safety", () => {
     expect(order.indexOf(b)).toBeLessThan(order.indexOf(c));
     expect(order.indexOf(c)).toBeLessThan(order.indexOf(d));
     expect(order).toHaveLength(4);
+  });
+});
+
+describe("graphNodes: the whole graph, constants included, in topological order", () => {
+  /** Every tensor comes after all of its inputs, and the root is last. */
+  function expectTopological(nodes: readonly Tensor[], root: Tensor): void {
+    const at = new Map(nodes.map((t, i) => [t, i]));
+    expect(at.size).toBe(nodes.length);
+    for (const t of nodes) for (const input of t.inputs) expect(at.get(input), `${input.op ?? input.name} before ${t.op}`).toBeLessThan(at.get(t)!);
+    expect(nodes[nodes.length - 1]).toBe(root);
+  }
+
+  it("a skip connection (x + tanh(linear(x))), the Residual shape", () => {
+    const x = param([[1, 2]]);
+    const w = param([[1, 0], [0, 1]]);
+    const loss = linear(x, w).tanh().add(x).sum();
+    const nodes = graphNodes(loss);
+    expectTopological(nodes, loss);
+    expect(nodes).toHaveLength(6);
+  });
+
+  it("a diamond whose two paths have different lengths, with a constant operand", () => {
+    const a = param([1, 2]);
+    const scale = tensor([3, 4]);
+    const b = a.exp();
+    const c = b.mul(scale).tanh().sigmoid();
+    const root = c.add(b).sum();
+    const nodes = graphNodes(root);
+    expectTopological(nodes, root);
+    expect(nodes).toContain(scale);
+    expect(nodes).toHaveLength(8);
+  });
+
+  it("a chain of 100,000 ops without recursion (each with its constant operand)", () => {
+    let y = param([1]);
+    for (let i = 0; i < 100_000; i++) y = y.add(1);
+    expect(graphNodes(y)).toHaveLength(200_001);
   });
 });
 

@@ -23,6 +23,8 @@ interface ExactCase {
 
 type Case = GradcheckCase | ExactCase;
 
+const float64 = (values: number[]): Tensor => dg.tensor(values, { dtype: "float64", requiresGrad: true });
+
 const BROADCASTS: [number[], number[]][] = [
   [[2, 3], [2, 3]],
   [[3, 4], [4]],
@@ -89,6 +91,29 @@ const cases: Record<OpName, Case[]> = {
     ...binaryCases((a, b) => a.pow(b), { aPositive: true, second: true }),
     { label: "number exponent", inputs: () => [randomInput([3], 6, { positive: true })], fn: (a) => a.pow(3), second: true },
     { label: "number base", inputs: () => [randomInput([3], 7)], fn: (b) => dg.pow(2, b), second: true },
+    { label: "base 0 with exponents 1, 2, 3: both gradients finite (0^b is 0 for b > 0)", inputs: () => [float64([0, 0, 0, 0.5]), float64([1, 2, 3, 2])], fn: (a, b) => a.pow(b) },
+    {
+      label: "base 0, constant exponents 0..3 (a^0 is 1 for every a)",
+      inputs: () => [float64([0, 0, 0, 0, 0.7])],
+      fn: (a) => a.pow(dg.tensor([0, 1, 2, 3, 0], { dtype: "float64" })),
+      second: true,
+    },
+    { label: "exponent 0 with bases 2, 0.5, 3: d²/da db is a^-1 there", inputs: () => [float64([2, 0.5, 3]), float64([0, 0, 0])], fn: (a, b) => a.pow(b), second: true },
+    {
+      label: "PyTorch's masks at base 0: d/da of a^0 is 0, d/db of 0^b is 0 for b >= 0",
+      exact: () => {
+        const a = float64([0, 0, 0, 2, 0]);
+        const b = float64([0, 1, 2, 0, -1]);
+        a.pow(b).sum().backward();
+        expect(a.grad!.toArray()).toEqual([0, 1, 0, 0, -Infinity]);
+        expect(b.grad!.toArray()).toEqual([0, 0, 0, Math.log(2), -Infinity]);
+      },
+    },
+  ],
+  where: [
+    { label: "condition [3,1], input [1,4], other []: all three broadcast", inputs: () => [randomInput([1, 4], 1), randomInput([], 2)], fn: (a, b) => dg.where(dg.tensor([[1], [0], [1]]), a, b) },
+    { label: "one shape, through square and exp (second order)", inputs: () => [randomInput([3, 4], 3), randomInput([3, 4], 4)], fn: (a, b) => dg.where(randomInput([3, 4], 5).detach().gt(0), a.square(), b.exp()), second: true },
+    { label: "a number as other; a NaN condition counts as true", inputs: () => [randomInput([4], 6)], fn: (a) => dg.where(dg.tensor([NaN, 0, 1, 0]), a, 0).mul(a) , second: true },
   ],
   // The fused backward rules, checked as ops of their own (g, y) and through the forward op twice.
   tanhBackward: [{ label: "through tanh: its second derivative differentiates tanhBackward", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.tanh().square(), second: true }],
@@ -135,7 +160,7 @@ const cases: Record<OpName, Case[]> = {
     { label: "shared matrix [2,3,4] x [4,5]", inputs: () => [randomInput([2, 3, 4], 1), randomInput([4, 5], 2)], fn: (a, b) => a.matmul(b) },
     { label: "broadcast batch [2,1,3,4] x [3,4,2]", inputs: () => [randomInput([2, 1, 3, 4], 1), randomInput([3, 4, 2], 2)], fn: (a, b) => a.matmul(b) },
     { label: "1-D x batched [3] x [2,3,4]", inputs: () => [randomInput([3], 1), randomInput([2, 3, 4], 2)], fn: (a, b) => a.matmul(b) },
-    { label: "x used twice: x·xᵀ", inputs: () => [randomInput([3, 4], 3)], fn: (x) => x.matmul(x.transpose()), second: true },
+    { label: "x used twice: x·xᵀ", inputs: () => [randomInput([3, 4], 3)], fn: (x) => x.matmul(x.mT), second: true },
   ],
   linear: [
     { label: "[4,3] · [2,3]ᵀ + [2]", inputs: () => [randomInput([4, 3], 1), randomInput([2, 3], 2), randomInput([2], 3)], fn: (x, w, b) => dg.linear(x, w, b), second: true },
@@ -220,7 +245,15 @@ const cases: Record<OpName, Case[]> = {
   flatten: [{ label: "[2,3,4] axes 1..2", inputs: () => [randomInput([2, 3, 4], 1)], fn: (x) => x.flatten(1) }],
   squeeze: [{ label: "[3,1,2] axis 1", inputs: () => [randomInput([3, 1, 2], 1)], fn: (x) => x.squeeze(1) }],
   unsqueeze: [{ label: "[3,2] axis -1", inputs: () => [randomInput([3, 2], 1)], fn: (x) => x.unsqueeze(-1) }],
-  transpose: [{ label: "[3,4]", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.transpose() }],
+  transpose: [
+    { label: "[2,3,4] axes 0 and 1", inputs: () => [randomInput([2, 3, 4], 1)], fn: (x) => x.transpose(0, 1) },
+    { label: "[3,4] axes -1 and 0", inputs: () => [randomInput([3, 4], 2)], fn: (x) => x.transpose(-1, 0) },
+  ],
+  mT: [{ label: "[2,3,4]: each matrix transposed", inputs: () => [randomInput([2, 3, 4], 1)], fn: (x) => x.mT }],
+  T: [
+    { label: "[3,4]", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.T },
+    { label: "[2,3,4]: axes reversed", inputs: () => [randomInput([2, 3, 4], 2)], fn: (x) => x.T },
+  ],
   stack: [{ label: "axis 1", inputs: () => [randomInput([2, 3], 1), randomInput([2, 3], 2)], fn: (a, b) => dg.stack([a, b], 1) }],
 };
 

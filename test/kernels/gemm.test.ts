@@ -30,7 +30,7 @@ function worstError(got: ArrayLike<number>, want: ArrayLike<number>, from = 0): 
 }
 
 // Shapes around the kernels' block sizes: micro-tiles 4x4 (js) and 4x8 / 4x4
-// (wasm f32 / f64), depth blocks 128 (js) and 256 (wasm), column blocks 256 (js) and 1024 (wasm).
+// (wasm f32 / f64), depth blocks 256 (both), column blocks 256 (js) and 1024 (wasm).
 const SHAPES: readonly [number, number, number][] = [
   [1, 1, 1], [1, 9, 1], [5, 1, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [13, 11, 129],
   [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64],
@@ -113,7 +113,7 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
     const a = randn([2, 9, 7], { dtype: "float64", rng, requiresGrad: true });
     const b = randn([7, 12], { dtype: "float64", rng, requiresGrad: true });
     const w = randn([5, 12], { dtype: "float64", rng, requiresGrad: true });
-    const result = gradcheck((x, y, z) => x.matmul(y).matmul(z.transpose()).tanh().sum(), [a, b, w]);
+    const result = gradcheck((x, y, z) => x.matmul(y).matmul(z.mT).tanh().sum(), [a, b, w]);
     expect(result.passed, `max relative error ${result.maxRelativeError}`).toBe(true);
     expect(result.maxRelativeError).toBeLessThan(1e-6);
   });
@@ -153,6 +153,53 @@ describe("large products split with the worker thread", () => {
     gemm(false, false, 300, 100, 200, a, 0, b, 0, new Float32Array(300 * 100), 0, false);
     expect(gemmWorkerStrips()).toBe(jobs);
     expect(() => setGemmThreads(3 as 2)).toThrow(/setGemmThreads: expected 1 or 2 threads, got 3/);
+  });
+});
+
+describe("which GEMM results depend on the backend", () => {
+  /** C from each backend (the wasm one with the worker thread when `threads` is 2). */
+  function bothBackends(dtype: "float32" | "float64", transA: boolean, transB: boolean, m: number, n: number, k: number, mode: "zeros" | "bias" | "accumulate", threads: 1 | 2 = 1): [Float32Array | Float64Array, Float32Array | Float64Array] {
+    const a = randomArray(dtype, m * k, `bits-a${m},${n},${k}`);
+    const b = randomArray(dtype, k * n, `bits-b${m},${n},${k}`);
+    const bias = mode === "bias" ? randomArray(dtype, n, "bits-bias") : null;
+    const run = (backend: "js" | "wasm") => {
+      setKernelBackend(backend);
+      setGemmThreads(threads);
+      const c = randomArray(dtype, m * n, "bits-c");
+      gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, mode === "accumulate", bias);
+      return c;
+    };
+    return [run("js"), run("wasm")];
+  }
+
+  it("float64: identical bits on both backends (same depth blocks, same order, in doubles), any shape, flags, bias, threads", async () => {
+    for (const [m, n, k] of [[4, 4, 4], [5, 9, 17], [33, 17, 130], [17, 33, 257], [9, 70, 600], [1, 40, 300], [40, 1, 300]] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const mode of ["zeros", "bias", "accumulate"] as const) {
+            const [js, wasm] = bothBackends("float64", transA, transB, m, n, k, mode);
+            expect(Array.from(wasm), `${m}x${n}x${k} ${transA} ${transB} ${mode}`).toEqual(Array.from(js));
+          }
+        }
+      }
+    }
+    setKernelBackend("wasm");
+    setGemmThreads(2);
+    expect(await warmUpGemm()).toBe(true);
+    const strips = gemmWorkerStrips();
+    // Repeated: how many strips the worker takes depends on when it wakes.
+    for (let repeat = 0; repeat < 10; repeat++) {
+      const [js, wasm] = bothBackends("float64", false, true, 301, 77, 290, "bias", 2);
+      expect(Array.from(wasm)).toEqual(Array.from(js));
+    }
+    expect(gemmWorkerStrips(), "the worker computed some strips").toBeGreaterThan(strips);
+  });
+
+  it("float32: the bits differ (wasm sums in float32 lanes, TypeScript in doubles): 9 of 16 elements of a 4x4x4 product", () => {
+    const [js, wasm] = bothBackends("float32", false, false, 4, 4, 4, "zeros");
+    const differing = Array.from(js).filter((v, i) => v !== wasm[i]).length;
+    expect(differing).toBe(9);
+    for (let i = 0; i < 16; i++) expect(Math.abs(js[i]! - wasm[i]!)).toBeLessThan(4 * 2 ** -24 * 4);
   });
 });
 

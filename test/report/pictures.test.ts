@@ -1,6 +1,7 @@
 // Image grids, confusion matrices, small multiples, the DAG picture and the HTML page.
 import { describe, expect, it } from "vitest";
-import { graphNodes, tensor } from "../../src/autograd/index.js";
+import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
+import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
 import { confusionCounts, confusionMatrix, dagFigure, imageGrid, lineChart, reportHtml, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
@@ -54,6 +55,27 @@ describe("dagFigure", () => {
     // d tanh(3)/dw = (1 - tanh(3)^2) * x = [0.00987, 0]: its norm is 1 - tanh(3)^2.
     expect(lines).toEqual(["layers.0.weight", "[1,2]", `|grad| ${(1 - Math.tanh(3) ** 2).toPrecision(4)}`]);
     expect(byClass(doc, "op").map((g) => byTag(g, "text")[0]!.text).sort()).toEqual(["matmul", "sum", "tanh"]);
+  });
+});
+
+describe("dagFigure layers", () => {
+  const block = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
+  // Residual adds x + block(x); written block(x) + x, the skip is the last input a depth-first walk meets.
+  const skips = {
+    "Residual (x + block(x))": (h: Tensor) => new Residual(block).forward(h),
+    "block(x) + x": (h: Tensor) => block.forward(h).add(h),
+  };
+  for (const [name, skip] of Object.entries(skips)) it(`a skip connection, ${name}, points up like every other edge: each input sits below all of its consumers`, () => {
+    const loss = skip(new Linear(2, 2).forward(tensor([[1, 2]]))).sum();
+    const doc = parseXml(toSvg(dagFigure(loss)));
+    const edges = byClass(doc, "edge");
+    expect(edges).toHaveLength(graphNodes(loss).reduce((n, t) => n + t.inputs.length, 0));
+    for (const edge of edges) {
+      // M x1 y1 C ... x2 y2: from the top of the input's box up to the bottom of its consumer's.
+      const numbers = edge.attrs.d!.match(/-?[\d.]+/g)!.map(Number);
+      const [fromY, toY] = [numbers[1]!, numbers[numbers.length - 1]!];
+      expect(fromY, edge.attrs.d).toBeGreaterThan(toY);
+    }
   });
 });
 

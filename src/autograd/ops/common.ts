@@ -1,8 +1,27 @@
 // Helpers every op file uses: turning plain numbers into tensors, dtype
 // promotion, axis normalisation, and fresh output tensors.
-import { type Shape, allocate, sizeOf } from "../../kernels/shape.js";
+import { type FloatArray, type Shape, allocate, sizeOf } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
+import type { BackwardFn } from "../graph.js";
 import { type DType, Tensor } from "../tensor.js";
+
+/**
+ * One recorded op: its gradient formula as text (the README's op table is
+ * generated from it), its forward (checked arguments in, output out) and its
+ * backward rule written with differentiable ops, side by side. `saved` is what
+ * the forward's caller keeps for the backward (axes, flags, shapes).
+ */
+export interface RecordedOp {
+  readonly gradient: string;
+  readonly forward: (...args: never[]) => Tensor;
+  readonly backward: BackwardFn<never>;
+}
+
+/** An op that records nothing itself: a composite of recorded ops, or a constant (gradient zero). */
+export interface UnrecordedOp {
+  readonly gradient: string;
+  readonly forward: (...args: never[]) => Tensor;
+}
 
 /** A 0-d tensor holding `value` in the given dtype (a plain number never promotes the dtype). */
 export function scalar(value: number, dtype: DType): Tensor {
@@ -31,8 +50,35 @@ export function expectTensor(op: string, v: unknown, what = "input"): Tensor {
   return v;
 }
 
-export function emptyLike(dtype: DType, shape: Shape): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+/** A zeroed tensor that `op` makes (its output, or a mask); checked by allocateFor. */
+export function emptyLike(op: string, dtype: DType, shape: Shape): Tensor {
+  return new Tensor(allocateFor(op, dtype, shape), shape);
+}
+
+/** The most elements a typed array holds in V8 (Node 20 and later, Chromium); more fail with a bare RangeError. */
+export const MAX_ELEMENTS = 2 ** 32;
+
+/**
+ * A zeroed buffer for a tensor of `shape`. More elements than a typed array can
+ * hold, or more bytes than the machine can give, is a ShapeError naming the op,
+ * the shape, the count and the limit, not a RangeError from deep inside.
+ */
+export function allocateFor(op: string, dtype: DType, shape: Shape): FloatArray {
+  const count = sizeOf(shape);
+  if (count > MAX_ELEMENTS) {
+    throw new ShapeError(op, `${sizeText(shape, count, dtype)}, more than the ${MAX_ELEMENTS} a tensor can hold (the largest typed array); use a smaller shape`, [shape]);
+  }
+  try {
+    return allocate(dtype, count);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ShapeError(op, `${sizeText(shape, count, dtype)}: the memory for it cannot be allocated (${e.message})`, [shape]);
+    throw e;
+  }
+}
+
+function sizeText(shape: Shape, count: number, dtype: DType): string {
+  const gib = (count * (dtype === "float64" ? 8 : 4)) / 2 ** 30;
+  return `shape ${formatShape(shape)} has ${count} elements (${gib >= 100 ? Math.round(gib) : gib.toPrecision(3)} GiB of ${dtype})`;
 }
 
 /** A negative axis counts from the end; anything outside [-ndim, ndim) is an error naming the op. */

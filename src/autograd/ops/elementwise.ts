@@ -2,12 +2,12 @@
 // table is generated from it), the kernel, and the backward rule written with
 // differentiable tensor ops, side by side. In the formulas g is the upstream
 // gradient, y the op's output. Broadcasting is undone by the engine, not here.
-import { broadcastBinary, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
+import { broadcastBinary, broadcastWhere, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
 import { type FloatArray, broadcastShapes } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
-import { type BackwardFn, record } from "../graph.js";
+import { type BackwardFn, type Node, record } from "../graph.js";
 import type { Tensor } from "../tensor.js";
-import { emptyLike, expectTensor, operands, promote } from "./common.js";
+import { type RecordedOp, emptyLike, expectTensor, operands, promote, scalar } from "./common.js";
 
 interface BinaryEntry { readonly gradient: string; readonly run: BinaryRun; readonly backward: BackwardFn }
 interface UnaryEntry { readonly gradient: string; readonly kernel: UnaryKernel; readonly backward: BackwardFn }
@@ -36,30 +36,43 @@ export const binaryOps = {
       n.needs(1) ? g.mul(n.output()).div(n.input(1)).neg() : null,
     ],
   },
+  // PyTorch's masks: a^0 is 1 for every a, so a's gradient is 0 where b == 0 (not
+  // 0 * 0^-1 = NaN); 0^b is 0 for b > 0, so b's is 0 where a == 0 and b >= 0 (not
+  // 0 * ln 0). a's mask leaves b == 0 alone where b * a^(b-1) is 0 anyway, so its
+  // derivative in b (a^-1 there) stays right. Inside each masked branch the base
+  // is 1, so the branch is finite and its own gradients (second order) are 0, not NaN.
   pow: {
-    gradient: "a: g * b * a^(b-1); b: g * y * ln(a)",
+    gradient: "a: g * b * a^(b-1), 0 where b == 0 and a is 0 or NaN; b: g * y * ln(a), 0 where a == 0 and b >= 0",
     run: binaryRuns.pow,
-    backward: (g, n) => [
-      n.needs(0) ? g.mul(n.input(1)).mul(n.input(0).pow(sub(n.input(1), 1))) : null,
-      n.needs(1) ? g.mul(n.output()).mul(n.input(0).log()) : null,
-    ],
+    backward: (g, n) => {
+      const [a, b] = [n.input(0), n.input(1)];
+      const aMask = b.eq(0).mul(a.eq(0).add(a.eq(a).eq(0)));
+      const bMask = a.eq(0).mul(b.ge(0));
+      return [
+        n.needs(0) ? where(aMask, 0, g.mul(b).mul(where(aMask, 1, a).pow(sub(b, 1)))) : null,
+        n.needs(1) ? g.mul(where(bMask, 0, n.output().mul(where(bMask, 1, a).log()))) : null,
+      ];
+    },
   },
+  // PyTorch's rule: a tie splits g in half; where a or b is NaN (the output NaN)
+  // neither side is the smaller, so both get g. Masks are wheres, not products:
+  // 0 stays 0 where g is infinite.
   maximum: {
-    gradient: "a: g * ([a > b] + [a = b] / 2); b: g * ([a < b] + [a = b] / 2)",
+    gradient: "a: where(a < b, 0, t); b: where(a > b, 0, t); t = where(a == b, g / 2, g)",
     run: binaryRuns.maximum,
     backward: (g, n) => {
       const [a, b] = [n.input(0), n.input(1)];
-      const tie = a.eq(b).mul(0.5);
-      return [n.needs(0) ? g.mul(a.gt(b).add(tie)) : null, n.needs(1) ? g.mul(a.lt(b).add(tie)) : null];
+      const t = where(a.eq(b), g.mul(0.5), g);
+      return [n.needs(0) ? where(a.lt(b), 0, t) : null, n.needs(1) ? where(a.gt(b), 0, t) : null];
     },
   },
   minimum: {
-    gradient: "a: g * ([a < b] + [a = b] / 2); b: g * ([a > b] + [a = b] / 2)",
+    gradient: "a: where(a > b, 0, t); b: where(a < b, 0, t); t = where(a == b, g / 2, g)",
     run: binaryRuns.minimum,
     backward: (g, n) => {
       const [a, b] = [n.input(0), n.input(1)];
-      const tie = a.eq(b).mul(0.5);
-      return [n.needs(0) ? g.mul(a.lt(b).add(tie)) : null, n.needs(1) ? g.mul(a.gt(b).add(tie)) : null];
+      const t = where(a.eq(b), g.mul(0.5), g);
+      return [n.needs(0) ? where(a.gt(b), 0, t) : null, n.needs(1) ? where(a.lt(b), 0, t) : null];
     },
   },
   // Backward rules of tanh, sigmoid and relu fused into one pass each (PyTorch
@@ -80,8 +93,9 @@ export const binaryOps = {
       n.needs(1) ? gg.mul(n.input(0)).mul(sub(1, n.input(1).mul(2))) : null,
     ],
   },
+  // PyTorch's threshold_backward: a NaN x is not <= 0, so it passes g on.
   reluBackward: {
-    gradient: "g_in = g * [x > 0]; g: g_in' * [x > 0]; x: 0",
+    gradient: "g_in = where(x <= 0, 0, g); g: where(x <= 0, 0, g_in'); x: 0",
     run: binaryRuns.reluBackward,
     backward: (gg, n) => [n.needs(0) ? reluBackward(gg, n.input(1)) : null, null],
   },
@@ -105,23 +119,56 @@ export const unaryOps = {
   sqrt: { gradient: "g / (2 * y)", kernel: unaryKernels.sqrt, backward: (g, n) => [g.div(n.output().mul(2))] },
   abs: { gradient: "g * sign(x)", kernel: unaryKernels.abs, backward: (g, n) => [g.mul(n.input(0).sign())] },
   square: { gradient: "2 * g * x", kernel: unaryKernels.square, backward: (g, n) => [g.mul(n.input(0).mul(2))] },
-  relu: { gradient: "g * [x > 0] (reluBackward)", kernel: unaryKernels.relu, backward: (g, n) => [reluBackward(g, n.input(0))] },
+  relu: { gradient: "where(x <= 0, 0, g) (reluBackward)", kernel: unaryKernels.relu, backward: (g, n) => [reluBackward(g, n.input(0))] },
   sigmoid: { gradient: "g * y * (1 - y) (sigmoidBackward)", kernel: unaryKernels.sigmoid, backward: (g, n) => [sigmoidBackward(g, n.output())] },
   tanh: { gradient: "g * (1 - y^2) (tanhBackward)", kernel: unaryKernels.tanh, backward: (g, n) => [tanhBackward(g, n.output())] },
   softplus: { gradient: "g * sigmoid(x)", kernel: unaryKernels.softplus, backward: (g, n) => [g.mul(n.input(0).sigmoid())] },
 } satisfies Record<string, UnaryEntry>;
 
-/** Ops with a parameter, and piecewise-constant ops whose gradient is zero (not recorded). */
+interface Bounds { readonly min: number; readonly max: number }
+
+/** Ops with a parameter: forward kernel and backward rule take it as `saved`. */
 export const parametrisedOps = {
-  leakyRelu: { gradient: "g * (x > 0 ? 1 : slope)" },
-  clamp: { gradient: "g * [min <= x <= max]" },
-  sign: { gradient: "0 (not recorded)" },
-  gt: { gradient: "0 (not recorded; 1 where a > b, else 0)" },
-  ge: { gradient: "0 (not recorded; 1 where a >= b, else 0)" },
-  lt: { gradient: "0 (not recorded; 1 where a < b, else 0)" },
-  le: { gradient: "0 (not recorded; 1 where a <= b, else 0)" },
-  eq: { gradient: "0 (not recorded; 1 where a == b, else 0)" },
-} as const;
+  // PyTorch's leaky_relu_backward: a NaN x takes the slope.
+  leakyRelu: {
+    gradient: "g * (x > 0 ? 1 : slope)",
+    forward: (x: Tensor, slope: number): Tensor => mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope)),
+    backward: (g: Tensor, n: Node, slope: number) => [g.mul(stepMask(n.input(0), slope))],
+  },
+  // PyTorch's clamp_backward: g where min <= x <= max (not at a NaN x), exactly 0 elsewhere.
+  clamp: {
+    gradient: "where(min <= x <= max, g, 0)",
+    forward: (x: Tensor, { min, max }: Bounds): Tensor => mapped("clamp", x, (s, d) => clampKernel(s, d, min, max)),
+    backward: (g: Tensor, n: Node, { min, max }: Bounds) => [where(mapped("clamp", n.input(0), (s, d) => insideKernel(s, d, min, max)), g, 0)],
+  },
+  where: {
+    gradient: "a: where(c, g, 0); b: where(c, 0, g) (c: the condition, a constant)",
+    forward: (a: Tensor, b: Tensor, condition: Tensor): Tensor => {
+      const values = broadcastShapes(a.shape, b.shape);
+      const shape = values === null ? null : broadcastShapes(condition.shape, values);
+      if (shape === null) {
+        throw new ShapeError("where", `cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)}: aligned from the right, each dimension must be equal or 1`, [condition.shape, a.shape, b.shape]);
+      }
+      const out = emptyLike("where", promote(a.dtype, b.dtype), shape);
+      broadcastWhere(condition.data, condition.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
+      return out;
+    },
+    backward: (g: Tensor, n: Node, condition: Tensor) => [
+      n.needs(0) ? where(condition, g, 0) : null,
+      n.needs(1) ? where(condition, 0, g) : null,
+    ],
+  },
+} satisfies Record<string, RecordedOp>;
+
+/** Piecewise-constant ops: their output is a constant (not recorded), so their gradient is zero. */
+export const constantOps = {
+  sign: { gradient: "0 (not recorded)", kernel: unaryKernels.sign },
+  gt: { gradient: "0 (not recorded; 1 where a > b, else 0)", run: binaryRuns.gt },
+  ge: { gradient: "0 (not recorded; 1 where a >= b, else 0)", run: binaryRuns.ge },
+  lt: { gradient: "0 (not recorded; 1 where a < b, else 0)", run: binaryRuns.lt },
+  le: { gradient: "0 (not recorded; 1 where a <= b, else 0)", run: binaryRuns.le },
+  eq: { gradient: "0 (not recorded; 1 where a == b, else 0)", run: binaryRuns.eq },
+} satisfies Record<string, { gradient: string; run: BinaryRun } | { gradient: string; kernel: UnaryKernel }>;
 
 export type BinaryOpName = keyof typeof binaryOps;
 export type UnaryOpName = keyof typeof unaryOps;
@@ -132,7 +179,7 @@ function broadcastForward(op: string, run: BinaryRun, a: Tensor | number, b: Ten
   if (shape === null) {
     throw new ShapeError(op, `cannot broadcast ${formatShape(x.shape)} with ${formatShape(y.shape)}: aligned from the right, each pair of dimensions must be equal or one of them 1`, [x.shape, y.shape]);
   }
-  const out = emptyLike(promote(x.dtype, y.dtype), shape);
+  const out = emptyLike(op, promote(x.dtype, y.dtype), shape);
   broadcastBinary(run, x.data, x.shape, y.data, y.shape, out.data, shape);
   return [x, y, out];
 }
@@ -143,13 +190,13 @@ function binary(op: BinaryOpName, a: Tensor | number, b: Tensor | number): Tenso
   return record(op, [x, y], out, entry.backward);
 }
 
-function comparison(op: "gt" | "ge" | "lt" | "le" | "eq", a: Tensor | number, b: Tensor | number): Tensor {
-  return broadcastForward(op, binaryRuns[op], a, b)[2];
+function comparison(op: Exclude<keyof typeof constantOps, "sign">, a: Tensor | number, b: Tensor | number): Tensor {
+  return broadcastForward(op, constantOps[op].run, a, b)[2];
 }
 
 function mapped(op: string, x: Tensor, fill: (src: FloatArray, dst: FloatArray) => void): Tensor {
   expectTensor(op, x);
-  const out = emptyLike(x.dtype, x.shape);
+  const out = emptyLike(op, x.dtype, x.shape);
   fill(x.data, out.data);
   return out;
 }
@@ -196,18 +243,32 @@ export const relu = (x: Tensor): Tensor => unary("relu", x);
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
 export const tanh = (x: Tensor): Tensor => unary("tanh", x);
 export const softplus = (x: Tensor): Tensor => unary("softplus", x);
-export const sign = (x: Tensor): Tensor => mapped("sign", x, unaryKernels.sign);
+export const sign = (x: Tensor): Tensor => mapped("sign", x, constantOps.sign.kernel);
 
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   finiteParameter("leakyRelu", "slope", slope);
-  const out = mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope));
-  return record("leakyRelu", [x], out, (g, n) => [g.mul(stepMask(n.input(0), slope))]);
+  const entry = parametrisedOps.leakyRelu;
+  return record("leakyRelu", [x], entry.forward(x, slope), entry.backward, slope);
+}
+
+/**
+ * `input` where `condition` is nonzero, `other` elsewhere (torch.where), all
+ * three broadcast together. Differentiable in input and other; the condition
+ * is a constant (no gradient reaches it).
+ */
+export function where(condition: Tensor, input: Tensor | number, other: Tensor | number): Tensor {
+  expectTensor("where", condition, "condition");
+  const [a, b] = typeof input === "number" && typeof other === "number"
+    ? [scalar(input, "float32"), scalar(other, "float32")]
+    : operands("where", input, other);
+  const entry = parametrisedOps.where;
+  return record("where", [a, b], entry.forward(a, b, condition), entry.backward, condition);
 }
 
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
   finiteParameter("clamp", "min", min);
   finiteParameter("clamp", "max", max);
   if (min > max) throw new DTypeError("clamp", `min ${min} is greater than max ${max}`);
-  const out = mapped("clamp", x, (s, d) => clampKernel(s, d, min, max));
-  return record("clamp", [x], out, (g, n) => [g.mul(mapped("clampMask", n.input(0), (s, d) => insideKernel(s, d, min, max)))]);
+  const entry = parametrisedOps.clamp;
+  return record("clamp", [x], entry.forward(x, { min, max }), entry.backward, { min, max });
 }

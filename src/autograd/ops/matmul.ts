@@ -4,16 +4,11 @@
 // copies). A shared matrix's gradient comes back batch-shaped and the engine
 // sums it over the broadcast batch axes, as for any broadcast input.
 import { gemm } from "../../kernels/gemm.js";
-import { broadcastShapes, broadcastStrides, sizeOf } from "../../kernels/shape.js";
+import { type Shape, broadcastShapes, broadcastStrides, sizeOf } from "../../kernels/shape.js";
 import { ShapeError, formatShape } from "../errors.js";
-import { record } from "../graph.js";
+import { type Node, record } from "../graph.js";
 import type { Tensor } from "../tensor.js";
-import { emptyLike, expectTensor, promote } from "./common.js";
-
-export const matmulOps = {
-  matmul: { gradient: "a: g · bᵀ; b: aᵀ · g (summed over broadcast batch axes)" },
-  linear: { gradient: "x: g · W; W: gᵀ · x; b: g summed over rows (x · Wᵀ + b in one op, Wᵀ read in place)" },
-} as const;
+import { type RecordedOp, emptyLike, expectTensor, promote } from "./common.js";
 
 /** For each matrix of the broadcast batch, the index of the operand's matrix it reads. */
 function batchIndices(batch: readonly number[], target: readonly number[]): Int32Array {
@@ -35,34 +30,68 @@ function batchIndices(batch: readonly number[], target: readonly number[]): Int3
   return indices;
 }
 
-/** op(a) · op(b) for operands of at least 2 dimensions; op transposes the last two axes when its flag is set. */
+/** Transpose flags of a recorded matmul: op(A) = Aᵀ when transA, likewise B. */
+interface Flags { readonly transA: boolean; readonly transB: boolean }
+/** What linear's backward needs: x's shape and its rows once leading axes are flattened. */
+interface LinearSaved { readonly xShape: Shape; readonly rows: number; readonly inFeatures: number; readonly outFeatures: number }
+
+export const matmulOps = {
+  matmul: {
+    gradient: "a: g · bᵀ; b: aᵀ · g (summed over broadcast batch axes)",
+    /** op(a) · op(b) for operands of at least 2 dimensions; op transposes the last two axes when its flag is set. */
+    forward: (a: Tensor, b: Tensor, { transA, transB }: Flags): Tensor => {
+      const ra = a.ndim, rb = b.ndim;
+      const m = a.shape[transA ? ra - 1 : ra - 2]!;
+      const k = a.shape[transA ? ra - 2 : ra - 1]!;
+      const kb = b.shape[transB ? rb - 1 : rb - 2]!;
+      const n = b.shape[transB ? rb - 2 : rb - 1]!;
+      if (k !== kb) {
+        throw new ShapeError("matmul", `cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${kb} differ`, [a.shape, b.shape]);
+      }
+      const batchA = a.shape.slice(0, -2);
+      const batchB = b.shape.slice(0, -2);
+      const batch = broadcastShapes(batchA, batchB);
+      if (batch === null) {
+        throw new ShapeError("matmul", `cannot broadcast the batch dimensions ${formatShape(batchA)} of ${formatShape(a.shape)} with ${formatShape(batchB)} of ${formatShape(b.shape)}`, [a.shape, b.shape]);
+      }
+      const out = emptyLike("matmul", promote(a.dtype, b.dtype), [...batch, m, n]);
+      const aIndex = batchIndices(batchA, batch);
+      const bIndex = batchIndices(batchB, batch);
+      const aSize = m * k, bSize = k * n, cSize = m * n;
+      for (let i = 0; i < aIndex.length; i++) {
+        gemm(transA, transB, m, n, k, a.data, aIndex[i]! * aSize, b.data, bIndex[i]! * bSize, out.data, i * cSize, false);
+      }
+      return out;
+    },
+    // C = op(A)·op(B): dA = g·op(B)ᵀ (transposed back if A was), dB = op(A)ᵀ·g (likewise).
+    backward: (g: Tensor, n: Node, { transA, transB }: Flags) => [
+      n.needs(0) ? (transA ? matmulCore(n.input(1), g, transB, true) : matmulCore(g, n.input(1), false, !transB)) : null,
+      n.needs(1) ? (transB ? matmulCore(g, n.input(0), true, transA) : matmulCore(n.input(0), g, !transA, false)) : null,
+    ],
+  },
+  linear: {
+    gradient: "x: g · W; W: gᵀ · x; b: g summed over rows (x · Wᵀ + b in one op, Wᵀ read in place)",
+    /** The output rows start as the bias and the GEMM accumulates into them, reading the weight transposed in place. */
+    forward: (x: Tensor, weight: Tensor, bias: Tensor | null, s: LinearSaved): Tensor => {
+      const out = emptyLike("linear", promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype), [...s.xShape.slice(0, -1), s.outFeatures]);
+      gemm(false, true, s.rows, s.outFeatures, s.inFeatures, x.data, 0, weight.data, 0, out.data, 0, false, bias?.data ?? null);
+      return out;
+    },
+    // In rows: dx = g · W, dW = gᵀ · x, db = g summed over the rows.
+    backward: (g: Tensor, n: Node, s: LinearSaved) => {
+      const g2 = g.reshape([s.rows, s.outFeatures]);
+      return [
+        n.needs(0) ? matmulCore(g2, n.input(1), false, false).reshape(s.xShape) : null,
+        n.needs(1) ? matmulCore(g2, n.input(0).reshape([s.rows, s.inFeatures]), true, false) : null,
+        n.inputs.length === 3 && n.needs(2) ? g2.sum(0) : null,
+      ];
+    },
+  },
+} satisfies Record<string, RecordedOp>;
+
 function matmulCore(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  const ra = a.ndim, rb = b.ndim;
-  const m = a.shape[transA ? ra - 1 : ra - 2]!;
-  const k = a.shape[transA ? ra - 2 : ra - 1]!;
-  const kb = b.shape[transB ? rb - 1 : rb - 2]!;
-  const n = b.shape[transB ? rb - 2 : rb - 1]!;
-  if (k !== kb) {
-    throw new ShapeError("matmul", `cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${kb} differ`, [a.shape, b.shape]);
-  }
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const batch = broadcastShapes(batchA, batchB);
-  if (batch === null) {
-    throw new ShapeError("matmul", `cannot broadcast the batch dimensions ${formatShape(batchA)} of ${formatShape(a.shape)} with ${formatShape(batchB)} of ${formatShape(b.shape)}`, [a.shape, b.shape]);
-  }
-  const out = emptyLike(promote(a.dtype, b.dtype), [...batch, m, n]);
-  const aIndex = batchIndices(batchA, batch);
-  const bIndex = batchIndices(batchB, batch);
-  const aSize = m * k, bSize = k * n, cSize = m * n;
-  for (let i = 0; i < aIndex.length; i++) {
-    gemm(transA, transB, m, n, k, a.data, aIndex[i]! * aSize, b.data, bIndex[i]! * bSize, out.data, i * cSize, false);
-  }
-  // C = op(A)·op(B): dA = g·op(B)ᵀ (transposed back if A was), dB = op(A)ᵀ·g (likewise).
-  return record("matmul", [a, b], out, (g, node) => [
-    node.needs(0) ? (transA ? matmulCore(node.input(1), g, transB, true) : matmulCore(g, node.input(1), false, !transB)) : null,
-    node.needs(1) ? (transB ? matmulCore(g, node.input(0), true, transA) : matmulCore(node.input(0), g, !transA, false)) : null,
-  ]);
+  const flags = { transA, transB };
+  return record("matmul", [a, b], matmulOps.matmul.forward(a, b, flags), matmulOps.matmul.backward, flags);
 }
 
 /**
@@ -91,9 +120,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /**
  * x · weightᵀ + bias, the affine map of a Linear layer with weight [out, in]
- * (PyTorch's layout), as one op: the output rows start as the bias and the
- * GEMM accumulates into them, and the weight is read transposed in place.
- * Leading axes of x are flattened into rows (x [..., in] -> [..., out]).
+ * (PyTorch's layout), as one op. Leading axes of x are flattened into rows
+ * (x [..., in] -> [..., out]).
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   expectTensor("linear", x, "input");
@@ -110,17 +138,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       throw new ShapeError("linear", `bias must be [${outFeatures}] for weight ${formatShape(weight.shape)}, got ${formatShape(b.shape)}`, [weight.shape, b.shape]);
     }
   }
-  const rows = x.size / inFeatures;
-  const out = emptyLike(promote(promote(x.dtype, weight.dtype), b?.dtype ?? x.dtype), [...x.shape.slice(0, -1), outFeatures]);
-  gemm(false, true, rows, outFeatures, inFeatures, x.data, 0, weight.data, 0, out.data, 0, false, b?.data ?? null);
-  const inputs = b === null ? [x, weight] : [x, weight, b];
-  // In rows: dx = g · W, dW = gᵀ · x, db = g summed over the rows.
-  return record("linear", inputs, out, (g, node) => {
-    const g2 = g.reshape([rows, outFeatures]);
-    return [
-      node.needs(0) ? matmulCore(g2, node.input(1), false, false).reshape(x.shape) : null,
-      node.needs(1) ? matmulCore(g2, node.input(0).reshape([rows, inFeatures]), true, false) : null,
-      b !== null && node.needs(2) ? g2.sum(0) : null,
-    ];
-  });
+  // Rows from the leading axes, not size / inFeatures: that is 0 / 0 with no in-features.
+  const saved: LinearSaved = { xShape: x.shape, rows: sizeOf(x.shape.slice(0, -1)), inFeatures, outFeatures };
+  const entry = matmulOps.linear;
+  return record("linear", b === null ? [x, weight] : [x, weight, b], entry.forward(x, weight, b, saved), entry.backward, saved);
 }

@@ -3,57 +3,86 @@
 // does), so their gradients come for free and stay differentiable.
 import { extremeAxes, sumAxes } from "../../kernels/reduce.js";
 import { type Shape, stridesOf } from "../../kernels/shape.js";
-import { record } from "../graph.js";
+import { type Node, record } from "../graph.js";
 import { ShapeError, formatShape } from "../errors.js";
 import type { Axis, Tensor } from "../tensor.js";
-import { emptyLike, expectTensor, normalizeAxis, reducedAxes, reducedShape } from "./common.js";
+import { where } from "./elementwise.js";
+import { type RecordedOp, type UnrecordedOp, emptyLike, expectTensor, normalizeAxis, reducedAxes, reducedShape } from "./common.js";
+
+/** A reduction of an input of `shape` over the axes d where `reduced[d]`. */
+interface Reduction { readonly shape: Shape; readonly reduced: readonly boolean[]; readonly keepdim: boolean }
+/** max/min also keep, per output element, the flat input index of the element selected (filled by forward). */
+interface Selection extends Reduction { readonly argIndex: Int32Array }
 
 export const reduceOps = {
-  sum: { gradient: "g broadcast back over the reduced axes" },
-  max: { gradient: "g routed to the selected (first maximal) element; 0 elsewhere" },
-  min: { gradient: "g routed to the selected (first minimal) element; 0 elsewhere" },
-  mean: { gradient: "composite: sum(x, axis) / count" },
-  logsumexp: { gradient: "composite: m + log(sum(exp(x - m))), m = max(x) held constant; gives g * softmax(x)" },
-  softmax: { gradient: "composite: exp(x - logsumexp(x, axis))" },
-  logSoftmax: { gradient: "composite: x - logsumexp(x, axis)" },
-  argmax: { gradient: "none (returns indices, not recorded)" },
-  argmin: { gradient: "none (returns indices, not recorded)" },
-} as const;
+  sum: {
+    gradient: "g broadcast back over the reduced axes",
+    forward: (x: Tensor, r: Reduction): Tensor => {
+      const out = emptyLike("sum", x.dtype, reducedShape(x.shape, r.reduced, r.keepdim));
+      sumAxes(x.data, x.shape, r.reduced, out.data);
+      return out;
+    },
+    backward: (g: Tensor, _n: Node, r: Reduction) => [expandBack(g, r)],
+  },
+  max: {
+    gradient: "g routed to the selected element (the first maximal one, or the first NaN); 0 elsewhere",
+    forward: (x: Tensor, s: Selection): Tensor => select(x, s, false),
+    backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected(g, s)],
+  },
+  min: {
+    gradient: "g routed to the selected element (the first minimal one, or the first NaN); 0 elsewhere",
+    forward: (x: Tensor, s: Selection): Tensor => select(x, s, true),
+    backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected(g, s)],
+  },
+  mean: { gradient: "composite: sum(x, axis) / count", forward: mean },
+  logsumexp: { gradient: "composite: m + log(sum(exp(x - m))), m = max(x) held constant; gives g * softmax(x)", forward: logsumexp },
+  softmax: { gradient: "composite: exp(x - logsumexp(x, axis))", forward: softmax },
+  logSoftmax: { gradient: "composite: x - logsumexp(x, axis)", forward: logSoftmax },
+  argmax: { gradient: "none (returns indices, not recorded)", forward: argmax },
+  argmin: { gradient: "none (returns indices, not recorded)", forward: argmin },
+} satisfies Record<string, RecordedOp | UnrecordedOp>;
 
 /** Broadcast a reduction's gradient back to the input's shape. */
-function expandBack(g: Tensor, inputShape: Shape, reduced: readonly boolean[]): Tensor {
-  return g.reshape(reducedShape(inputShape, reduced, true)).expand(inputShape);
+function expandBack(g: Tensor, r: Reduction): Tensor {
+  return g.reshape(reducedShape(r.shape, r.reduced, true)).expand(r.shape);
+}
+
+/** g at the selected elements, exactly 0 elsewhere (even where g is infinite). */
+function routeToSelected(g: Tensor, s: Selection): Tensor {
+  const mask = emptyLike("max", g.dtype, s.shape);
+  for (let i = 0; i < s.argIndex.length; i++) mask.data[s.argIndex[i]!] = 1;
+  return where(mask, expandBack(g, s), 0);
+}
+
+function select(x: Tensor, s: Selection, takeMin: boolean): Tensor {
+  const values = emptyLike(takeMin ? "min" : "max", x.dtype, reducedShape(x.shape, s.reduced, s.keepdim));
+  extremeAxes(x.data, x.shape, s.reduced, values.data, s.argIndex, takeMin);
+  return values;
 }
 
 export function sum(x: Tensor, axis?: Axis, keepdim = false): Tensor {
   expectTensor("sum", x);
-  const reduced = reducedAxes("sum", axis, x.shape);
-  const out = emptyLike(x.dtype, reducedShape(x.shape, reduced, keepdim));
-  sumAxes(x.data, x.shape, reduced, out.data);
-  const inputShape = x.shape;
-  return record("sum", [x], out, (g) => [expandBack(g, inputShape, reduced)]);
+  const r: Reduction = { shape: x.shape, reduced: reducedAxes("sum", axis, x.shape), keepdim };
+  return record("sum", [x], reduceOps.sum.forward(x, r), reduceOps.sum.backward, r);
 }
 
-function extreme(op: "max" | "min", x: Tensor, axis: Axis, keepdim: boolean): { values: Tensor; argIndex: Int32Array; reduced: boolean[] } {
+/** The checked selection of max/min over `axis`, with room for the selected indices. */
+function selection(op: "max" | "min" | "argmax" | "argmin", x: Tensor, axis: Axis, keepdim: boolean): Selection {
   expectTensor(op, x);
   const reduced = reducedAxes(op, axis, x.shape);
   x.shape.forEach((d, i) => {
     if (reduced[i] && d === 0) throw new ShapeError(op, `cannot reduce over axis ${i} of size 0 in ${formatShape(x.shape)}: the ${op} of nothing is undefined`, [x.shape]);
   });
-  const values = emptyLike(x.dtype, reducedShape(x.shape, reduced, keepdim));
-  const argIndex = new Int32Array(values.size);
-  extremeAxes(x.data, x.shape, reduced, values.data, argIndex, op === "min");
-  return { values, argIndex, reduced };
+  return { shape: x.shape, reduced, keepdim, argIndex: new Int32Array(sizeOfReduced(x.shape, reduced)) };
+}
+
+function sizeOfReduced(shape: Shape, reduced: readonly boolean[]): number {
+  return shape.reduce((size, d, i) => (reduced[i] ? size : size * d), 1);
 }
 
 function extremeWithGrad(op: "max" | "min", x: Tensor, axis: Axis, keepdim: boolean): Tensor {
-  const { values, argIndex, reduced } = extreme(op, x, axis, keepdim);
-  const inputShape = x.shape;
-  return record(op, [x], values, (g) => {
-    const mask = emptyLike(g.dtype, inputShape);
-    for (let i = 0; i < argIndex.length; i++) mask.data[argIndex[i]!] = 1;
-    return [expandBack(g, inputShape, reduced).mul(mask)];
-  });
+  const s = selection(op, x, axis, keepdim);
+  return record(op, [x], reduceOps[op].forward(x, s), reduceOps[op].backward, s);
 }
 
 export const max = (x: Tensor, axis?: Axis, keepdim = false): Tensor => extremeWithGrad("max", x, axis, keepdim);
@@ -70,10 +99,11 @@ export function argmin(x: Tensor, axis?: number, keepdim = false): Tensor {
 
 function argExtreme(op: "argmax" | "argmin", x: Tensor, axis: number | undefined, keepdim: boolean): Tensor {
   const d = axis === undefined ? undefined : normalizeAxis(op, axis, x.shape);
-  const { values, argIndex } = extreme(op === "argmax" ? "max" : "min", x, d, keepdim);
+  const s = selection(op, x, d, keepdim);
+  const values = select(x, s, op === "argmin");
   const stride = d === undefined ? 1 : stridesOf(x.shape)[d]!;
   const extent = d === undefined ? x.size : x.shape[d]!;
-  for (let i = 0; i < argIndex.length; i++) values.data[i] = Math.floor(argIndex[i]! / stride) % extent;
+  for (let i = 0; i < s.argIndex.length; i++) values.data[i] = Math.floor(s.argIndex[i]! / stride) % extent;
   return values;
 }
 
@@ -85,9 +115,12 @@ export function mean(x: Tensor, axis?: Axis, keepdim = false): Tensor {
 }
 
 export function logsumexp(x: Tensor, axis?: Axis, keepdim = false): Tensor {
+  expectTensor("logsumexp", x);
   const reduced = reducedAxes("logsumexp", axis, x.shape);
   // The shift m is a constant: d/dx of m + log(sum(exp(x - m))) is softmax(x) whatever m is.
-  const m = extreme("max", x, axis, true).values;
+  // An empty axis has no max, and needs none: its sum is 0, and log 0 = -Infinity (as in PyTorch).
+  const empty = x.shape.some((d, i) => reduced[i] && d === 0);
+  const m = empty ? emptyLike("logsumexp", x.dtype, reducedShape(x.shape, reduced, true)) : select(x, selection("max", x, axis, true), false);
   for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
   const out = x.sub(m).exp().sum(axis, true).log().add(m);
   return keepdim ? out : out.reshape(reducedShape(x.shape, reduced, false));

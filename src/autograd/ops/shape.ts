@@ -6,27 +6,133 @@ import { broadcastTo } from "../../kernels/elementwise.js";
 import { copyRows, gatherAxis, permuteCopy, scatterAddAxis } from "../../kernels/layout.js";
 import { type Shape, broadcastShapes, sameShape, sizeOf } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
-import { record } from "../graph.js";
+import { type Node, record } from "../graph.js";
 import { type DType, Tensor, checkShape } from "../tensor.js";
-import { emptyLike, expectTensor, normalizeAxis, promote } from "./common.js";
+import { type RecordedOp, type UnrecordedOp, emptyLike, expectTensor, normalizeAxis, promote } from "./common.js";
+
+/** A slice along `axis` of an input of `shape`: elements [start, end). */
+interface Range { readonly shape: Shape; readonly axis: number; readonly start: number; readonly end: number }
+/** An index selection along `axis` of an input of `shape`. */
+interface Selection { readonly shape: Shape; readonly axis: number; readonly indices: Int32Array }
+/** Where each concatenated input starts along `axis` of the output, how far it extends, and which were skipped (1-D empty). */
+interface Parts { readonly axis: number; readonly starts: readonly number[]; readonly extents: readonly number[]; readonly skipped: readonly boolean[] }
 
 export const shapeOps = {
-  reshape: { gradient: "g reshaped to the input's shape" },
-  expand: { gradient: "g summed over the expanded axes" },
-  permute: { gradient: "g permuted by the inverse permutation" },
-  slice: { gradient: "g placed in the sliced range of zeros (padSlice)" },
-  padSlice: { gradient: "g sliced back to the range" },
-  concat: { gradient: "each input: its slice of g" },
-  indexSelect: { gradient: "g scatter-added into zeros at the indices (repeats accumulate)" },
-  indexAdd: { gradient: "source: g gathered at the indices" },
-  clone: { gradient: "g" },
-  cast: { gradient: "g cast back to the input's dtype" },
-  flatten: { gradient: "composite: reshape" },
-  squeeze: { gradient: "composite: reshape" },
-  unsqueeze: { gradient: "composite: reshape" },
-  transpose: { gradient: "composite: permute" },
-  stack: { gradient: "composite: unsqueeze + concat" },
-} as const;
+  reshape: {
+    gradient: "g reshaped to the input's shape",
+    // A view: the output shares the input's buffer and version counter.
+    forward: (x: Tensor, shape: Shape): Tensor => x.withShape(shape),
+    backward: (g: Tensor, _n: Node, inputShape: Shape) => [g.reshape(inputShape)],
+  },
+  expand: {
+    gradient: "g summed over the expanded axes",
+    forward: (x: Tensor, shape: Shape): Tensor => {
+      const out = emptyLike("expand", x.dtype, shape);
+      broadcastTo(x.data, x.shape, out.data, out.shape);
+      return out;
+    },
+    // The engine sums a gradient over the axes its input was broadcast along.
+    backward: (g: Tensor) => [g],
+  },
+  permute: {
+    gradient: "g permuted by the inverse permutation",
+    forward: (x: Tensor, order: readonly number[]): Tensor => {
+      const out = emptyLike("permute", x.dtype, order.map((d) => x.shape[d]!));
+      permuteCopy(x.data, x.shape, order, out.data);
+      return out;
+    },
+    backward: (g: Tensor, _n: Node, order: readonly number[]) => {
+      const inverse = new Array<number>(order.length);
+      order.forEach((d, i) => { inverse[d] = i; });
+      return [permute(g, inverse)];
+    },
+  },
+  slice: {
+    gradient: "g placed in the sliced range of zeros (padSlice)",
+    forward: (x: Tensor, r: Range): Tensor => {
+      const [outer, extent, inner] = around(r.shape, r.axis);
+      const width = (r.end - r.start) * inner;
+      const shape = [...r.shape];
+      shape[r.axis] = r.end - r.start;
+      const out = emptyLike("slice", x.dtype, shape);
+      copyRows(x.data, r.start * inner, extent * inner, out.data, 0, width, outer, width);
+      return out;
+    },
+    backward: (g: Tensor, _n: Node, r: Range) => [padSlice(g, r)],
+  },
+  padSlice: {
+    gradient: "g sliced back to the range",
+    // slice's gradient: g placed at [start, end) along axis of zeros shaped like slice's input.
+    forward: (g: Tensor, r: Range): Tensor => {
+      const [outer, extent, inner] = around(r.shape, r.axis);
+      const width = (r.end - r.start) * inner;
+      const out = emptyLike("padSlice", g.dtype, r.shape);
+      copyRows(g.data, 0, width, out.data, r.start * inner, extent * inner, outer, width);
+      return out;
+    },
+    backward: (gg: Tensor, _n: Node, r: Range) => [slice(gg, r.axis, r.start, r.end)],
+  },
+  concat: {
+    gradient: "each input: its slice of g",
+    forward: (tensors: readonly Tensor[], shape: Shape, dtype: DType, p: Parts): Tensor => {
+      const out = emptyLike("concat", dtype, shape);
+      const [outer, extent, inner] = around(shape, p.axis);
+      tensors.forEach((t, i) => {
+        if (p.skipped[i]) return;
+        const width = p.extents[i]! * inner;
+        copyRows(t.data, 0, width, out.data, p.starts[i]! * inner, extent * inner, outer, width);
+      });
+      return out;
+    },
+    backward: (g: Tensor, n: Node, p: Parts) =>
+      p.starts.map((start, i) => (!n.needs(i) ? null : p.skipped[i] ? emptyLike("concat", g.dtype, [0]) : slice(g, p.axis, start, start + p.extents[i]!))),
+  },
+  indexSelect: {
+    gradient: "g scatter-added into zeros at the indices (repeats accumulate)",
+    forward: (x: Tensor, s: Selection): Tensor => {
+      const [outer, extent, inner] = around(s.shape, s.axis);
+      const shape = [...s.shape];
+      shape[s.axis] = s.indices.length;
+      const out = emptyLike("indexSelect", x.dtype, shape);
+      gatherAxis(x.data, outer, extent, inner, s.indices, out.data);
+      return out;
+    },
+    backward: (g: Tensor, _n: Node, s: Selection) => [indexAdd(g, s)],
+  },
+  indexAdd: {
+    gradient: "source: g gathered at the indices",
+    // indexSelect's gradient: zeros shaped like its input with g's slices added at the indices.
+    forward: (g: Tensor, s: Selection): Tensor => {
+      const [outer, extent, inner] = around(s.shape, s.axis);
+      const out = emptyLike("indexAdd", g.dtype, s.shape);
+      scatterAddAxis(g.data, outer, extent, inner, s.indices, out.data);
+      return out;
+    },
+    backward: (gg: Tensor, _n: Node, s: Selection) => [indexSelect(gg, s.indices, s.axis)],
+  },
+  clone: {
+    gradient: "g",
+    forward: (x: Tensor): Tensor => new Tensor(x.data.slice(), x.shape),
+    backward: (g: Tensor) => [g],
+  },
+  cast: {
+    gradient: "g cast back to the input's dtype",
+    forward: (x: Tensor, dtype: DType): Tensor => {
+      const out = emptyLike("to", dtype, x.shape);
+      out.data.set(x.data);
+      return out;
+    },
+    // The engine casts a gradient to its input's dtype.
+    backward: (g: Tensor) => [g],
+  },
+  flatten: { gradient: "composite: reshape", forward: flatten },
+  squeeze: { gradient: "composite: reshape", forward: squeeze },
+  unsqueeze: { gradient: "composite: reshape", forward: unsqueeze },
+  transpose: { gradient: "composite: permute", forward: transpose },
+  mT: { gradient: "composite: permute (the last two axes swapped)", forward: matrixTranspose },
+  T: { gradient: "composite: permute (every axis reversed)", forward: reversedAxes },
+  stack: { gradient: "composite: unsqueeze + concat", forward: stack },
+} satisfies Record<string, RecordedOp | UnrecordedOp>;
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   expectTensor("reshape", x);
@@ -35,7 +141,12 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (inferred !== -1) {
     if (target.indexOf(-1, inferred + 1) !== -1) throw new ShapeError("reshape", `only one dimension can be -1, got ${formatShape(shape)}`, [x.shape, shape]);
     const known = sizeOf(target.filter((_, i) => i !== inferred));
-    if (known === 0 || x.size % known !== 0) {
+    if (known === 0) {
+      // PyTorch's rule: with the others multiplying to 0, no size for -1 gives a nonempty tensor, and every size gives an empty one.
+      const why = x.size === 0 ? "the -1 could be any size, so it is ambiguous; give that dimension explicitly" : `no size for the -1 holds ${x.size} elements`;
+      throw new ShapeError("reshape", `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}: the other dimensions multiply to 0, so ${why}`, [x.shape, shape]);
+    }
+    if (x.size % known !== 0) {
       throw new ShapeError("reshape", `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}: ${x.size} is not a multiple of ${known}`, [x.shape, shape]);
     }
     target[inferred] = x.size / known;
@@ -44,8 +155,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (sizeOf(target) !== x.size) {
     throw new ShapeError("reshape", `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(target)} (${sizeOf(target)} elements)`, [x.shape, target]);
   }
-  const inputShape = x.shape;
-  return record("reshape", [x], x.withShape(target), (g) => [g.reshape(inputShape)]);
+  return record("reshape", [x], shapeOps.reshape.forward(x, target), shapeOps.reshape.backward, x.shape);
 }
 
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
@@ -80,9 +190,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (target === null || !sameShape(target, shape)) {
     throw new ShapeError("expand", `cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}: each dimension must match or be 1, aligned from the right`, [x.shape, shape]);
   }
-  const out = emptyLike(x.dtype, [...shape]);
-  broadcastTo(x.data, x.shape, out.data, out.shape);
-  return record("expand", [x], out, (g) => [g]);
+  return record("expand", [x], shapeOps.expand.forward(x, [...shape]), shapeOps.expand.backward);
 }
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
@@ -90,22 +198,39 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) throw new ShapeError("permute", `expected ${x.ndim} dims for ${formatShape(x.shape)}, got [${dims.join(",")}]`, [x.shape]);
   const order = dims.map((d) => normalizeAxis("permute", d, x.shape));
   if (new Set(order).size !== order.length) throw new ShapeError("permute", `[${dims.join(",")}] is not a permutation of the axes of ${formatShape(x.shape)}`, [x.shape]);
-  const out = emptyLike(x.dtype, order.map((d) => x.shape[d]!));
-  permuteCopy(x.data, x.shape, order, out.data);
-  const inverse = new Array<number>(order.length);
-  order.forEach((d, i) => { inverse[d] = i; });
-  return record("permute", [x], out, (g) => [permute(g, inverse)]);
+  return record("permute", [x], shapeOps.permute.forward(x, order), shapeOps.permute.backward, order);
 }
 
-/** Swap two axes (the last two by default: the matrix transpose). */
-export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
-  if (x.ndim < 2) throw new ShapeError("transpose", `needs at least 2 dimensions, got ${formatShape(x.shape)}`, [x.shape]);
-  const a = normalizeAxis("transpose", axis0, x.shape);
-  const b = normalizeAxis("transpose", axis1, x.shape);
+/** Swap axes dim0 and dim1, as torch.transpose (both required; `.mT` swaps the last two). */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  expectTensor("transpose", x);
+  if (typeof dim0 !== "number" || typeof dim1 !== "number") {
+    const given = [dim0, dim1].filter((d) => d !== undefined).join(", ");
+    throw new ShapeError("transpose", `needs two axes, transpose(dim0, dim1) as in PyTorch, got transpose(${given}); for the matrix transpose use .mT (the last two axes) or .T (a 2-D tensor)`, [x.shape]);
+  }
+  // As in PyTorch, a 0-d tensor takes the axes of a 1-d one (0 or -1).
+  const axes = x.ndim === 0 ? [1] : x.shape;
+  const a = normalizeAxis("transpose", dim0, axes);
+  const b = normalizeAxis("transpose", dim1, axes);
+  if (a === b) return reshape(x, x.shape);
   const dims = x.shape.map((_, i) => i);
   dims[a] = b;
   dims[b] = a;
   return permute(x, dims);
+}
+
+/** The last two axes swapped (torch's `.mT`): a matrix, or a batch of them. */
+export function matrixTranspose(x: Tensor): Tensor {
+  expectTensor("mT", x);
+  if (x.ndim < 2) throw new ShapeError("mT", `needs a matrix or a batch of matrices (at least 2 dimensions), got ${formatShape(x.shape)}`, [x.shape]);
+  return transpose(x, -2, -1);
+}
+
+/** torch's `.T`: every axis reversed (the transpose of a 2-D tensor; a 0-d or 1-d tensor as it is). */
+export function reversedAxes(x: Tensor): Tensor {
+  expectTensor("T", x);
+  if (x.ndim < 2) return reshape(x, x.shape);
+  return permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
 }
 
 /** [outer, extent, inner] view of a shape around one axis. */
@@ -123,54 +248,42 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > extent || from > to) {
     throw new ShapeError("slice", `range [${start}, ${end ?? extent}) is out of bounds for axis ${axis} of size ${extent} in ${formatShape(x.shape)}`, [x.shape]);
   }
-  const [outer, , inner] = around(x.shape, d);
-  const shape = [...x.shape];
-  shape[d] = to - from;
-  const out = emptyLike(x.dtype, shape);
-  copyRows(x.data, from * inner, extent * inner, out.data, 0, (to - from) * inner, outer, (to - from) * inner);
-  const inputShape = x.shape;
-  return record("slice", [x], out, (g) => [padSlice(g, inputShape, d, from)]);
+  const r: Range = { shape: x.shape, axis: d, start: from, end: to };
+  return record("slice", [x], shapeOps.slice.forward(x, r), shapeOps.slice.backward, r);
 }
 
-/** slice's gradient: g placed at [start, start + g.shape[axis]) along axis of zeros shaped like the input. */
-function padSlice(g: Tensor, shape: Shape, axis: number, start: number): Tensor {
-  const [outer, extent, inner] = around(shape, axis);
-  const width = g.shape[axis]! * inner;
-  const out = emptyLike(g.dtype, shape);
-  copyRows(g.data, 0, width, out.data, start * inner, extent * inner, outer, width);
-  return record("padSlice", [g], out, (gg) => [slice(gg, axis, start, start + g.shape[axis]!)]);
+function padSlice(g: Tensor, r: Range): Tensor {
+  return record("padSlice", [g], shapeOps.padSlice.forward(g, r), shapeOps.padSlice.backward, r);
 }
 
-/** Join tensors along an existing axis; all other dimensions must match. */
+/**
+ * Join tensors along an existing axis; all other dimensions must match. As in
+ * PyTorch, a 1-D empty tensor (shape [0]) joins anything: it is skipped.
+ */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!(tensors?.length > 0)) throw new ShapeError("concat", "expected a non-empty list of tensors");
   tensors.forEach((t, i) => expectTensor("concat", t, `element ${i}`));
-  const first = tensors[0]!;
+  const skipped = tensors.map((t) => t.ndim === 1 && t.shape[0] === 0);
+  const first = tensors.find((_, i) => !skipped[i]) ?? tensors[0]!;
   const d = normalizeAxis("concat", axis, first.shape);
-  let extent = 0;
   let dtype: DType = first.dtype;
-  for (const t of tensors) {
-    const fits = t.ndim === first.ndim && t.shape.every((v, i) => i === d || v === first.shape[i]);
+  const starts: number[] = [];
+  const extents: number[] = [];
+  let extent = 0;
+  tensors.forEach((t, i) => {
+    const fits = skipped[i] || (t.ndim === first.ndim && t.shape.every((v, j) => j === d || v === first.shape[j]));
     if (!fits) {
       throw new ShapeError("concat", `cannot concatenate ${tensors.map((x) => formatShape(x.shape)).join(", ")} along axis ${axis}: all dimensions except axis ${axis} must match`, tensors.map((x) => x.shape));
     }
-    extent += t.shape[d]!;
+    starts.push(extent);
+    extents.push(skipped[i] ? 0 : t.shape[d]!);
+    extent += extents[i]!;
     dtype = promote(dtype, t.dtype);
-  }
+  });
   const shape = [...first.shape];
   shape[d] = extent;
-  const out = emptyLike(dtype, shape);
-  const [outer, , inner] = around(shape, d);
-  const starts: number[] = [];
-  let at = 0;
-  for (const t of tensors) {
-    starts.push(at);
-    const width = t.shape[d]! * inner;
-    copyRows(t.data, 0, width, out.data, at * inner, extent * inner, outer, width);
-    at += t.shape[d]!;
-  }
-  return record("concat", tensors, out, (g, node) =>
-    tensors.map((t, i) => (node.needs(i) ? slice(g, d, starts[i]!, starts[i]! + t.shape[d]!) : null)));
+  const p: Parts = { axis: d, starts, extents, skipped };
+  return record("concat", tensors, shapeOps.concat.forward(tensors, shape, dtype, p), shapeOps.concat.backward, p);
 }
 
 /** Join tensors of one shape along a new axis. */
@@ -201,35 +314,22 @@ function checkIndices(op: string, indices: ArrayLike<number>, extent: number, ax
 export function indexSelect(x: Tensor, indices: ArrayLike<number>, axis = 0): Tensor {
   expectTensor("indexSelect", x);
   const d = normalizeAxis("indexSelect", axis, x.shape);
-  const [outer, extent, inner] = around(x.shape, d);
-  const idx = checkIndices("indexSelect", indices, extent, axis, x.shape);
-  const shape = [...x.shape];
-  shape[d] = idx.length;
-  const out = emptyLike(x.dtype, shape);
-  gatherAxis(x.data, outer, extent, inner, idx, out.data);
-  const inputShape = x.shape;
-  return record("indexSelect", [x], out, (g) => [indexAdd(g, inputShape, d, idx)]);
+  const s: Selection = { shape: x.shape, axis: d, indices: checkIndices("indexSelect", indices, x.shape[d]!, axis, x.shape) };
+  return record("indexSelect", [x], shapeOps.indexSelect.forward(x, s), shapeOps.indexSelect.backward, s);
 }
 
-/** indexSelect's gradient: zeros shaped like the input with g's slices added at the indices. */
-function indexAdd(g: Tensor, shape: Shape, axis: number, idx: Int32Array): Tensor {
-  const [outer, extent, inner] = around(shape, axis);
-  const out = emptyLike(g.dtype, shape);
-  scatterAddAxis(g.data, outer, extent, inner, idx, out.data);
-  return record("indexAdd", [g], out, (gg) => [indexSelect(gg, idx, axis)]);
+function indexAdd(g: Tensor, s: Selection): Tensor {
+  return record("indexAdd", [g], shapeOps.indexAdd.forward(g, s), shapeOps.indexAdd.backward, s);
 }
 
 export function clone(x: Tensor): Tensor {
   expectTensor("clone", x);
-  return record("clone", [x], new Tensor(x.data.slice(), x.shape), (g) => [g]);
+  return record("clone", [x], shapeOps.clone.forward(x), shapeOps.clone.backward);
 }
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   expectTensor("to", x);
   if (dtype !== "float32" && dtype !== "float64") throw new DTypeError("to", `unknown dtype "${String(dtype)}", expected "float32" or "float64"`);
   if (x.dtype === dtype) return x;
-  const out = emptyLike(dtype, x.shape);
-  out.data.set(x.data);
-  // The engine casts the gradient back to the input's dtype.
-  return record("cast", [x], out, (g) => [g]);
+  return record("cast", [x], shapeOps.cast.forward(x, dtype), shapeOps.cast.backward);
 }

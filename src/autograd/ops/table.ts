@@ -1,7 +1,7 @@
 // All ops and their gradient formulas in one table: the README's op list is
 // generated from it, and the gradient test suite must have a case for every
 // key (its case table is typed Record<OpName, ...>, so a missing one fails tsc).
-import { binaryOps, parametrisedOps, unaryOps } from "./elementwise.js";
+import { binaryOps, constantOps, parametrisedOps, unaryOps } from "./elementwise.js";
 import { matmulOps } from "./matmul.js";
 import { reduceOps } from "./reduce.js";
 import { shapeOps } from "./shape.js";
@@ -13,6 +13,7 @@ export const OP_TABLE = {
   ...pick(binaryOps),
   ...pick(unaryOps),
   ...pick(parametrisedOps),
+  ...pick(constantOps),
   ...pick(matmulOps),
   ...pick(reduceOps),
   ...pick(shapeOps),

@@ -22,7 +22,7 @@ const NEG = 0, ABS = 1, SQUARE = 2, RELU = 3;
   if (op == SUB) return x - y;
   if (op == MUL) return x * y;
   if (op == DIV) return x / y;
-  if (op == RELU_BACKWARD) return y > 0 ? x : <T>0;
+  if (op == RELU_BACKWARD) return y <= 0 ? <T>0 : x; // a NaN y passes x on, as in ../elementwise.ts
   // The fused backward rules, in doubles as the TypeScript loop does.
   const g = <f64>x, v = <f64>y;
   if (op == TANH_BACKWARD) return <T>(g * (1 - v * v));
@@ -61,7 +61,7 @@ const NEG = 0, ABS = 1, SQUARE = 2, RELU = 3;
   if (op == SUB) return v128.sub<T>(x, y);
   if (op == MUL) return v128.mul<T>(x, y);
   if (op == DIV) return v128.div<T>(x, y);
-  if (op == RELU_BACKWARD) return v128.bitselect(x, zero, v128.gt<T>(y, zero));
+  if (op == RELU_BACKWARD) return v128.bitselect(zero, x, v128.le<T>(y, zero));
   return sizeof<T>() == 4 ? fusedF32x4(op, x, y) : fusedF64x2(op, x, y);
 }
 
@@ -165,7 +165,7 @@ export function tanhF32(x: usize, out: usize, n: i32, constants: usize): void {
   if (op == ABS) return v128.abs<T>(x);
   if (op == SQUARE) return v128.mul<T>(x, x);
   const zero = v128.splat<T>(0);
-  return v128.bitselect(x, zero, v128.gt<T>(x, zero)); // RELU
+  return v128.bitselect(zero, x, v128.le<T>(x, zero)); // RELU: NaN is not <= 0, so it stays
 }
 
 // @ts-ignore: decorator
@@ -173,7 +173,7 @@ export function tanhF32(x: usize, out: usize, n: i32, constants: usize): void {
   if (op == NEG) return -x;
   if (op == ABS) return abs<T>(x);
   if (op == SQUARE) return x * x;
-  return x > 0 ? x : <T>0; // RELU
+  return x <= 0 ? <T>0 : x; // RELU
 }
 
 // @ts-ignore: decorator
