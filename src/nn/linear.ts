@@ -24,8 +24,7 @@ function initialiseWeight(weight: Tensor, scheme: InitScheme | InitFn, rng: Rng)
   if (typeof scheme === "function") return scheme(weight, rng);
   switch (scheme) {
     case "default": {
-      const bound = 1 / Math.sqrt(weight.shape[1]!);
-      init.uniform(weight, -bound, bound, { rng });
+      init.uniform(weight, -defaultBound(weight.shape[1]!), defaultBound(weight.shape[1]!), { rng });
       return;
     }
     case "xavier": case "xavierUniform": init.xavierUniform(weight, { rng }); return;
@@ -35,6 +34,11 @@ function initialiseWeight(weight: Tensor, scheme: InitScheme | InitFn, rng: Rng)
     case "zeros": init.zeros(weight); return;
     default: throw new DagradError("Linear", `unknown init "${String(scheme)}", expected one of default, xavier, xavierUniform, xavierNormal, he, kaimingUniform, kaimingNormal, zeros, or a function`);
   }
+}
+
+/** PyTorch's default bound 1/sqrt(in); 0 for a layer without inputs (its weight is empty, its bias starts at 0). */
+function defaultBound(inFeatures: number): number {
+  return inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
 }
 
 const LINEAR_OPTIONS: OptionNames<LinearOptions> = { bias: true, init: true, dtype: true, rng: true, seed: true };
@@ -49,7 +53,8 @@ export class Linear extends Module {
     super();
     checkOptionNames("Linear", options, LINEAR_OPTIONS);
     for (const [what, n] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
-      if (!Number.isInteger(n) || n < 1) throw new ShapeError("Linear", `${what} must be a positive integer, got ${String(n)}`);
+      // 0 is allowed, as in PyTorch: a layer without inputs outputs its bias.
+      if (!Number.isInteger(n) || n < 0) throw new ShapeError("Linear", `${what} must be a non-negative integer, got ${String(n)}`);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
@@ -59,7 +64,7 @@ export class Linear extends Module {
     this.weight = this.registerParameter("weight", zeros([outFeatures, inFeatures], { dtype }));
     initialiseWeight(this.weight, scheme, rng);
     this.bias = options.bias === false ? null : this.registerParameter("bias", zeros([outFeatures], { dtype }));
-    if (this.bias !== null && scheme === "default") init.uniform(this.bias, -1 / Math.sqrt(inFeatures), 1 / Math.sqrt(inFeatures), { rng });
+    if (this.bias !== null && scheme === "default") init.uniform(this.bias, -defaultBound(inFeatures), defaultBound(inFeatures), { rng });
   }
 
   forward(x: Tensor): Tensor {

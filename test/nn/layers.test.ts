@@ -44,7 +44,23 @@ describe("Linear", () => {
     const layer = new Linear(2, 16);
     expect(() => layer.forward(tensor([[1, 2, 3]]))).toThrow(ShapeError);
     expect(() => layer.forward(tensor([[1, 2, 3]]))).toThrow(/Linear: 2 → 16: input has shape \[1,3\], expected \[\.\.\., 2\]/);
-    expect(() => new Linear(0, 2)).toThrow(/inFeatures must be a positive integer, got 0/);
+    expect(() => new Linear(-1, 2)).toThrow(/inFeatures must be a non-negative integer, got -1/);
+    expect(() => new Linear(2.5, 2)).toThrow(/inFeatures must be a non-negative integer, got 2.5/);
+  });
+
+  it("without inputs outputs its bias in every row, as PyTorch's Linear(0, n)", () => {
+    for (const init of ["default", "xavier", "he", "kaimingUniform"] as const) {
+      const layer = new Linear(0, 2, { init, dtype: "float64", seed: 1 });
+      expect(Array.from(layer.bias!.data)).toEqual([0, 0]);
+      layer.bias!.data.set([1.5, -2]);
+      const x = randn([3, 0], { ...f64, requiresGrad: true });
+      const y = layer.forward(x);
+      expect(y.toArray()).toEqual([[1.5, -2], [1.5, -2], [1.5, -2]]);
+      y.sum().backward();
+      expect(layer.bias!.grad!.toArray()).toEqual([3, 3]);
+      expect(layer.weight.grad!.shape).toEqual([2, 0]);
+      expect(x.grad!.shape).toEqual([3, 0]);
+    }
   });
 
   it("passes gradcheck for input, weight and bias", () => {
