@@ -49,6 +49,14 @@ function fail(error: unknown): number {
   return 1;
 }
 
+// A reader that goes away (`dagrad train | head`) must not kill a run before its
+// folder is written: drop the output nobody reads and let the command finish.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => { process.exitCode = fail(error); },

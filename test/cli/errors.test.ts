@@ -1,6 +1,6 @@
 // Bad input: one clear line on stderr, exit code 2, no stack trace; and every
 // command answers --help.
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "./run-cli.js";
@@ -93,5 +93,19 @@ describe("bad input exits with 2 and one line", () => {
 
   it("an experiment that does not exist", async () => {
     expectUsageError(await runCli(["experiment", "dropout"]), 'unknown experiment "dropout"; experiments: hidden-sizes, activations, depth, init, lr');
+  });
+});
+
+describe("a reader that goes away", () => {
+  it("does not stop train before the run folder is written (dagrad train | head -1)", async () => {
+    const out = join(tempDir(), "run");
+    let closed = false;
+    const result = await runCli(["train", "--epochs", "400", "--log-every", "1", "--out", out], {
+      onStdout: (_text, child) => { if (!closed) { closed = true; child.stdout?.destroy(); } },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(existsSync(join(out, "model.json"))).toBe(true);
+    expect(existsSync(join(out, "manifest.json"))).toBe(true);
   });
 });
