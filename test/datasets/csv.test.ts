@@ -59,6 +59,14 @@ describe("loadCsv", () => {
     expect(() => loadCsv(csv("1,Infinity,0\n"))).toThrow('"Infinity" is not a number');
   });
 
+  it("a number too large for the dtype names its line and column instead of loading Infinity", () => {
+    const path = csv("x,y\n1,0\n1e39,1\n");
+    expect(() => loadCsv(path, { header: true })).toThrow(DatasetError);
+    expect(() => loadCsv(path, { header: true })).toThrow(`loadCsv: ${path}: line 3, column 1 ("x"): 1e39 is too large for float32 (at most about 3.4e38): rescale the column, or load with dtype "float64"`);
+    expect(loadCsv(path, { header: true, dtype: "float64" }).x.toArray()).toEqual([[1], [1e39]]);
+    expect(() => loadCsv(csv("1,0\n2,1e400\n"), { dtype: "float64" })).toThrow("line 2, column 2: 1e400 is too large for a number (at most about 1.8e308): rescale the column");
+  });
+
   it("an empty file, a header alone, and a single column are errors naming the file", () => {
     const empty = csv("\n\n");
     expect(() => loadCsv(empty)).toThrow(`loadCsv: ${empty}: no data rows`);
