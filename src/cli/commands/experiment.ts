@@ -70,6 +70,9 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const dataOptions = dataSpec(values);
   const data = prepareData(dataOptions);
   if (data.task !== "binary") throw new UsageError(`the experiments need a binary dataset (moons, circles, xor, and), got ${String(values.data)} with ${data.classes} classes`);
+  if ((experiment === "hidden-sizes" || experiment === "activations") && data.features !== 2) {
+    throw new UsageError(`the ${experiment} experiment draws decision boundaries, which needs 2 features; ${String(values.data)} has ${data.features}`);
+  }
   ensureFolder(out);
 
   const interrupt = catchInterrupt("writing what is done");

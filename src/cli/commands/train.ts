@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { evaluate } from "../../nn/index.js";
 import { type CommandSpec, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
-import { DATA_OPTIONS, MODEL_OPTIONS, dataSpec, isMnist, networkChoice, taskDefaults } from "../options.js";
+import { DATA_OPTIONS, MODEL_OPTIONS, checkModelSize, dataSpec, isMnist, networkChoice, resolveHead } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, type RunMetrics, type TrainingSpec, ensureFolder, writeConfig, writeResults } from "../run-folder.js";
-import { buildModel, makeOptimizer, prepareData } from "../setup.js";
+import { buildModel, makeOptimizer, outputsFinite, prepareData } from "../setup.js";
 import { catchInterrupt } from "../interrupt.js";
 import { fitInSlices } from "../train-loop.js";
 
@@ -41,7 +41,7 @@ function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"
   return {
     optimizer: values.optimizer === undefined ? (mnist ? "adam" : "sgd") : choiceOption(values, "optimizer", ["sgd", "adam"] as const),
     lr: values.lr === undefined ? (mnist ? 0.001 : 0.5) : numberOption(values, "lr", { exclusiveMin: 0 }),
-    momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, max: 1 }),
+    momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, exclusiveMax: 1 }),
     epochs: values.epochs === undefined ? (mnist ? 5 : 2000) : integerOption(values, "epochs", 1),
     batchSize: values["batch-size"] === undefined ? (mnist ? 64 : 0) : integerOption(values, "batch-size", 0),
   };
@@ -57,11 +57,15 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const out = optionalString(values, "out") ?? `runs/${data.data.startsWith("csv:") ? "csv" : data.data}`;
 
   const prepared = prepareData(data);
-  const { output, loss } = taskDefaults(prepared.task, choice);
-  const outputs = prepared.task === "binary" ? 1 : prepared.classes;
+  const head = resolveHead(choice, prepared.classes, data.data);
+  const { output, loss } = head;
+  const sizes = [prepared.features, ...choice.hidden, head.outputs];
+  checkModelSize(sizes);
+  const train = { x: prepared.xTrain, y: head.encode(prepared.labelsTrain) };
+  const test = { x: prepared.xTest, y: head.encode(prepared.labelsTest) };
   const config: RunConfig = {
     data,
-    model: { sizes: [prepared.features, ...choice.hidden, outputs], activation: choice.activation, output, init: choice.init, seed: data.seed },
+    model: { sizes, activation: choice.activation, output, init: choice.init, seed: data.seed },
     training: { ...partial, loss },
     task: prepared.task, classes: prepared.classes, scaling: prepared.scaling,
   };
@@ -70,13 +74,14 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   writeConfig(out, config);
 
   print(`Training MLP [${config.model.sizes.join(", ")}] (${choice.activation} hidden, ${output} output, ${loss} loss) on ${data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
+  for (const c of prepared.untested) print(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
   const interrupt = catchInterrupt("writing the run folder");
   const tty = process.stdout.isTTY === true;
   const progress = new Progress({ total: partial.epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
   const started = Date.now();
-  const { records, diverged } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
+  const { records, diverged } = await fitInSlices(model, train, {
     loss, optimizer: makeOptimizer(model, partial), epochs: partial.epochs, batchSize: partial.batchSize, seed: data.seed,
-    metrics: ["accuracy"], validation: { x: prepared.xTest, y: prepared.yTest },
+    metrics: [head.accuracy], validation: test,
     onEpoch: (r) => progress.update(r), shouldStop: interrupt.requested,
   });
   progress.finish();
@@ -84,22 +89,28 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const interrupted = interrupt.requested();
   const seconds = (Date.now() - started) / 1000;
 
-  const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss, metrics: ["accuracy"] });
-  const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss, metrics: ["accuracy"] });
+  // A model whose outputs are not finite has no loss or accuracy to report and no boundary to draw.
+  const scored = outputsFinite(model, [train.x, test.x]);
+  const trainEval = scored ? evaluate(model, train, { loss, metrics: [head.accuracy] }) : null;
+  const testEval = scored ? evaluate(model, test, { loss, metrics: [head.accuracy] }) : null;
   const metrics: RunMetrics = {
-    epochsRun: records.length, interrupted, diverged: diverged !== null, seconds: Number(seconds.toFixed(2)),
-    trainLoss: trainEval.loss, trainAccuracy: trainEval.metrics.accuracy!, testLoss: testEval.loss, testAccuracy: testEval.metrics.accuracy!,
+    epochsRun: records.length, interrupted, diverged: diverged !== null || !scored, seconds: Number(seconds.toFixed(2)),
+    trainLoss: trainEval?.loss ?? NaN, trainAccuracy: trainEval?.metrics.accuracy ?? NaN, testLoss: testEval?.loss ?? NaN, testAccuracy: testEval?.metrics.accuracy ?? NaN,
   };
-  const pictures = [...trainingPictures(model, records, loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
+  const pictures = [...trainingPictures(model, records, loss), ...(scored ? dataPictures(model, head, prepared, metrics.testAccuracy) : [])];
   writeResults(out, model, records, metrics, config, pictures);
 
   if (interrupted) print(`Interrupted after epoch ${records.length} of ${partial.epochs}.`);
   if (diverged) print(`Training stopped at epoch ${records.length + 1}: the loss became ${diverged.loss}; try a lower --lr. The run folder has the ${records.length} epochs before.`);
-  print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
-  print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
+  if (scored) {
+    print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
+    print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
+  } else {
+    print("Train: -, Test: - (the model's outputs are not finite numbers, so it has no loss or accuracy)");
+  }
   print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
   print(`Report: ${join(out, "report.html")}`);
-  return interrupted ? 130 : diverged ? 1 : 0;
+  return interrupted ? 130 : metrics.diverged ? 1 : 0;
 }
 
 export const train: Command = { spec, run };
