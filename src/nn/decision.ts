@@ -90,7 +90,11 @@ export class ClassifierHead implements HeadLayout {
   readonly outputs: number;
   readonly targets: TargetEncoding;
   readonly reading: OutputReading;
-  /** Fraction of rows whose classify() matches the targets' class: the metric fit and evaluate report. */
+  /**
+   * Fraction of rows whose classify() matches the targets' class: the metric
+   * fit and evaluate report. NaN (no accuracy) when an output is not finite, so
+   * a validation pass over a model that just blew up leaves fit to stop on its loss.
+   */
   readonly accuracy: Metric;
 
   /** Throws HeadError for a combination headLayout refuses. */
@@ -104,6 +108,7 @@ export class ClassifierHead implements HeadLayout {
     this.accuracy = {
       name: "accuracy",
       compute: (yHat, y) => {
+        if (!yHat.data.every(Number.isFinite)) return NaN;
         const predicted = this.classify(yHat);
         const truth = this.decode(y);
         let correct = 0;
