@@ -27,7 +27,7 @@ export interface Split {
 export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {}): Split {
   const n = sampleCount("trainTestSplit", x, y);
   const testCount = testCountOf(n, options.testSize ?? 0.2);
-  const rng = rngFor(options.seed);
+  const rng = rngFor("trainTestSplit", options.seed);
   let train: Int32Array;
   let test: Int32Array;
   if (options.stratify) {
