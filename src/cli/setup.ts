@@ -160,6 +160,18 @@ export function outputsFinite(model: MLP, inputs: readonly Tensor[]): boolean {
   return inputs.every((x) => predict(model, x).data.every(Number.isFinite));
 }
 
+/**
+ * The data a run's config rebuilds must be the data it was trained on: a CSV
+ * file edited since would otherwise be scored without a word (or fail deep in
+ * a matrix product when its columns changed).
+ */
+export function checkRebuiltData(dir: string, run: { data: DataSpec; model: ModelSpec; classes: number; scaling: Scaling | null }, data: PreparedData): void {
+  const same = data.features === run.model.sizes[0] && data.classes === run.classes && JSON.stringify(data.scaling) === JSON.stringify(run.scaling);
+  if (!same) {
+    throw new UsageError(`${dir}: ${run.data.data} no longer gives the data this run was trained on (its features, classes or the training part's mean and std differ): the file changed since; train again`);
+  }
+}
+
 /** The head a run folder's model was trained with, or why the folder cannot be read with one. */
 export function runHead(dir: string, run: { model: ModelSpec; training: { loss: string }; classes: number }): ClassifierHead {
   let head: ClassifierHead;

@@ -2,12 +2,12 @@
 // classes judged once over the whole file and split stratified, files and
 // values that cannot mean anything refused with what to do, options a dataset
 // would ignore refused rather than ignored.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Values, UsageError, numberOption, parseCommand } from "../../src/cli/args.js";
 import { checkModelSize, dataSpec } from "../../src/cli/options.js";
-import { type DataSpec, prepareData } from "../../src/cli/setup.js";
+import { type DataSpec, prepareData, runHead } from "../../src/cli/setup.js";
 import { runCli, tempDir } from "./run-cli.js";
 
 const dir = tempDir();
@@ -72,6 +72,26 @@ describe("a CSV's classes come from the whole file, and the split is stratified"
     const result = await runCli(["train", "--data", `csv:${csvFile("1,2,0\n")}`, "--out", join(dir, "never")]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^dagrad: .*data-\d+\.csv has 1 data row; training and testing need at least 2\n$/);
+  });
+});
+
+describe("a run folder is read with the data and head it was trained with", () => {
+  it("evaluate refuses a CSV that changed since training instead of scoring the new rows", async () => {
+    const path = csvFile(Array.from({ length: 20 }, (_, i) => `${i % 2 + Math.sin(i)},${Math.cos(i)},${i % 2}`).join("\n") + "\n");
+    const out = join(dir, "csv-run");
+    expect((await runCli(["train", "--data", `csv:${path}`, "--epochs", "20", "--out", out])).code).toBe(0);
+    expect((await runCli(["evaluate", "--run", out])).code).toBe(0);
+    writeFileSync(path, readFileSync(path, "utf8").replace(/^[^,]+/, "7.5"));
+    const result = await runCli(["evaluate", "--run", out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`dagrad: ${out}: csv:${path} no longer gives the data this run was trained on (its features, classes or the training part's mean and std differ): the file changed since; train again\n`);
+  });
+
+  it("a saved model whose width does not fit its head, or a pair the rule refuses, is named", () => {
+    const run = (output: string, loss: string, outputs: number) => ({ model: { sizes: [2, 8, outputs], activation: "tanh" as const, output: output as "identity", init: "xavier" as const, seed: 1 }, training: { loss }, classes: 2 });
+    expect(runHead("runs/a", run("identity", "crossEntropy", 2)).outputs).toBe(2);
+    expect(() => runHead("runs/a", run("identity", "crossEntropy", 1))).toThrow("runs/a: its model has 1 outputs, but identity with crossEntropy on 2 classes needs 2; train it again");
+    expect(() => runHead("runs/a", run("softmax", "bce", 1))).toThrow(/^runs\/a was trained with softmax output and bce loss on 2 classes, which dagrad no longer reads \(bce takes one probability/);
   });
 });
 

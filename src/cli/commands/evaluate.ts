@@ -6,7 +6,7 @@ import { confusionCounts } from "../../report/index.js";
 import { type CommandSpec, type Values, noPositionals, stringOption } from "../args.js";
 import { type Command, print } from "../command.js";
 import { readRun } from "../run-folder.js";
-import { prepareData, runHead } from "../setup.js";
+import { checkRebuiltData, prepareData, runHead } from "../setup.js";
 
 const spec: CommandSpec = {
   name: "evaluate",
@@ -22,6 +22,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const { config, model } = readRun(dir);
   const head = runHead(dir, config);
   const data = prepareData(config.data);
+  checkRebuiltData(dir, config, data);
   print(`Run ${dir}: MLP [${config.model.sizes.join(", ")}] on ${config.data.data} (seed ${config.data.seed})`);
   for (const [part, x, labels] of [["Train", data.xTrain, data.labelsTrain], ["Test", data.xTest, data.labelsTest]] as const) {
     const result = evaluateModel(model, { x, y: head.encode(labels) }, { loss: head.loss, metrics: [head.accuracy] });
