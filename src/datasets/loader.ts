@@ -1,7 +1,7 @@
 // Mini-batches for the training loop. Each pass over the loader is one epoch;
 // with shuffle on, epoch k's order comes from a generator seeded by (seed, k),
 // so any epoch can be replayed. Only each batch's rows are copied.
-import { createRng, defaultRng } from "../autograd/index.js";
+import { DagradError, createRng, defaultRng } from "../autograd/index.js";
 import { type Dataset, type Seed, checkCount, gatherRows, permutation, sampleCount } from "./common.js";
 
 export interface DataLoaderOptions {
@@ -23,7 +23,7 @@ export class DataLoader implements Iterable<Dataset> {
   readonly seed: Seed;
   private readonly data: Dataset;
   private readonly samples: number;
-  private nextEpoch = 0;
+  #nextEpoch = 0;
 
   constructor(data: Dataset, options: DataLoaderOptions = {}) {
     this.samples = sampleCount("DataLoader", data.x, data.y);
@@ -34,6 +34,19 @@ export class DataLoader implements Iterable<Dataset> {
     this.dropLast = options.dropLast ?? false;
     // Draw from the global generator only when an order is needed, so a plain loader leaves it untouched.
     this.seed = options.seed ?? (this.shuffle ? Math.floor(defaultRng()() * 2 ** 32) : 0);
+    if (this.length === 0) {
+      throw new DagradError("DataLoader", `${this.samples} samples in batches of ${this.batchSize}${this.dropLast ? " with dropLast" : ""} make no batch; ${this.dropLast ? "lower batchSize or leave dropLast off" : "pass some samples"}`);
+    }
+  }
+
+  /** The epoch the next for-of gives (0 at first); set it to continue a stopped run with the same orders. */
+  get nextEpoch(): number {
+    return this.#nextEpoch;
+  }
+
+  set nextEpoch(k: number) {
+    checkCount("DataLoader.nextEpoch", "nextEpoch", k, 0);
+    this.#nextEpoch = k;
   }
 
   /** Batches per epoch. */
@@ -43,7 +56,7 @@ export class DataLoader implements Iterable<Dataset> {
 
   /** The next epoch's batches (the first for-of is epoch 0, the next epoch 1, ...). */
   [Symbol.iterator](): Iterator<Dataset> {
-    return this.epoch(this.nextEpoch++);
+    return this.epoch(this.#nextEpoch++);
   }
 
   /** The batches of epoch k, the same every time it is asked for. */

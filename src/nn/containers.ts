@@ -4,19 +4,22 @@ import { Module } from "./module.js";
 
 /** Applies its modules in order; they are named "0", "1", ... */
 export class Sequential extends Module {
-  readonly modules: readonly Module[];
+  // #private: the registered "0", "1", ... are the children; this is only the running order.
+  readonly #modules: readonly Module[];
 
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => this.registerModule(String(i), m));
-    this.modules = modules;
+    this.#modules = [...modules];
   }
 
-  get length(): number { return this.modules.length; }
+  get modules(): readonly Module[] { return this.#modules; }
+
+  get length(): number { return this.#modules.length; }
 
   forward(x: Tensor): Tensor {
     let out = x;
-    for (const m of this.modules) out = m.forward(out);
+    for (const m of this.#modules) out = m.forward(out);
     return out;
   }
 }

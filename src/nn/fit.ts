@@ -2,6 +2,8 @@
 // Per epoch fit records the loss, the metrics, and per parameter the gradient
 // norm and the update-to-weight ratio of the epoch's last step: the numbers a
 // gradient-flow plot and the "is it learning" rule of thumb (ratio ~1e-3) need.
+// Training stops with a TrainingError on a non-finite loss or gradient (before
+// the step that would apply it) or weight (after the step that made it).
 import { DagradError, type Rng, Tensor, concat, createRng, defaultRng, formatShape, noGrad } from "../autograd/index.js";
 import { Batcher, type Batch, type TrainingData, checkBatch } from "./batching.js";
 import { TrainingError } from "./errors.js";
@@ -11,6 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
+import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
   /** 1-based. */
@@ -124,6 +127,34 @@ function updateRatio(before: Float64Array, w: ArrayLike<number>): number {
   return Math.sqrt(delta) / Math.sqrt(old > 0 ? old : now);
 }
 
+interface NonFinite {
+  tensor: Tensor;
+  /** Where, as an index per axis: "[2,5]". */
+  at: string;
+  found: number;
+}
+
+/** The first NaN or infinite value in the tensors' arrays, or null; one multiply-add per value when all are finite. */
+function findNonFinite(tensors: readonly Tensor[], values: (t: Tensor) => ArrayLike<number> | undefined): NonFinite | null {
+  for (const tensor of tensors) {
+    const d = values(tensor);
+    if (d === undefined) continue;
+    // x * 0 is 0 for every finite x and NaN for NaN and the infinities; four
+    // sums so the additions do not wait on each other (twice as fast as one).
+    let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+    for (; i + 3 < d.length; i += 4) {
+      p0 += d[i]! * 0;
+      p1 += d[i + 1]! * 0;
+      p2 += d[i + 2]! * 0;
+      p3 += d[i + 3]! * 0;
+    }
+    for (; i < d.length; i++) p0 += d[i]! * 0;
+    if (p0 + p1 + p2 + p3 === 0) continue;
+    for (let j = 0; j < d.length; j++) if (!Number.isFinite(d[j]!)) return { tensor, at: elementIndex(tensor.shape, j), found: d[j]! };
+  }
+  return null;
+}
+
 /** Train `model` on `data` and return the per-epoch history. */
 export function fit(model: Module, data: TrainingData, options: FitOptions): History {
   const lossFn = resolveLoss("fit", options.loss);
@@ -134,10 +165,14 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
-  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng);
+  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng, epochs);
   if (options.validation !== undefined) checkBatch("fit", options.validation, "validation");
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
+  // What the optimizer updates: checked for NaN and infinities around every step.
+  const stepped = optimizer.paramGroups.flatMap((g) => g.params);
+  const names = new Map(named.map(([name, p]) => [p, name]));
+  const nameOf = (p: Tensor): string => names.get(p) ?? p.name ?? `parameter ${stepped.indexOf(p)} of the optimizer (not in the model)`;
   // Weights before the last step of each epoch, for the update ratios: allocated once.
   const before = named.map(([, p]) => new Float64Array(p.size));
   const log = options.log ?? ((line: string) => console.log(line));
@@ -150,29 +185,49 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
     const gradNorms: Record<string, number> = {};
     const updateRatios: Record<string, number> = {};
     const steps = batcher.batchCount;
+    const of = steps === undefined ? "" : ` of ${steps}`;
     let step = 0;
-    for (const { x, y } of batcher.epoch()) {
+    for (const { x, y, last } of batcher.epoch()) {
       step++;
+      const where = (): string => `at epoch ${epoch}, step ${step}${of}`;
       // The model's too: a parameter left out of the optimizer must not accumulate across steps.
       optimizer.zeroGrad();
-      model.zeroGrad();
+      for (const p of params) p.grad = null;
       const yHat = model.forward(x);
       const loss = scalarLoss("fit", lossFn(yHat, y));
       const value = loss.item();
       if (!Number.isFinite(value)) {
         throw new TrainingError(
-          `loss is ${value} at epoch ${epoch}, step ${step} of ${steps}; training stopped before updating from it. ` +
+          `loss is ${value} ${where()}; training stopped before updating from it. ` +
             "Lower the learning rate, set clipGradNorm, or run fit inside detectAnomaly(() => ...) to name the op that made it",
-          epoch, step, value,
+          { reason: "loss", epoch, step, loss: value },
         );
       }
       loss.backward();
+      const badGradient = findNonFinite(stepped, (p) => p.grad?.data);
+      if (badGradient !== null) {
+        const { tensor, at, found } = badGradient;
+        throw new TrainingError(
+          `the gradient of ${nameOf(tensor)} holds ${found} at ${at} ${where()} (loss ${value}); training stopped before applying it, ` +
+            "so the weights are those of the step before. Lower the learning rate or set clipGradNorm so the loss cannot grow this far, " +
+            "or run fit inside detectAnomaly(() => ...) to name the op that made it",
+          { reason: "gradient", epoch, step, loss: value, parameter: nameOf(tensor) },
+        );
+      }
       totals.add(yHat, y, value);
-      const last = step === steps;
       if (last) named.forEach(([name, p]) => { gradNorms[name] = p.grad === null ? 0 : l2(p.grad.data); });
       if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
       if (last) params.forEach((p, i) => before[i]!.set(p.data));
       optimizer.step();
+      const badWeight = findNonFinite(stepped, (p) => p.data);
+      if (badWeight !== null) {
+        const { tensor, at, found } = badWeight;
+        throw new TrainingError(
+          `the optimizer step ${where()} (loss ${value}) made ${nameOf(tensor)} ${found} at ${at} from finite gradients; training stopped. ` +
+            "The model now holds that weight: load saved weights before using it, and lower the learning rate or set clipGradNorm",
+          { reason: "weights", epoch, step, loss: value, parameter: nameOf(tensor) },
+        );
+      }
       if (last) named.forEach(([name, p], i) => { updateRatios[name] = updateRatio(before[i]!, p.data); });
     }
     const record: EpochRecord = { epoch, loss: totals.loss, metrics: totals.metricValues(), lr, gradNorms, updateRatios };
@@ -235,6 +290,7 @@ export function evaluate(model: Module, data: TrainingData, options: EvaluationO
 export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
   if (!(x instanceof Tensor) || x.ndim === 0) throw new DagradError("predict", "x must be a Tensor with samples as rows");
   const batchSize = options.batchSize ?? 0;
+  if (!Number.isInteger(batchSize) || batchSize < 0) throw new DagradError("predict", `batchSize must be a non-negative integer (0 = all rows at once), got ${String(batchSize)}`);
   return inference(model, () => {
     const n = x.shape[0]!;
     if (batchSize <= 0 || batchSize >= n) return model.forward(x);

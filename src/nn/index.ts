@@ -1,6 +1,7 @@
 // The nn layer's public surface: modules, initialisers, losses, optimizers and the training loop.
-export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
-export { StateDictError, TrainingError } from "./errors.js";
+export { Module, type StateDict, type LoadOptions, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
+export { SaveError, StateDictError, TrainingError, type DivergenceReason, type TrainingErrorFacts } from "./errors.js";
+export type { JsonNumber, TensorRecord } from "./serial.js";
 export * as init from "./init.js";
 export { Linear, type LinearOptions, type InitScheme, type InitFn } from "./linear.js";
 export type { SeedOptions } from "./seed.js";

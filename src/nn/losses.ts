@@ -4,6 +4,7 @@
 // losses halfSquaredError, crossEntropy and nllLoss), "sum" adds, "none" keeps
 // one value per element (per sample).
 import { DagradError, ShapeError, Tensor, bceWithLogits, formatShape, sub, zerosLike } from "../autograd/index.js";
+import { elementIndex } from "./position.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -16,7 +17,10 @@ export type Labels = Tensor | ArrayLike<number>;
 
 function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
   switch (reduction ?? "mean") {
-    case "mean": return loss.mean();
+    case "mean":
+      // PyTorch returns NaN here; a mean over nothing is a mistake upstream (an empty batch), so say so.
+      if (loss.size === 0) throw new ShapeError(op, `the mean over no samples is undefined (losses of shape ${formatShape(loss.shape)}); pass at least one sample, or use reduction "sum"`, [loss.shape]);
+      return loss.mean();
     case "sum": return loss.sum();
     case "none": return loss;
     default: throw new DagradError(op, `unknown reduction "${String(reduction)}", expected "mean", "sum" or "none"`);
@@ -33,6 +37,30 @@ function expectSameShape(op: string, input: Tensor, target: Tensor): void {
   expectTensors(op, input, target);
   if (input.shape.length !== target.shape.length || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(op, `input ${formatShape(input.shape)} and target ${formatShape(target.shape)} must have the same shape`, [input.shape, target.shape]);
+  }
+}
+
+/**
+ * Throw when a value of t lies outside [min, max]. NaN is let through: a NaN
+ * prediction shows as a NaN loss (and fit stops on it), not as a range error.
+ */
+function expectWithin(op: string, t: Tensor, what: string, min: number, max: number, fix: string): void {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v < min || v > max) {
+      const range = min === -Infinity ? `<= ${max}` : `in [${min}, ${max}]`;
+      throw new DagradError(op, `${what} must be ${range}, got ${v} at ${elementIndex(t.shape, i)} of ${formatShape(t.shape)}; ${fix}`);
+    }
+  }
+}
+
+/** Targets that are probabilities: NaN is refused too, since a target is data, not a result. */
+function expectProbabilities(op: string, target: Tensor, fix: string): void {
+  const d = target.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!(v >= 0 && v <= 1)) throw new DagradError(op, `target must hold probabilities in [0, 1], got ${v} at ${elementIndex(target.shape, i)} of ${formatShape(target.shape)}; ${fix}`);
   }
 }
 
@@ -74,12 +102,8 @@ function clampedLog(x: Tensor): Tensor {
 /** Binary cross-entropy on probabilities in [0, 1]: -(t log p + (1 - t) log(1 - p)), logs clamped at -100. */
 export function bceLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   expectSameShape("bceLoss", input, target);
-  const p = input.data;
-  for (let i = 0; i < p.length; i++) {
-    if (p[i]! < 0 || p[i]! > 1) {
-      throw new DagradError("bceLoss", `input must hold probabilities in [0, 1], got ${p[i]} at flat index ${i}; apply sigmoid first, or use bceWithLogitsLoss on raw scores`);
-    }
-  }
+  expectWithin("bceLoss", input, "input (probabilities)", 0, 1, "apply sigmoid first, or use bceWithLogitsLoss on raw scores");
+  expectProbabilities("bceLoss", target, "use 0/1 labels or soft targets (for class indices 0..C-1 use crossEntropy)");
   const logP = clampedLog(input);
   const logNotP = clampedLog(sub(1, input));
   const loss = target.mul(logP).add(sub(1, target).mul(logNotP)).neg();
@@ -93,6 +117,8 @@ export function bceLoss(input: Tensor, target: Tensor, options: LossOptions = {}
  */
 export function bceWithLogitsLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   expectSameShape("bceWithLogitsLoss", input, target);
+  // Outside [0, 1], softplus(x) - x t has no minimum: training would push x to infinity.
+  expectProbabilities("bceWithLogitsLoss", target, "use 0/1 labels or soft targets (for class indices 0..C-1 use crossEntropy)");
   return reduce("bceWithLogitsLoss", bceWithLogits(input, target), options.reduction);
 }
 
@@ -105,7 +131,8 @@ function labelPositions(op: string, scores: Tensor, labels: Labels): Int32Array 
   const values = labels instanceof Tensor ? labels.data : labels;
   const labelShape = labels instanceof Tensor ? labels.shape : [values.length];
   if (labelShape.length !== 1 || values.length !== n) {
-    throw new ShapeError(op, `input ${formatShape(scores.shape)} needs ${n} class labels as a [${n}] tensor or list, got labels ${formatShape(labelShape)}`, [scores.shape, labelShape]);
+    const hint = labelShape.length === 2 && labelShape[0] === n && labelShape[1] === 1 ? ` (reshape [${n},1] labels to [${n}])` : "";
+    throw new ShapeError(op, `input ${formatShape(scores.shape)} needs ${n} class labels as a [${n}] tensor or list, got labels ${formatShape(labelShape)}${hint}`, [scores.shape, labelShape]);
   }
   const positions = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -118,9 +145,28 @@ function labelPositions(op: string, scores: Tensor, labels: Labels): Int32Array 
   return positions;
 }
 
+/**
+ * Per-sample class probabilities: each in [0, 1] (as PyTorch documents) and,
+ * stricter than PyTorch, each row summing to 1, so several labels per sample
+ * (which crossEntropy cannot express) are refused rather than summed.
+ */
+function expectClassProbabilities(target: Tensor): void {
+  const fix = "pass class probabilities per sample (one-hot or soft), or class indices as a [n] tensor; for several labels per sample use bceWithLogitsLoss";
+  expectProbabilities("crossEntropy", target, fix);
+  const [n, classes] = target.shape as [number, number];
+  const d = target.data;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < classes; j++) sum += d[i * classes + j]!;
+    if (Math.abs(sum - 1) > 1e-3) throw new DagradError("crossEntropy", `target row ${i} sums to ${sum}, not 1; ${fix}`);
+  }
+}
+
 /** -logProbs[i, label_i] per sample: the negative log-likelihood of log-probabilities. */
 export function nllLoss(input: Tensor, labels: Labels, options: LossOptions = {}): Tensor {
   if (!(input instanceof Tensor)) throw new DagradError("nllLoss", "input must be a Tensor of log-probabilities");
+  // log p <= 0: a positive value means probabilities or raw scores were passed.
+  expectWithin("nllLoss", input, "input (log-probabilities)", -Infinity, 0, "apply logSoftmax(1) first, or use crossEntropy on raw scores");
   const positions = labelPositions("nllLoss", input, labels);
   const picked = input.reshape([-1]).indexSelect(positions);
   return reduce("nllLoss", picked.neg(), options.reduction);
@@ -134,7 +180,12 @@ export function nllLoss(input: Tensor, labels: Labels, options: LossOptions = {}
 export function crossEntropy(logits: Tensor, target: Labels, options: LossOptions = {}): Tensor {
   if (!(logits instanceof Tensor)) throw new DagradError("crossEntropy", "logits must be a Tensor");
   if (target instanceof Tensor && target.ndim === 2) {
+    const [n, classes] = target.shape as [number, number];
+    if (classes === 1 && logits.ndim === 2 && logits.shape[0] === n && logits.shape[1] !== 1) {
+      throw new ShapeError("crossEntropy", `input ${formatShape(logits.shape)} and target ${formatShape(target.shape)}: class labels go in a [${n}] tensor (reshape [${n},1] labels to [${n}]), class probabilities in a ${formatShape(logits.shape)} one`, [logits.shape, target.shape]);
+    }
     expectSameShape("crossEntropy", logits, target);
+    expectClassProbabilities(target);
     const perSample = target.mul(logits.logSoftmax(1)).sum(1).neg();
     return reduce("crossEntropy", perSample, options.reduction);
   }

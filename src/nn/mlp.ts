@@ -32,8 +32,8 @@ export interface MLPOptions extends SeedOptions {
 
 export class MLP extends Module {
   readonly sizes: readonly number[];
-  /** The Linear layers in order, input to output. */
-  readonly linears: readonly Linear[];
+  // #private: the Linear layers are children of `layers`; a field would register them twice.
+  readonly #linears: readonly Linear[];
   /** One activation per Linear; the last is the output activation. */
   readonly activations: readonly ActivationName[];
   readonly negativeSlope: number;
@@ -71,9 +71,12 @@ export class MLP extends Module {
       if (isHidden && options.residual && sizes[i] === sizes[i + 1]) modules.push(new Residual(new Sequential(...layer)));
       else modules.push(...layer);
     }
-    this.linears = linears;
+    this.#linears = linears;
     this.layers = this.registerModule("layers", new Sequential(...modules));
   }
+
+  /** The Linear layers in order, input to output. */
+  get linears(): readonly Linear[] { return this.#linears; }
 
   forward(x: Tensor): Tensor {
     return this.layers.forward(x);

@@ -1,10 +1,17 @@
 // The Module base: a tree of named parameters, buffers and child modules, as
-// in PyTorch. A module registers what it owns explicitly; names are dotted
-// paths from the outermost module (`layers.0.weight`), and each parameter
-// tensor's .name is kept equal to that path so toDot and errors can show it.
+// in PyTorch. What a module owns is read from its own properties, in the
+// order they were created: a field holding a Module is a child, a leaf tensor
+// that requires grad is a parameter, an array or plain record of modules (and
+// parameters) is a list named `field.0`, `field.1`, ... (PyTorch's ModuleList
+// and ModuleDict naming). registerParameter/registerBuffer/registerModule set
+// such a property and record buffers, which a field alone cannot say. Names
+// are dotted paths from the module asked (`layers.0.weight`), and every walk
+// of the tree sets each tensor's .name to its path so toDot and errors show it.
 import { DagradError, Tensor, formatShape, noGrad } from "../autograd/index.js";
-import { StateDictError } from "./errors.js";
-import { decodeStateDict, encodeStateDict, readTextFile, writeTextFile } from "./state.js";
+import { FileWriteError, writeFileAtomic } from "../node/files.js";
+import { SaveError, StateDictError } from "./errors.js";
+import { elementIndex } from "./position.js";
+import { decodeStateDict, encodeStateDict, readTextFile } from "./state.js";
 
 /** Parameters and buffers by dotted name. */
 export type StateDict = Record<string, Tensor>;
@@ -14,60 +21,153 @@ export interface LoadStateDictOptions {
   strict?: boolean;
 }
 
+export interface LoadOptions {
+  /** Load NaN and infinite values too (default false: a saved model that diverged is refused). */
+  allowNonFinite?: boolean;
+}
+
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
 }
 
+/** A child as found on its parent: in a field of its own, or at `key` of an array or record field. */
+interface ChildEntry {
+  name: string;
+  module: Module;
+  container?: { field: string; key: string; kind: "ModuleList" | "ModuleDict" };
+}
+
+/** What one module holds itself, in property order. */
+interface OwnEntries {
+  parameters: [string, Tensor][];
+  buffers: [string, Tensor][];
+  children: ChildEntry[];
+}
+
+function isParameterLike(v: unknown): v is Tensor {
+  return v instanceof Tensor && v.requiresGrad && v.isLeaf;
+}
+
+/**
+ * The modules and parameters in an array or a plain record, by key; null when
+ * it holds anything else (numbers, strings, data tensors), so a list of data
+ * is never mistaken for one of layers. Empty slots (null) are skipped.
+ */
+function containerEntries(v: unknown): [string, Module | Tensor][] | null {
+  const isArray = Array.isArray(v);
+  const isRecord = typeof v === "object" && v !== null && !isArray && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  if (!isArray && !isRecord) return null;
+  const entries: [string, Module | Tensor][] = [];
+  for (const [key, item] of Object.entries(v as object)) {
+    if (item instanceof Module || isParameterLike(item)) entries.push([key, item]);
+    else if (item !== null && item !== undefined) return null;
+  }
+  return entries.length > 0 ? entries : null;
+}
+
 export abstract class Module {
   /** Training mode (the default): Dropout drops and BatchNorm uses batch statistics. */
   training = true;
-  private readonly ownParameters = new Map<string, Tensor>();
-  private readonly ownBuffers = new Map<string, Tensor>();
-  private readonly ownChildren = new Map<string, Module>();
+  /**
+   * Names known as parameters or buffers. A buffer can only be told apart from
+   * a plain tensor field this way; a parameter stays one when frozen
+   * (requiresGrad set to false), so it keeps its place in the state dict.
+   */
+  readonly #kinds = new Map<string, "parameter" | "buffer">();
 
   abstract forward(x: Tensor): Tensor;
 
-  /** Make `t` a trainable parameter of this module (it is set to require grad). */
+  /** Make `t` a trainable parameter of this module (it is set to require grad) and the field `name`. */
   protected registerParameter(name: string, t: Tensor): Tensor {
-    this.claimName(name);
+    if (!(t instanceof Tensor)) throw new DagradError("Module", `cannot register parameter "${name}": it is not a Tensor`);
+    this.#claim(name);
     t.requiresGrad = true;
     t.name = name;
-    this.ownParameters.set(name, t);
+    this.#kinds.set(name, "parameter");
+    this.#define(name, t);
     return t;
   }
 
-  /** State that is saved and loaded but not trained (BatchNorm's running statistics). */
+  /** State that is saved and loaded but not trained (BatchNorm's running statistics); also the field `name`. */
   protected registerBuffer(name: string, t: Tensor): Tensor {
-    this.claimName(name);
+    if (!(t instanceof Tensor)) throw new DagradError("Module", `cannot register buffer "${name}": it is not a Tensor`);
+    this.#claim(name);
     t.name = name;
-    this.ownBuffers.set(name, t);
+    this.#kinds.set(name, "buffer");
+    this.#define(name, t);
     return t;
   }
 
+  /** The same as assigning the field `name`, with its name checked. */
   protected registerModule<M extends Module>(name: string, child: M): M {
-    this.claimName(name);
     if (!(child instanceof Module)) throw new DagradError("Module", `cannot register "${name}": it is not a Module`);
-    this.ownChildren.set(name, child);
+    this.#claim(name);
+    this.#define(name, child);
     for (const [path, t] of child.namedTensors()) t.name = `${name}.${path}`;
     return child;
   }
 
-  private claimName(name: string): void {
-    if (name === "" || name.includes(".")) throw new DagradError("Module", `invalid name "${name}": names must be non-empty and contain no dots`);
-    if (this.ownParameters.has(name) || this.ownBuffers.has(name) || this.ownChildren.has(name)) {
+  #claim(name: string): void {
+    if (typeof name !== "string" || name === "" || name.includes(".")) throw new DagradError("Module", `invalid name "${String(name)}": names must be non-empty and contain no dots`);
+    if (!Object.hasOwn(this, name) && name in this) throw new DagradError("Module", `"${name}" would hide ${this.constructor.name}'s own ${name}; choose another name`);
+    const current: unknown = (this as Record<string, unknown>)[name];
+    if (this.#kinds.has(name) || current instanceof Module || isParameterLike(current)) {
       throw new DagradError("Module", `"${name}" is already registered on ${this.constructor.name}`);
     }
   }
 
-  /** Direct children with their names, in registration order. */
-  namedChildren(): [string, Module][] {
-    return [...this.ownChildren];
+  #define(name: string, value: Module | Tensor): void {
+    Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
   }
 
-  /** Every parameter with its dotted name, depth first in registration order; a shared tensor is listed once. */
+  /** This module's own parameters, buffers and children, read from its properties now. */
+  #own(): OwnEntries {
+    const own: OwnEntries = { parameters: [], buffers: [], children: [] };
+    const addTensor = (name: string, t: Tensor): void => {
+      const kind = this.#kinds.get(name) ?? (isParameterLike(t) ? "parameter" : undefined);
+      if (kind === undefined) return;
+      this.#kinds.set(name, kind);
+      (kind === "parameter" ? own.parameters : own.buffers).push([name, t]);
+    };
+    for (const [field, value] of Object.entries(this)) {
+      if (value instanceof Module) own.children.push({ name: field, module: value });
+      else if (value instanceof Tensor) addTensor(field, value);
+      else {
+        const entries = containerEntries(value);
+        const kind = Array.isArray(value) ? "ModuleList" : "ModuleDict";
+        for (const [key, item] of entries ?? []) {
+          const name = `${field}.${key}`;
+          if (item instanceof Module) own.children.push({ name, module: item, container: { field, key, kind } });
+          else addTensor(name, item);
+        }
+      }
+    }
+    return own;
+  }
+
+  /** Every module below this one (itself first), depth first, each once; a field pointing back up the tree is not followed. */
+  #walk(visit: (prefix: string, own: OwnEntries, module: Module) => void): void {
+    const seen = new Set<Module>();
+    const go = (module: Module, prefix: string): void => {
+      if (seen.has(module)) return;
+      seen.add(module);
+      const own = module.#own();
+      visit(prefix, own, module);
+      for (const child of own.children) go(child.module, `${prefix}${child.name}.`);
+    };
+    go(this, "");
+  }
+
+  /** Direct children with their names, in the order their fields were made; a module held twice is listed once. */
+  namedChildren(): [string, Module][] {
+    const seen = new Set<Module>();
+    return this.#own().children.filter((c) => !seen.has(c.module) && seen.add(c.module)).map((c) => [c.name, c.module]);
+  }
+
+  /** Every parameter with its dotted name, depth first; a shared tensor is listed once. */
   namedParameters(): [string, Tensor][] {
-    return this.collect((m) => m.ownParameters);
+    return this.#collect((own) => own.parameters);
   }
 
   parameters(): Tensor[] {
@@ -75,7 +175,7 @@ export abstract class Module {
   }
 
   namedBuffers(): [string, Tensor][] {
-    return this.collect((m) => m.ownBuffers);
+    return this.#collect((own) => own.buffers);
   }
 
   /** Number of trainable values. */
@@ -87,13 +187,17 @@ export abstract class Module {
     return [...this.namedParameters(), ...this.namedBuffers()];
   }
 
-  private collect(own: (m: Module) => Map<string, Tensor>, prefix = "", seen = new Set<Tensor>(), out: [string, Tensor][] = []): [string, Tensor][] {
-    for (const [name, t] of own(this)) {
-      if (seen.has(t)) continue;
-      seen.add(t);
-      out.push([prefix + name, t]);
-    }
-    for (const [name, child] of this.ownChildren) child.collect(own, `${prefix}${name}.`, seen, out);
+  #collect(pick: (own: OwnEntries) => [string, Tensor][]): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    this.#walk((prefix, own) => {
+      for (const [name, t] of pick(own)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        t.name = prefix + name;
+        out.push([prefix + name, t]);
+      }
+    });
     return out;
   }
 
@@ -104,8 +208,7 @@ export abstract class Module {
 
   /** Switch this module and all its children to training (true) or evaluation (false) mode. */
   train(mode = true): this {
-    this.training = mode;
-    for (const child of this.ownChildren.values()) child.train(mode);
+    this.#walk((_, __, module) => { module.training = mode; });
     return this;
   }
 
@@ -156,14 +259,36 @@ export abstract class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Write the state dict to a JSON file that records each tensor's shape and dtype. */
+  /**
+   * Write the state dict to a JSON file that records each tensor's shape and
+   * dtype, every value bit for bit. The file is replaced atomically: a failed
+   * save (missing folder, full disk, file-size limit) throws a SaveError and
+   * leaves the file that was there.
+   */
   save(path: string): void {
-    writeTextFile(path, encodeStateDict(this.stateDict()));
+    try {
+      writeFileAtomic(path, encodeStateDict(this.stateDict()));
+    } catch (e) {
+      if (e instanceof FileWriteError) throw new SaveError("save", path, e.code, e.message);
+      throw e;
+    }
   }
 
-  /** Load a file written by save(); a missing key, wrong shape or corrupt file throws and loads nothing. */
-  load(path: string): this {
+  /**
+   * Load a file written by save(); a missing key, wrong shape or corrupt file
+   * throws and loads nothing, and so does a NaN or infinite value unless
+   * allowNonFinite (a model saved after it diverged is no model to use).
+   */
+  load(path: string, options: LoadOptions = {}): this {
     const dict = decodeStateDict(readTextFile(path), path);
+    if (options.allowNonFinite !== true) {
+      for (const [key, t] of Object.entries(dict)) {
+        const i = t.data.findIndex((v) => !Number.isFinite(v));
+        if (i >= 0) {
+          throw new StateDictError("load", `${path}: "${key}" holds ${t.data[i]} at ${elementIndex(t.shape, i)}; nothing was loaded. The saved model had diverged: train it again, or pass { allowNonFinite: true } to load it as it is`, key);
+        }
+      }
+    }
     try {
       this.loadStateDict(dict, { strict: true });
     } catch (e) {
@@ -173,12 +298,31 @@ export abstract class Module {
     return this;
   }
 
-  /** One line for a leaf module; containers list their children indented. */
+  /** One line for a leaf module; others list their children indented, arrays and records of modules as PyTorch's ModuleList and ModuleDict. */
   toString(): string {
-    const extra = this.describe();
-    const head = `${this.constructor.name}(${extra}`;
-    if (this.ownChildren.size === 0) return `${head})`;
-    const lines = [...this.ownChildren].map(([name, child]) => `  (${name}): ${child.toString().replace(/\n/g, "\n  ")}`);
+    return this.#format(new Set());
+  }
+
+  #format(ancestors: Set<Module>): string {
+    const head = `${this.constructor.name}(${this.describe()}`;
+    const inner = new Set(ancestors).add(this);
+    const children = this.#own().children.filter((c) => !inner.has(c.module));
+    if (children.length === 0) return `${head})`;
+    const indent = (text: string): string => text.replace(/\n/g, "\n  ");
+    const lines: string[] = [];
+    for (let i = 0; i < children.length; i++) {
+      const { name, module, container } = children[i]!;
+      if (container === undefined) {
+        lines.push(`  (${name}): ${indent(module.#format(inner))}`);
+        continue;
+      }
+      const items: string[] = [];
+      for (; i < children.length && children[i]!.container?.field === container.field; i++) {
+        items.push(`  (${children[i]!.container!.key}): ${indent(children[i]!.module.#format(inner))}`);
+      }
+      i--;
+      lines.push(`  (${container.field}): ${indent(`${container.kind}(\n${items.join("\n")}\n)`)}`);
+    }
     return `${head}\n${lines.join("\n")}\n)`;
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AnomalyError, ShapeError, type Tensor, createRng, detectAnomaly, isGradEnabled, randn, tensor } from "../../src/autograd/index.js";
+import { DataLoader, StandardScaler, moons } from "../../src/datasets/index.js";
 import {
-  BatchNorm1d, Dropout, Linear, MLP, ReduceLROnPlateau, SGD, Sequential, StepLR, TrainingError, accuracy, evaluate, fit, mseLoss, predict,
+  BatchNorm1d, Dropout, Linear, MLP, ReduceLROnPlateau, SGD, Sequential, StepLR, TrainingError, accuracy, evaluate, fit, init, mseLoss, predict,
 } from "../../src/nn/index.js";
 
 const f64 = { dtype: "float64" as const };
@@ -80,16 +81,85 @@ describe("fit", () => {
     expect(seen[0]).toBe(data.y);
   });
 
-  it("takes an iterable of batches (a generator is read once and replayed every epoch)", () => {
+  it("takes an iterable of batches, asking it for a new pass every epoch", () => {
     const { x, y } = line();
-    function* batches(): Generator<{ x: Tensor; y: Tensor }> {
-      yield { x: x.slice(0, 0, 4), y: y.slice(0, 0, 4) };
-      yield { x: x.slice(0, 4), y: y.slice(0, 4) };
-    }
+    const passes: number[] = [];
+    const batches = {
+      *[Symbol.iterator](): Generator<{ x: Tensor; y: Tensor }> {
+        passes.push(passes.length);
+        yield { x: x.slice(0, 0, 4), y: y.slice(0, 0, 4) };
+        yield { x: x.slice(0, 4), y: y.slice(0, 4) };
+      },
+    };
     const model = new Linear(1, 1, { dtype: "float64", seed: 4 });
-    const history = fit(model, batches(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.05 }), epochs: 100 });
+    const history = fit(model, batches, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.05 }), epochs: 100 });
+    expect(passes).toHaveLength(100);
     expect(history.epochs).toHaveLength(100);
     expect(history.epochs[99]!.loss).toBeLessThan(1e-4);
+  });
+
+  it("a shuffling DataLoader gives a new order every epoch: epoch k's batches are loader.epoch(k)", () => {
+    const data = { x: tensor(Array.from({ length: 12 }, (_, i) => [i / 12]), f64), y: tensor(Array.from({ length: 12 }, (_, i) => [i]), f64) };
+    const seen: number[][] = [];
+    const loss = (yHat: Tensor, y: Tensor): Tensor => { seen.push(Array.from(y.data)); return mseLoss(yHat, y); };
+    const loader = new DataLoader(data, { batchSize: 4, shuffle: true, seed: 5 });
+    const model = new Linear(1, 1, { dtype: "float64", seed: 5 });
+    fit(model, loader, { loss, optimizer: new SGD(model.parameters(), { lr: 1e-3 }), epochs: 3 });
+    const twin = new DataLoader(data, { batchSize: 4, shuffle: true, seed: 5 });
+    const expected = [0, 1, 2].map((k) => Array.from(twin.epoch(k), (b) => Array.from(b.y.data)));
+    expect(seen).toEqual(expected.flat());
+    expect(expected[1]).not.toEqual(expected[0]);
+    expect(loader.nextEpoch).toBe(3);
+  });
+
+  it("refuses a generator object for more than one epoch (it can be read once), and says so when one comes back empty", () => {
+    const { x, y } = line();
+    function* batches(): Generator<{ x: Tensor; y: Tensor }> {
+      yield { x, y };
+    }
+    const model = new Linear(1, 1, { dtype: "float64", seed: 4 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.05 });
+    expect(() => fit(model, batches(), { loss: "mse", optimizer, epochs: 2 })).toThrow(
+      /^fit: data is a one-shot iterator \(a generator object\): it can give one epoch, not 2\. Pass an array of batches, a DataLoader, or an iterable that starts over/,
+    );
+    const once = batches();
+    expect(fit(model, once, { loss: "mse", optimizer, epochs: 1 }).epochs).toHaveLength(1);
+    expect(() => fit(model, once, { loss: "mse", optimizer, epochs: 1 })).toThrow(/^fit: the data gave no batches$/);
+  });
+
+  it("records the last step's gradient norms and update ratios when the number of batches is not known in advance", () => {
+    const { x, y } = line();
+    const parts = [{ x: x.slice(0, 0, 3), y: y.slice(0, 0, 3) }, { x: x.slice(0, 3, 6), y: y.slice(0, 3, 6) }, { x: x.slice(0, 6), y: y.slice(0, 6) }];
+    const unsized = { *[Symbol.iterator]() { yield* parts; } };
+    const run = (data: Iterable<{ x: Tensor; y: Tensor }>) => {
+      const model = new Linear(1, 1, { dtype: "float64", seed: 6 });
+      return fit(model, data, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.05 }), epochs: 3 }).epochs;
+    };
+    const known = run(parts);
+    const unknown = run(unsized);
+    expect(unknown).toEqual(known);
+    expect(Object.keys(unknown[2]!.gradNorms)).toEqual(["weight", "bias"]);
+    expect(unknown[2]!.gradNorms.weight).toBeGreaterThan(0);
+    expect(unknown[2]!.updateRatios.weight).toBeGreaterThan(0);
+    // The last step is the third batch: one more step on it from the same weights reproduces the norm.
+    const model = new Linear(1, 1, { dtype: "float64", seed: 6 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.05 });
+    fit(model, parts, { loss: "mse", optimizer, epochs: 2 });
+    fit(model, parts.slice(0, 2), { loss: "mse", optimizer, epochs: 1 });
+    model.zeroGrad();
+    mseLoss(model.forward(parts[2]!.x), parts[2]!.y).backward();
+    expect(unknown[2]!.gradNorms.weight).toBe(Math.abs(model.weight.grad!.data[0]!));
+  });
+
+  it("names the step without a total when the iterable's length is unknown, and refuses a batch with no rows", () => {
+    const { x, y } = line();
+    let calls = 0;
+    const nanOnSecond = (yHat: Tensor, t: Tensor): Tensor => (++calls === 2 ? mseLoss(yHat, t).mul(NaN) : mseLoss(yHat, t));
+    const unsized = { *[Symbol.iterator]() { yield { x: x.slice(0, 0, 4), y: y.slice(0, 0, 4) }; yield { x: x.slice(0, 4), y: y.slice(0, 4) }; } };
+    const model = new Linear(1, 1, { dtype: "float64", seed: 7 });
+    expect(() => fit(model, unsized, { loss: nanOnSecond, optimizer: new SGD(model.parameters(), { lr: 0.01 }) })).toThrow(/^fit: loss is NaN at epoch 1, step 2; training stopped/);
+    const withEmpty = [{ x, y }, { x: x.slice(0, 0, 0), y: y.slice(0, 0, 0) }];
+    expect(() => fit(model, withEmpty, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.01 }) })).toThrow(/^fit: batch 1 of epoch 1 has no rows \(x \[0,1\]\); skip empty batches$/);
   });
 
   it("reports accuracy and validation metrics, thresholding logits at 0 for bceWithLogits", () => {
@@ -173,6 +243,67 @@ describe("fit", () => {
     expect([1, 2]).toContain(t.step);
     expect(Number.isFinite(t.loss)).toBe(false);
     expect(t.message).toMatch(new RegExp(`^fit: loss is (NaN|Infinity) at epoch ${t.epoch}, step ${t.step} of 2`));
+    expect(t.reason).toBe("loss");
+    expect(t.parameter).toBeUndefined();
+  });
+
+  it("stops on a non-finite gradient before applying it: the deep ReLU net with N(0, 1) weights of `experiment depth`", () => {
+    // Ten hidden ReLU layers of 16 with N(0, 1) weights: the loss reaches ~1e20 and the
+    // gradients overflow. Before, training went on with NaN weights and reported loss ln 2.
+    const { x, y } = moons({ n: 240, noise: 0.2, seed: 42 });
+    const data = { x: new StandardScaler().fitTransform(x), y: y.reshape(-1, 1) };
+    const model = new MLP({ sizes: [2, ...new Array<number>(10).fill(16), 1], activation: "relu", seed: 42, init: (w, rng) => init.normal(w, 0, 1, { rng }) });
+    let weights: number[][] = [];
+    const losses: number[] = [];
+    const run = () => fit(model, data, {
+      loss: "bceWithLogits", optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 300,
+      onEpoch: (record) => { losses.push(record.loss); weights = model.parameters().map((p) => Array.from(p.data)); },
+    });
+    const error = (() => { try { run(); } catch (e) { return e as TrainingError; } })()!;
+    expect(error).toBeInstanceOf(TrainingError);
+    // Today relu(NaN) is 0, so the NaN shows in the gradient first; where relu propagates
+    // NaN (as PyTorch's), the same overflow makes the loss NaN one op later. Either stops here.
+    expect(["gradient", "loss"]).toContain(error.reason);
+    if (error.reason === "gradient") {
+      expect(error.parameter).toMatch(/^layers\.\d+\.(weight|bias)$/);
+      expect(error.message).toMatch(/^fit: the gradient of layers\.\d+\.(weight|bias) holds (NaN|-?Infinity) at \[\d+(,\d+)?\] at epoch \d+, step 1 of 1 \(loss [^)]+\); training stopped before applying it/);
+    }
+    expect(error.epoch).toBe(losses.length + 1);
+    expect(Math.max(...losses)).toBeGreaterThan(1e10);
+    // Nothing was applied from that gradient: the weights are those after the last completed epoch, all finite.
+    expect(model.parameters().map((p) => Array.from(p.data))).toEqual(weights);
+    expect(model.parameters().every((p) => p.data.every(Number.isFinite))).toBe(true);
+  });
+
+  it("stops when a step makes a weight infinite from finite gradients, naming the parameter and where", () => {
+    // float32: w = 1 - lr * 4 = -4e38 does not fit (max 3.4e38).
+    const model = new Linear(1, 1, { seed: 1 });
+    model.weight.data[0] = 1;
+    model.bias!.data[0] = 1;
+    const run = () => fit(model, { x: tensor([[1]]), y: tensor([[0]]) }, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 1e38 }), epochs: 3 });
+    const error = (() => { try { run(); } catch (e) { return e as TrainingError; } })();
+    expect(error).toBeInstanceOf(TrainingError);
+    expect(error!.reason).toBe("weights");
+    expect(error!.parameter).toBe("weight");
+    expect([error!.epoch, error!.step, error!.loss]).toEqual([1, 1, 4]);
+    expect(error!.message).toBe(
+      "fit: the optimizer step at epoch 1, step 1 of 1 (loss 4) made weight -Infinity at [0,0] from finite gradients; training stopped. " +
+        "The model now holds that weight: load saved weights before using it, and lower the learning rate or set clipGradNorm",
+    );
+  });
+
+  it("checks the gradient of every parameter the optimizer steps, also one outside the model", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 2 });
+    const extra = tensor([1], { ...f64, requiresGrad: true });
+    const before = Array.from(extra.data);
+    // sqrt at 0: a finite loss whose gradient is infinite.
+    const loss = (yHat: Tensor, y: Tensor) => mseLoss(yHat, y).add(extra.sub(1).sqrt().sum());
+    const run = () => fit(model, line(), { loss, optimizer: new SGD([...model.parameters(), extra], { lr: 0.1 }) });
+    expect(run).toThrow(TrainingError);
+    expect(run).toThrow(
+      /^fit: the gradient of parameter 2 of the optimizer \(not in the model\) holds Infinity at \[0\] at epoch 1, step 1 of 1 \(loss [0-9.]+\); training stopped before applying it, so the weights are those of the step before\. Lower the learning rate or set clipGradNorm/,
+    );
+    expect(Array.from(extra.data)).toEqual(before);
   });
 
   it("in anomaly mode lets the AnomalyError naming the op through", () => {
@@ -217,10 +348,12 @@ describe("evaluate and predict", () => {
     expect(isGradEnabled()).toBe(true);
   });
 
-  it("predict in batches gives the same rows", () => {
+  it("predict in batches gives the same rows, and refuses a batch size that is not a count", () => {
     const net = new MLP({ sizes: [2, 4, 2], dtype: "float64", seed: 16 });
     const x = randn([7, 2], { ...f64, rng: createRng(17) });
     expect(Array.from(predict(net, x, { batchSize: 3 }).data)).toEqual(Array.from(predict(net, x).data));
+    for (const bad of [NaN, 1.5, -1]) expect(() => predict(net, x, { batchSize: bad })).toThrow(/^predict: batchSize must be a non-negative integer \(0 = all rows at once\)/);
+    expect(predict(net, x.slice(0, 0, 0)).shape).toEqual([0, 2]);
   });
 
   it("evaluate averages the loss over samples across batches and computes metrics", () => {

@@ -113,12 +113,29 @@ describe("bceLoss", () => {
     p.requiresGrad = true;
     expect(gradcheck((x) => bceLoss(x, t), [p]).maxRelativeError).toBeLessThan(1e-6);
   });
-  it("rejects values outside [0, 1], pointing to bceWithLogitsLoss", () => {
-    expect(() => bceLoss(tensor([1.5]), tensor([1]))).toThrow(/bceLoss: input must hold probabilities in \[0, 1\], got 1.5 at flat index 0.*bceWithLogitsLoss/);
+  it("rejects predictions outside [0, 1], pointing to bceWithLogitsLoss", () => {
+    expect(() => bceLoss(tensor([[0.5], [1.5]]), tensor([[1], [1]]))).toThrow(/^bceLoss: input \(probabilities\) must be in \[0, 1\], got 1\.5 at \[1,0\] of \[2,1\]; apply sigmoid first, or use bceWithLogitsLoss on raw scores$/);
+  });
+  it("rejects targets outside [0, 1] or NaN, which have no meaning as probabilities", () => {
+    const p = tensor([[0.2], [0.7]]);
+    for (const [bad, shown] of [[2, "2"], [-1, "-1"], [NaN, "NaN"]] as const) {
+      const call = () => bceLoss(p, tensor([[1], [bad]]));
+      expect(call).toThrow(DagradError);
+      expect(call).toThrow(new RegExp(`^bceLoss: target must hold probabilities in \\[0, 1\\], got ${shown} at \\[1,0\\] of \\[2,1\\]; use 0/1 labels or soft targets \\(for class indices 0\\.\\.C-1 use crossEntropy\\)$`));
+    }
+  });
+  it("lets a NaN prediction through as a NaN loss (fit stops on it), not as a misleading range error", () => {
+    expect(bceLoss(tensor([[NaN], [0.5]]), tensor([[1], [0]])).item()).toBeNaN();
   });
 });
 
 describe("bceWithLogitsLoss", () => {
+  it("rejects targets outside [0, 1]: softplus(x) - x t has no minimum there", () => {
+    const call = () => bceWithLogitsLoss(tensor([[3], [-2]]), tensor([[1], [-1]]));
+    expect(call).toThrow(DagradError);
+    expect(call).toThrow(/^bceWithLogitsLoss: target must hold probabilities in \[0, 1\], got -1 at \[1,0\] of \[2,1\]/);
+    expect(bceWithLogitsLoss(tensor([[NaN]]), tensor([[1]])).item()).toBeNaN();
+  });
   it("equals bceLoss(sigmoid(x)) for moderate scores", () => {
     const x = tensor([[-2], [0.5], [3]], f64);
     const t = tensor([[0], [1], [1]], f64);
@@ -181,6 +198,17 @@ describe("crossEntropy", () => {
     expect(() => crossEntropy(tensor([[1, 2, 3]]), [3])).toThrow(DagradError);
     expect(() => crossEntropy(tensor([[1, 2, 3]]), [0.5])).toThrow(/label 0.5 of sample 0 is not a class index in \[0, 2\]/);
     expect(() => crossEntropy(tensor([1, 2, 3]), [0])).toThrow(/must be \[samples, classes\], got \[3\]/);
+    expect(() => crossEntropy(tensor([[1, 2, 3]]), [-1])).toThrow(/label -1 of sample 0 is not a class index in \[0, 2\]/);
+    expect(() => crossEntropy(tensor([[1, 2, 3]]), [NaN])).toThrow(/label NaN of sample 0 is not a class index in \[0, 2\]/);
+    expect(() => crossEntropy(tensor([[1, 2, 3], [3, 2, 1]]), tensor([[0], [2]]))).toThrow(/^crossEntropy: input \[2,3\] and target \[2,1\]: class labels go in a \[2\] tensor \(reshape \[2,1\] labels to \[2\]\), class probabilities in a \[2,3\] one$/);
+    expect(() => nllLoss(tensor([[-1, -2, -3], [-3, -2, -1]]), tensor([[0], [2]]))).toThrow(/got labels \[2,1\] \(reshape \[2,1\] labels to \[2\]\)/);
+  });
+  it("rejects class-probability targets outside [0, 1], and rows that do not sum to 1 (several labels per sample)", () => {
+    const logits = tensor([[1, 2, 3], [3, 2, 1]]);
+    expect(() => crossEntropy(logits, tensor([[0, 0, 1], [-0.5, 1, 0.5]]))).toThrow(/^crossEntropy: target must hold probabilities in \[0, 1\], got -0\.5 at \[1,0\] of \[2,3\]/);
+    expect(() => crossEntropy(logits, tensor([[0, 0, 1], [1, 1, 0]]))).toThrow(/^crossEntropy: target row 1 sums to 2, not 1; .*for several labels per sample use bceWithLogitsLoss$/);
+    // float32 soft targets that sum to 1 up to rounding are fine.
+    expect(Number.isFinite(crossEntropy(logits, tensor([[0.1, 0.2, 0.7], [1 / 3, 1 / 3, 1 / 3]])).item())).toBe(true);
   });
 });
 
@@ -196,7 +224,28 @@ describe("nllLoss", () => {
   it("composed with logSoftmax equals crossEntropy, and passes gradcheck", () => {
     const logits = randn([3, 4], { ...f64, rng: createRng(11), requiresGrad: true });
     expect(nllLoss(logits.logSoftmax(1), [1, 0, 3]).item()).toBeCloseTo(crossEntropy(logits, [1, 0, 3]).item(), 14);
-    expect(gradcheck((x) => nllLoss(x, [1, 0, 3]), [logits]).maxRelativeError).toBeLessThan(1e-6);
+    // Log-probabilities kept below -0.5 so the differences stay in the domain (<= 0).
+    const logProbs = logits.logSoftmax(1).sub(0.5).detach();
+    logProbs.requiresGrad = true;
+    expect(gradcheck((x) => nllLoss(x, [1, 0, 3]), [logProbs]).maxRelativeError).toBeLessThan(1e-6);
+  });
+  it("rejects input that cannot be log-probabilities (a positive value): probabilities or raw scores passed by mistake", () => {
+    const call = () => nllLoss(tensor([[0.2, 0.8]]), [1]);
+    expect(call).toThrow(DagradError);
+    expect(call).toThrow(/^nllLoss: input \(log-probabilities\) must be <= 0, got 0\.2\d* at \[0,0\] of \[1,2\]; apply logSoftmax\(1\) first, or use crossEntropy on raw scores$/);
+    expect(nllLoss(tensor([[-Infinity, 0]]), [1]).item()).toBe(0);
+  });
+  it("refuses the mean over no samples (PyTorch gives NaN), for every loss; sum is 0", () => {
+    const empty = tensor([[0, 0]]).slice(0, 0, 0);
+    for (const [name, call] of [
+      ["mseLoss", () => mseLoss(empty, empty)], ["halfSquaredError", () => halfSquaredError(empty, empty)],
+      ["bceLoss", () => bceLoss(empty, empty)], ["bceWithLogitsLoss", () => bceWithLogitsLoss(empty, empty)],
+      ["crossEntropy", () => crossEntropy(empty, [])], ["nllLoss", () => nllLoss(empty, [])],
+    ] as const) {
+      expect(call, name).toThrow(ShapeError);
+      expect(call, name).toThrow(new RegExp(`^${name}: the mean over no samples is undefined`));
+    }
+    expect(mseLoss(empty, empty, { reduction: "sum" }).item()).toBe(0);
   });
   it("rejects an unknown reduction by name", () => {
     expect(() => nllLoss(tensor([[0, 0]]), [0], { reduction: "avg" as "mean" })).toThrow(/nllLoss: unknown reduction "avg"/);

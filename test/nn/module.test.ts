@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Tensor, tensor, zeros } from "../../src/autograd/index.js";
-import { BatchNorm1d, Linear, MLP, Module, ReLU, Sequential, StateDictError } from "../../src/nn/index.js";
+import { DagradError, Tensor, createRng, randn, tensor, zeros } from "../../src/autograd/index.js";
+import { BatchNorm1d, Linear, MLP, Module, ReLU, SGD, SaveError, Sequential, StateDictError, fit } from "../../src/nn/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dagrad-nn-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,13 +123,69 @@ describe("save and load", () => {
     }
   });
 
-  it("keeps NaN and infinities, which JSON cannot hold", () => {
-    const path = join(dir, "nonfinite.json");
-    const a = new Linear(3, 1, { dtype: "float64", seed: 1 });
-    a.weight.data.set([NaN, Infinity, -Infinity]);
+  it("keeps every value bit for bit: -0 (JSON.stringify(-0) is \"0\"), subnormals, extremes; NaN and infinities when allowed", () => {
+    const bytes = (t: Tensor) => Array.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    const cases = {
+      float64: [-0, 0, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MIN_VALUE, 0.1, 1 / 3, Infinity, -Infinity, NaN],
+      float32: [-0, 0, 1e-45, -1e-45, 3.4028234663852886e38, -1.1754943508222875e-38, 0.1, 1 / 3, Infinity, -Infinity, NaN],
+    } as const;
+    for (const [dtype, values] of Object.entries(cases) as ["float64" | "float32", readonly number[]][]) {
+      const path = join(dir, `bits-${dtype}.json`);
+      const a = new Linear(values.length, 1, { dtype, seed: 1 });
+      a.weight.data.set(values);
+      a.bias!.data[0] = -0;
+      a.save(path);
+      const b = new Linear(values.length, 1, { dtype, seed: 2 }).load(path, { allowNonFinite: true });
+      expect(bytes(b.weight).slice(0, -(dtype === "float64" ? 8 : 4)), dtype).toEqual(bytes(a.weight).slice(0, -(dtype === "float64" ? 8 : 4)));
+      expect(b.weight.data.at(-1)).toBeNaN();
+      expect(Object.is(b.bias!.data[0], -0), dtype).toBe(true);
+    }
+  });
+
+  it("refuses a file with NaN or infinite weights unless allowNonFinite, naming the key and where", () => {
+    const path = join(dir, "diverged.json");
+    const a = new MLP({ sizes: [2, 3, 1], seed: 1 });
+    a.linears[1]!.weight.data[2] = NaN;
     a.save(path);
-    const b = new Linear(3, 1, { dtype: "float64", seed: 2 }).load(path);
-    expect(Array.from(b.weight.data)).toEqual([NaN, Infinity, -Infinity]);
+    const b = new MLP({ sizes: [2, 3, 1], seed: 2 });
+    const original = snapshot(b);
+    expect(() => b.load(path)).toThrow(StateDictError);
+    expect(() => b.load(path)).toThrow(new RegExp(`^load: ${path.replace(/[.\\/]/g, "\\$&")}: "layers\\.2\\.weight" holds NaN at \\[0,2\\]; nothing was loaded\\. The saved model had diverged: train it again, or pass \\{ allowNonFinite: true \\} to load it as it is$`));
+    expect(snapshot(b)).toEqual(original);
+    expect(b.load(path, { allowNonFinite: true }).linears[1]!.weight.data[2]).toBeNaN();
+  });
+
+  it("reads files of format version 1 (before -0 was kept)", () => {
+    const path = join(dir, "v1.json");
+    writeFileSync(path, JSON.stringify({ format: "dagrad.stateDict", version: 1, tensors: { weight: { dtype: "float64", shape: [1, 2], data: [0.5, "Infinity"] }, bias: { dtype: "float64", shape: [1], data: [0] } } }));
+    const m = new Linear(2, 1, { dtype: "float64", seed: 1 }).load(path, { allowNonFinite: true });
+    expect(Array.from(m.weight.data)).toEqual([0.5, Infinity]);
+  });
+
+  it("writes atomically: a missing folder is a SaveError naming the path and what to do", () => {
+    const path = join(dir, "no-such-folder", "model.json");
+    const save = () => new Linear(2, 1, { seed: 1 }).save(path);
+    expect(save).toThrow(SaveError);
+    expect(save).toThrow(DagradError);
+    expect(save).toThrow(new RegExp(`^save: cannot write .*model\\.json: the folder .*no-such-folder does not exist; create it first \\(ENOENT\\)$`));
+    try { save(); } catch (e) { expect([(e as SaveError).path, (e as SaveError).code]).toEqual([path, "ENOENT"]); }
+  });
+
+  it("a save that hits the file-size limit leaves the model saved before whole, and no temporary file", () => {
+    const folder = mkdtempSync(join(dir, "limit-"));
+    const path = join(folder, "model.json");
+    new Linear(2, 1, { seed: 1 }).save(path);
+    const before = readFileSync(path, "utf8");
+    const nn = resolve("src/nn/index.ts");
+    // A model whose file is ~90 KB; ulimit -f 20 allows 20 KB (Node ignores SIGXFSZ, so the write fails with EFBIG).
+    const script = `import { Linear } from ${JSON.stringify(nn)};
+      try { new Linear(100, 40, { seed: 2 }).save(${JSON.stringify(path)}); console.log("written"); }
+      catch (e) { console.log(e.name + " " + e.code + " " + e.message); }`;
+    const out = execFileSync("bash", ["-c", `ulimit -f 20; exec node --import tsx --input-type=module -e '${script.replace(/'/g, "'\\''")}'`], { encoding: "utf8" });
+    expect(out).toMatch(/^SaveError EFBIG save: cannot write .*model\.json: the file is larger than this process may write \(file-size limit\) \(EFBIG\); raise the file-size limit \(ulimit -f\) or save elsewhere\. A file already at .*model\.json is unchanged/);
+    expect(readFileSync(path, "utf8")).toBe(before);
+    expect(readdirSync(folder)).toEqual(["model.json"]);
+    expect(new Linear(2, 1, { seed: 3 }).load(path).weight.data[0]).toBe(new Linear(2, 1, { seed: 1 }).weight.data[0]);
   });
 
   it("throws on corrupt JSON, a missing key, a wrong shape or a wrong value count, and loads nothing", () => {
@@ -180,5 +237,185 @@ describe("a custom module", () => {
     expect(m.namedParameters().map(([n]) => n)).toEqual(["scale"]);
     expect(() => (m as unknown as { registerParameter(n: string, t: Tensor): Tensor }).registerParameter("scale", tensor([1]))).toThrow(/"scale" is already registered on Affine/);
     expect(() => (m as unknown as { registerParameter(n: string, t: Tensor): Tensor }).registerParameter("a.b", tensor([1]))).toThrow(/invalid name "a.b"/);
+  });
+});
+
+describe("fields register as in PyTorch", () => {
+  const x = () => randn([5, 2], { rng: createRng(3) });
+
+  class Net extends Module {
+    fc1: Linear;
+    act = new ReLU();
+    fc2: Linear;
+    scale: Tensor;
+    constructor() {
+      super();
+      this.fc1 = new Linear(2, 4, { seed: 1 });
+      this.fc2 = new Linear(4, 1, { seed: 2 });
+      this.scale = randn([1], { rng: createRng(4), requiresGrad: true });
+    }
+    forward(input: Tensor): Tensor {
+      return this.fc2.forward(this.act.forward(this.fc1.forward(input))).mul(this.scale);
+    }
+  }
+
+  it("sub-modules and tensors that require grad, assigned as fields, are the parameters (own first, then children)", () => {
+    const net = new Net();
+    expect(net.namedParameters().map(([n]) => n)).toEqual(["scale", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]);
+    expect(net.parameterCount()).toBe(1 + 2 * 4 + 4 + 4 + 1);
+    for (const [name, p] of net.namedParameters()) expect(p.name).toBe(name);
+    expect(Object.keys(net.stateDict())).toEqual(["scale", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]);
+    expect(net.namedChildren().map(([n]) => n)).toEqual(["fc1", "act", "fc2"]);
+    expect(net.toString()).toBe(["Net(", "  (fc1): Linear(2 → 4)", "  (act): ReLU()", "  (fc2): Linear(4 → 1)", ")"].join("\n"));
+  });
+
+  it("train()/eval() reach them, zeroGrad clears them, and SGD trains them", () => {
+    const net = new Net();
+    net.eval();
+    expect([net.training, net.fc1.training, net.act.training, net.fc2.training]).toEqual([false, false, false, false]);
+    net.train();
+    expect(net.fc2.training).toBe(true);
+    net.forward(x()).sum().backward();
+    expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
+    net.zeroGrad();
+    expect(net.parameters().every((p) => p.grad === null)).toBe(true);
+    const y = randn([5, 1], { rng: createRng(5) });
+    const history = fit(net, { x: x(), y }, { loss: "mse", optimizer: new SGD(net.parameters(), { lr: 0.05 }), epochs: 30 });
+    expect(history.epochs.at(-1)!.loss).toBeLessThan(history.epochs[0]!.loss);
+  });
+
+  it("class field initialisers and TypeScript `private` fields register; #private fields cannot be seen (JavaScript gives no way), so they do not", () => {
+    class Fields extends Module {
+      first = new Linear(2, 2, { seed: 1 });
+      private hidden = new Linear(2, 2, { seed: 2 });
+      #secret = new Linear(2, 2, { seed: 3 });
+      forward(input: Tensor): Tensor { return this.#secret.forward(this.hidden.forward(this.first.forward(input))); }
+    }
+    const m = new Fields();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["first.weight", "first.bias", "hidden.weight", "hidden.bias"]);
+  });
+
+  it("arrays of modules are named field.0, field.1, ... (ModuleList), read when asked, so layers pushed later count", () => {
+    class Stack extends Module {
+      blocks: Linear[] = [];
+      heads = { mean: new Linear(3, 1, { seed: 9 }), logVar: new Linear(3, 1, { seed: 10 }) };
+      constructor(depth: number) {
+        super();
+        for (let i = 0; i < depth; i++) this.blocks.push(new Linear(3, 3, { seed: i }));
+      }
+      forward(input: Tensor): Tensor {
+        const h = this.blocks.reduce((out, b) => b.forward(out).tanh(), input);
+        return this.heads.mean.forward(h).add(this.heads.logVar.forward(h));
+      }
+    }
+    const m = new Stack(2);
+    expect(m.namedParameters().map(([n]) => n)).toEqual([
+      "blocks.0.weight", "blocks.0.bias", "blocks.1.weight", "blocks.1.bias",
+      "heads.mean.weight", "heads.mean.bias", "heads.logVar.weight", "heads.logVar.bias",
+    ]);
+    expect(m.toString()).toBe([
+      "Stack(",
+      "  (blocks): ModuleList(",
+      "    (0): Linear(3 → 3)",
+      "    (1): Linear(3 → 3)",
+      "  )",
+      "  (heads): ModuleDict(",
+      "    (mean): Linear(3 → 1)",
+      "    (logVar): Linear(3 → 1)",
+      "  )",
+      ")",
+    ].join("\n"));
+    // A list of data is not a list of layers.
+    (m as unknown as { sizes: number[] }).sizes = [3, 3];
+    expect(m.parameters()).toHaveLength(8);
+  });
+
+  it("explicit register* calls keep working, and a tensor or module reached both ways is listed once", () => {
+    class Both extends Module {
+      readonly w: Tensor;
+      readonly lin: Linear;
+      alias: Linear;
+      constructor() {
+        super();
+        this.w = this.registerParameter("w", tensor([1, 2]));
+        this.lin = this.registerModule("lin", new Linear(2, 1, { seed: 1 }));
+        this.alias = this.lin;
+      }
+      forward(input: Tensor): Tensor { return this.alias.forward(input.mul(this.w)); }
+    }
+    const m = new Both();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["w", "lin.weight", "lin.bias"]);
+    expect(m.namedChildren().map(([n]) => n)).toEqual(["lin"]);
+    expect(() => (m as unknown as { registerModule(n: string, c: Module): Module }).registerModule("lin", new ReLU())).toThrow(/"lin" is already registered on Both/);
+    expect(() => (m as unknown as { registerModule(n: string, c: Module): Module }).registerModule("train", new ReLU())).toThrow(/"train" would hide Both's own train; choose another name/);
+  });
+
+  it("reassigning a field replaces what it held, as in PyTorch; null removes it", () => {
+    class Swap extends Module {
+      head: Linear | null = new Linear(2, 1, { seed: 1 });
+      forward(input: Tensor): Tensor { return this.head === null ? input : this.head.forward(input); }
+    }
+    const m = new Swap();
+    const replacement = new Linear(2, 1, { seed: 2 });
+    m.head = replacement;
+    expect(m.parameters()).toEqual([replacement.weight, replacement.bias]);
+    expect(m.parameters()[0]).toBe(replacement.weight);
+    m.head = null;
+    expect(m.parameters()).toEqual([]);
+  });
+
+  it("a tensor that does not require grad is no parameter; registerBuffer makes it saved state; a frozen parameter stays in the state dict", () => {
+    class Stats extends Module {
+      constant = tensor([1, 2, 3]);
+      count: Tensor;
+      w = tensor([0.5], { requiresGrad: true });
+      constructor() {
+        super();
+        this.count = this.registerBuffer("count", tensor([0]));
+      }
+      forward(input: Tensor): Tensor { return input.mul(this.w); }
+    }
+    const m = new Stats();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["w"]);
+    expect(m.namedBuffers().map(([n]) => n)).toEqual(["count"]);
+    expect(Object.keys(m.stateDict())).toEqual(["w", "count"]);
+    m.w.requiresGrad = false;
+    expect(Object.keys(m.stateDict())).toEqual(["w", "count"]);
+  });
+
+  it("a tensor computed in forward and kept in a field (not a leaf) is no parameter", () => {
+    class Caching extends Module {
+      fc = new Linear(2, 2, { seed: 1 });
+      last: Tensor | null = null;
+      forward(input: Tensor): Tensor {
+        this.last = this.fc.forward(input);
+        return this.last;
+      }
+    }
+    const m = new Caching();
+    m.forward(x());
+    expect(m.last!.requiresGrad).toBe(true);
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["fc.weight", "fc.bias"]);
+  });
+
+  it("a field pointing back up the tree (a parent) is not followed: no endless walk, and toString ends", () => {
+    class Child extends Module {
+      fc = new Linear(2, 2, { seed: 1 });
+      parent: Module | null = null;
+      forward(input: Tensor): Tensor { return this.fc.forward(input); }
+    }
+    class Parent extends Module {
+      child = new Child();
+      constructor() {
+        super();
+        this.child.parent = this;
+      }
+      forward(input: Tensor): Tensor { return this.child.forward(input); }
+    }
+    const p = new Parent();
+    expect(p.namedParameters().map(([n]) => n)).toEqual(["child.fc.weight", "child.fc.bias"]);
+    expect(p.toString()).toBe(["Parent(", "  (child): Child(", "    (fc): Linear(2 → 2)", "  )", ")"].join("\n"));
+    p.eval();
+    expect(p.child.fc.training).toBe(false);
   });
 });

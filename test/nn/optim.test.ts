@@ -3,7 +3,7 @@
 // numbers depend only on the update rule), and the expected weights are
 // written out with plain arithmetic.
 import { describe, expect, it } from "vitest";
-import { type Tensor, tensor } from "../../src/autograd/index.js";
+import { DagradError, type Tensor, tensor } from "../../src/autograd/index.js";
 import { Adam, AdamW, RMSprop, SGD } from "../../src/nn/index.js";
 
 const grads = [[0.5, 0.1], [-0.2, 0.4], [0.3, -0.3]];
@@ -71,8 +71,8 @@ describe("SGD", () => {
 
   it("rejects nesterov without momentum, negative rates and bad parameter lists", () => {
     expect(() => new SGD([param()], { nesterov: true })).toThrow(/SGD: nesterov needs momentum > 0 and dampening 0/);
-    expect(() => new SGD([param()], { lr: -1 })).toThrow(/SGD: lr of group 0 must be in \[0, Infinity\], got -1/);
-    expect(() => new SGD([])).toThrow(/SGD: got an empty parameter list/);
+    expect(() => new SGD([param()], { lr: -1 })).toThrow(/SGD: lr of group 0 must be a finite number > 0, got -1/);
+    expect(() => new SGD([])).toThrow(/SGD: got no parameters to optimize; pass model.parameters\(\), and if that is empty/);
     const p = param();
     expect(() => new SGD([p.mul(2)])).toThrow(/only leaf tensors can be optimized/);
     expect(() => new SGD([{ params: [p] }, { params: [p] }])).toThrow(/appears in more than one group/);
@@ -183,6 +183,41 @@ describe("RMSprop", () => {
     const withMomentum = param();
     const b = new RMSprop([withMomentum], { lr: 0.01, momentum: 0.5 });
     expectClose(threeSteps(withMomentum, () => b.step()), expectedRms({ momentum: 0.5 }), 12);
+  });
+});
+
+describe("hyperparameters", () => {
+  // Each of these was accepted before, and each makes the update meaningless:
+  // no step (lr 0), an infinite or NaN step, a momentum that sums every
+  // gradient forever, a division by eps = 0, a typo silently ignored.
+  const refused: [string, () => unknown, RegExp][] = [
+    ["lr 0", () => new SGD([param()], { lr: 0 }), /^SGD: lr of group 0 must be a finite number > 0, got 0$/],
+    ["lr Infinity", () => new Adam([param()], { lr: Infinity }), /^Adam: lr of group 0 must be a finite number > 0, got Infinity$/],
+    ["lr NaN", () => new RMSprop([param()], { lr: NaN }), /^RMSprop: lr of group 0 must be a finite number > 0, got NaN$/],
+    ["lr as a string", () => new SGD([param()], { lr: "0.1" as unknown as number }), /^SGD: lr of group 0 must be a finite number > 0, got "0\.1"$/],
+    ["lr of a group", () => new SGD([{ params: [param()], lr: -0.1 }], { lr: 0.1 }), /^SGD: lr of group 0 must be a finite number > 0, got -0\.1$/],
+    ["weightDecay Infinity", () => new AdamW([param()], { weightDecay: Infinity }), /^AdamW: weightDecay of group 0 must be a finite number >= 0, got Infinity$/],
+    ["SGD momentum 1", () => new SGD([param()], { lr: 0.1, momentum: 1 }), /^SGD: momentum of group 0 must be a number in \[0, 1\), got 1$/],
+    ["SGD nesterov not a flag", () => new SGD([param()], { lr: 0.1, momentum: 0.9, nesterov: "yes" as unknown as boolean }), /^SGD: nesterov of group 0 must be true or false, got "yes"$/],
+    ["Adam beta1 1", () => new Adam([param()], { betas: [1, 0.999] }), /^Adam: betas\[0\] of group 0 must be a number in \[0, 1\), got 1$/],
+    ["Adam betas not a pair", () => new Adam([param()], { betas: [0.9] as unknown as [number, number] }), /^Adam: betas of group 0 must be two numbers \[beta1, beta2\], got \[0\.9\]$/],
+    ["Adam eps 0", () => new Adam([param()], { eps: 0 }), /^Adam: eps of group 0 must be a finite number > 0, got 0$/],
+    ["RMSprop alpha 1", () => new RMSprop([param()], { alpha: 1 }), /^RMSprop: alpha of group 0 must be a number in \[0, 1\), got 1$/],
+    ["RMSprop momentum 2", () => new RMSprop([param()], { momentum: 2 }), /^RMSprop: momentum of group 0 must be a number in \[0, 1\), got 2$/],
+    ["a misspelt option", () => new SGD([param()], { lr: 0.1, momentun: 0.9 } as never), /^SGD: unknown "momentun" in options; SGD takes lr, weightDecay, momentum, dampening, nesterov$/],
+    ["a misspelt group option", () => new Adam([{ params: [param()], beta: [0.9, 0.99] } as never]), /^Adam: unknown "beta" in parameter group 0; Adam takes lr, betas, eps, weightDecay, amsgrad$/],
+  ];
+  for (const [what, make, message] of refused) {
+    it(`refuses ${what}`, () => {
+      expect(make).toThrow(DagradError);
+      expect(make).toThrow(message);
+    });
+  }
+
+  it("accepts the edges that still mean something", () => {
+    expect(() => new SGD([param()], { lr: 1e-12, momentum: 0.999, dampening: 1 })).not.toThrow();
+    expect(() => new Adam([param()], { betas: [0, 0], eps: 1e-300, weightDecay: 0 })).not.toThrow();
+    expect(() => new RMSprop([param()], { alpha: 0, momentum: 0 })).not.toThrow();
   });
 });
 

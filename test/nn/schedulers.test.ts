@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tensor } from "../../src/autograd/index.js";
+import { DagradError, tensor } from "../../src/autograd/index.js";
 import { CosineAnnealingLR, ExponentialLR, LinearWarmup, ReduceLROnPlateau, SGD, StepLR, clipGradNorm, clipGradValue } from "../../src/nn/index.js";
 
 function optimizer(lr = 1, extraGroupLr?: number): SGD {
@@ -107,4 +107,23 @@ describe("schedulers", () => {
     // 0.5 best; 0.4 bad -> 0.1, cooldown skips the next epoch; then 0.4 bad -> max(0.01, 0.05)
     expect(lrs).toEqual([1, 0.1, 0.1, 0.05, 0.05]);
   });
+
+  // Each was accepted before and made every later lr NaN, infinite, 0 or ignored.
+  const refused: [string, () => unknown, RegExp][] = [
+    ["StepLR gamma NaN", () => new StepLR(optimizer(1), { stepSize: 2, gamma: NaN }), /^StepLR: gamma must be a finite number > 0, got NaN$/],
+    ["ExponentialLR gamma Infinity", () => new ExponentialLR(optimizer(1), { gamma: Infinity }), /^ExponentialLR: gamma must be a finite number > 0, got Infinity$/],
+    ["ExponentialLR gamma 0", () => new ExponentialLR(optimizer(1), { gamma: 0 }), /^ExponentialLR: gamma must be a finite number > 0, got 0$/],
+    ["CosineAnnealingLR etaMin -1", () => new CosineAnnealingLR(optimizer(1), { tMax: 5, etaMin: -1 }), /^CosineAnnealingLR: etaMin must be a finite number >= 0, got -1$/],
+    ["LinearWarmup startFactor 0", () => new LinearWarmup(optimizer(1), { warmupEpochs: 2, startFactor: 0 }), /^LinearWarmup: startFactor must be a number in \(0, 1\], got 0$/],
+    ["ReduceLROnPlateau mode", () => new ReduceLROnPlateau(optimizer(1), { mode: "minimum" as "min" }), /^ReduceLROnPlateau: mode must be "min" or "max", got "minimum"$/],
+    ["ReduceLROnPlateau patience 1.5", () => new ReduceLROnPlateau(optimizer(1), { patience: 1.5 }), /^ReduceLROnPlateau: patience must be a non-negative integer, got 1\.5$/],
+    ["ReduceLROnPlateau threshold NaN", () => new ReduceLROnPlateau(optimizer(1), { threshold: NaN }), /^ReduceLROnPlateau: threshold must be a finite number >= 0, got NaN$/],
+    ["ReduceLROnPlateau a misspelt option", () => new ReduceLROnPlateau(optimizer(1), { patients: 3 } as never), /^ReduceLROnPlateau: unknown option "patients"; it takes mode, factor, patience, threshold, thresholdMode, cooldown, minLr$/],
+  ];
+  for (const [what, make, message] of refused) {
+    it(`refuses ${what}`, () => {
+      expect(make).toThrow(DagradError);
+      expect(make).toThrow(message);
+    });
+  }
 });

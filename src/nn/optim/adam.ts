@@ -3,7 +3,8 @@
 //   w -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // Adam adds weightDecay * w to g (L2); AdamW instead first shrinks w by
 // (1 - lr * weightDecay), decoupled from the moments (Loshchilov & Hutter).
-import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+import { DagradError } from "../../autograd/index.js";
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface AdamHyperparameters extends BaseHyperparameters {
   betas: readonly [number, number];
@@ -14,31 +15,36 @@ export interface AdamHyperparameters extends BaseHyperparameters {
 
 interface AdamState {
   step: number;
-  m: FloatArray | null;
-  v: FloatArray | null;
-  vMax: FloatArray | null;
+  /** m, v and (AMSGrad) the running maximum of v; PyTorch's exp_avg, exp_avg_sq, max_exp_avg_sq. */
+  expAvg: FloatArray | null;
+  expAvgSq: FloatArray | null;
+  maxExpAvgSq: FloatArray | null;
 }
 
 abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
   protected abstract readonly decoupledWeightDecay: boolean;
 
-  protected override validate(group: ParamGroup<AdamHyperparameters>, index: number): void {
-    super.validate(group, index);
-    this.requireRange(group.betas?.[0], `betas[0] of group ${index}`, 0, 1, false);
-    this.requireRange(group.betas?.[1], `betas[1] of group ${index}`, 0, 1, false);
-    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity);
+  protected override validate(group: ParamGroup<AdamHyperparameters>, index: number, loading?: boolean): void {
+    super.validate(group, index, loading);
+    if (!Array.isArray(group.betas) || group.betas.length !== 2) throw new DagradError(this.name, `betas of group ${index} must be two numbers [beta1, beta2], got ${JSON.stringify(group.betas)}`);
+    this.requireRange(group.betas[0], `betas[0] of group ${index}`, 0, 1, "[)");
+    this.requireRange(group.betas[1], `betas[1] of group ${index}`, 0, 1, "[)");
+    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity, "(]");
+    this.requireFlag(group.amsgrad, `amsgrad of group ${index}`);
   }
 
   protected initState(): AdamState {
-    return { step: 0, m: null, v: null, vMax: null };
+    return { step: 0, expAvg: null, expAvgSq: null, maxExpAvgSq: null };
   }
+
+  protected readonly stateLayout: StateLayout<AdamState> = { step: "count", expAvg: "buffer", expAvgSq: "buffer", maxExpAvgSq: "buffer" };
 
   protected update(w: FloatArray, grad: FloatArray, state: AdamState, group: ParamGroup<AdamHyperparameters>): void {
     const { lr, weightDecay, eps, amsgrad } = group;
     const [beta1, beta2] = group.betas;
-    const m = state.m ?? (state.m = bufferLike(w));
-    const v = state.v ?? (state.v = bufferLike(w));
-    const vMax = amsgrad ? state.vMax ?? (state.vMax = bufferLike(w)) : v;
+    const m = state.expAvg ?? (state.expAvg = bufferLike(w));
+    const v = state.expAvgSq ?? (state.expAvgSq = bufferLike(w));
+    const vMax = amsgrad ? state.maxExpAvgSq ?? (state.maxExpAvgSq = bufferLike(w)) : v;
     const t = ++state.step;
     const stepSize = lr / (1 - beta1 ** t);
     const sqrtCorrection2 = Math.sqrt(1 - beta2 ** t);
@@ -60,7 +66,7 @@ abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
 export class Adam extends AdamFamily {
   protected readonly decoupledWeightDecay = false;
   constructor(params: ParamsInput<AdamHyperparameters>, options: Partial<AdamHyperparameters> = {}) {
-    super("Adam", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
+    super("Adam", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }, options);
   }
 }
 
@@ -68,6 +74,6 @@ export class Adam extends AdamFamily {
 export class AdamW extends AdamFamily {
   protected readonly decoupledWeightDecay = true;
   constructor(params: ParamsInput<AdamHyperparameters>, options: Partial<AdamHyperparameters> = {}) {
-    super("AdamW", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, ...options });
+    super("AdamW", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false }, options);
   }
 }

@@ -2,7 +2,7 @@
 //   g = grad + weightDecay * w,  v = alpha v + (1 - alpha) g^2
 //   centered: gAvg = alpha gAvg + (1 - alpha) g, denom = sqrt(v - gAvg^2) + eps; else denom = sqrt(v) + eps
 //   momentum > 0: b = momentum b + g / denom, w -= lr b; else w -= lr g / denom
-import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface RMSpropHyperparameters extends BaseHyperparameters {
   alpha: number;
@@ -12,32 +12,37 @@ export interface RMSpropHyperparameters extends BaseHyperparameters {
 }
 
 interface RMSpropState {
-  v: FloatArray | null;
-  gAvg: FloatArray | null;
-  buffer: FloatArray | null;
+  /** v, gAvg (centered) and b (momentum); PyTorch's square_avg, grad_avg, momentum_buffer. */
+  squareAvg: FloatArray | null;
+  gradAvg: FloatArray | null;
+  momentumBuffer: FloatArray | null;
 }
 
 export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
   constructor(params: ParamsInput<RMSpropHyperparameters>, options: Partial<RMSpropHyperparameters> = {}) {
-    super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+    super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options);
   }
 
-  protected override validate(group: ParamGroup<RMSpropHyperparameters>, index: number): void {
-    super.validate(group, index);
-    this.requireRange(group.alpha, `alpha of group ${index}`, 0, 1);
-    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity);
-    this.requireRange(group.momentum, `momentum of group ${index}`, 0, Infinity);
+  protected override validate(group: ParamGroup<RMSpropHyperparameters>, index: number, loading?: boolean): void {
+    super.validate(group, index, loading);
+    // alpha 1 never updates v from 0, so every step divides by eps alone.
+    this.requireRange(group.alpha, `alpha of group ${index}`, 0, 1, "[)");
+    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity, "(]");
+    this.requireRange(group.momentum, `momentum of group ${index}`, 0, 1, "[)");
+    this.requireFlag(group.centered, `centered of group ${index}`);
   }
 
   protected initState(): RMSpropState {
-    return { v: null, gAvg: null, buffer: null };
+    return { squareAvg: null, gradAvg: null, momentumBuffer: null };
   }
+
+  protected readonly stateLayout: StateLayout<RMSpropState> = { squareAvg: "buffer", gradAvg: "buffer", momentumBuffer: "buffer" };
 
   protected update(w: FloatArray, grad: FloatArray, state: RMSpropState, group: ParamGroup<RMSpropHyperparameters>): void {
     const { lr, weightDecay, alpha, eps, momentum, centered } = group;
-    const v = state.v ?? (state.v = bufferLike(w));
-    const gAvg = centered ? state.gAvg ?? (state.gAvg = bufferLike(w)) : null;
-    const b = momentum > 0 ? state.buffer ?? (state.buffer = bufferLike(w)) : null;
+    const v = state.squareAvg ?? (state.squareAvg = bufferLike(w));
+    const gAvg = centered ? state.gradAvg ?? (state.gradAvg = bufferLike(w)) : null;
+    const b = momentum > 0 ? state.momentumBuffer ?? (state.momentumBuffer = bufferLike(w)) : null;
     for (let i = 0; i < w.length; i++) {
       const g = grad[i]! + weightDecay * w[i]!;
       const vi = alpha * v[i]! + (1 - alpha) * g * g;

@@ -2,31 +2,85 @@
 // had when the scheduler was made ("base lr") and a count of step() calls (one
 // per epoch in fit, so "epoch" below), in closed form as PyTorch documents them.
 // ReduceLROnPlateau instead reacts to a metric passed to step(metric).
+// A state dict holds a scheduler's progress (epoch and base lrs, or the
+// plateau's counters) and the settings it was made with; loading checks that
+// the settings match, because they are the schedule the code asks for.
 import { DagradError } from "../../autograd/index.js";
+import { StateDictError } from "../errors.js";
+import { type JsonNumber, decodeNumber, encodeNumber, isRecord } from "../serial.js";
 import type { BaseHyperparameters, Optimizer } from "./optimizer.js";
 
 // Any optimizer, whatever its hyperparameters and state.
 type AnyOptimizer = Optimizer<BaseHyperparameters, unknown>;
+
+/** A constructor option as saved; LinearWarmup's `then` is the schedule it hands over to. */
+export type SchedulerSetting = JsonNumber | string | { scheduler: string; settings: Record<string, SchedulerSetting> } | null;
+
+export interface SchedulerStateDict {
+  /** The class: "StepLR", "ReduceLROnPlateau", ... */
+  scheduler: string;
+  /** The options it was made with. */
+  settings: Record<string, SchedulerSetting>;
+  /** What step() changes: epoch and baseLrs, or the plateau's best, badEpochs and cooldownLeft. */
+  progress: Record<string, JsonNumber | JsonNumber[]>;
+}
 
 export interface LrScheduler {
   /** Advance one epoch; ReduceLROnPlateau needs the monitored metric. */
   step(metric?: number): void;
   /** Current lr of each parameter group. */
   lastLr(): number[];
+  /** The progress and settings as JSON values. */
+  stateDict(): SchedulerStateDict;
+  /** Continue from a state dict of a scheduler made with the same settings (checked first; a mismatch loads nothing). */
+  loadStateDict(dict: SchedulerStateDict): void;
 }
 
-function positiveInteger(op: string, what: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new DagradError(op, `${what} must be a positive integer, got ${String(v)}`);
+type Fail = (why: string) => never;
+
+function failer(op: string): Fail {
+  return (why) => {
+    throw new StateDictError(op, `${why}; nothing was loaded`);
+  };
 }
 
-function inRange(op: string, what: string, v: number, min: number, max: number): void {
-  if (typeof v !== "number" || !(v >= min && v <= max)) throw new DagradError(op, `${what} must be in [${min}, ${max}], got ${String(v)}`);
+/** The saved progress, once the saved kind and settings are this scheduler's own. */
+function checkIdentity(own: SchedulerStateDict, dict: unknown, fail: Fail): Record<string, unknown> {
+  if (!isRecord(dict) || !isRecord(dict.settings) || !isRecord(dict.progress)) return fail("expected { scheduler, settings, progress } as returned by stateDict()");
+  if (dict.scheduler !== own.scheduler) return fail(`the state was saved by ${JSON.stringify(dict.scheduler)}, this scheduler is ${own.scheduler}`);
+  for (const name of new Set([...Object.keys(own.settings), ...Object.keys(dict.settings)])) {
+    const mine = JSON.stringify(own.settings[name]), theirs = JSON.stringify(dict.settings[name]);
+    if (mine !== theirs) return fail(`the state was saved with ${name} = ${theirs ?? "(none)"}, this ${own.scheduler} has ${mine ?? "(none)"}: make it with the same options`);
+  }
+  return dict.progress;
+}
+
+function count(progress: Record<string, unknown>, name: string, fail: Fail): number {
+  const n = decodeNumber(progress[name]);
+  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : fail(`${name} is ${JSON.stringify(progress[name])}, expected a non-negative integer`);
+}
+
+function positiveInteger(op: string, what: string, v: unknown): void {
+  if (!Number.isInteger(v) || (v as number) < 1) throw new DagradError(op, `${what} must be a positive integer, got ${String(v)}`);
+}
+
+function nonNegativeInteger(op: string, what: string, v: unknown): void {
+  if (!Number.isInteger(v) || (v as number) < 0) throw new DagradError(op, `${what} must be a non-negative integer, got ${String(v)}`);
+}
+
+/** A finite number above min (or at it, when minIncluded) and at most max. */
+function inRange(op: string, what: string, v: unknown, min: number, max: number, minIncluded = true): void {
+  const ok = typeof v === "number" && Number.isFinite(v) && (minIncluded ? v >= min : v > min) && v <= max;
+  if (ok) return;
+  const range = max === Infinity ? `a finite number ${minIncluded ? ">=" : ">"} ${min}` : `a number in ${minIncluded ? "[" : "("}${min}, ${max}]`;
+  throw new DagradError(op, `${what} must be ${range}, got ${String(v)}`);
 }
 
 /** A schedule given by a formula lrAt(baseLr, epoch); epoch 0 is applied on construction. */
 export abstract class EpochScheduler implements LrScheduler {
   protected readonly optimizer: AnyOptimizer;
-  readonly baseLrs: readonly number[];
+  /** Each group's lr when the scheduler was made (or as loaded). */
+  baseLrs: readonly number[];
   /** Number of step() calls so far. */
   epoch = 0;
 
@@ -37,6 +91,30 @@ export abstract class EpochScheduler implements LrScheduler {
 
   /** The lr of a group whose base lr is baseLr, after `epoch` steps. */
   abstract lrAt(baseLr: number, epoch: number): number;
+
+  /** The class name and constructor options, for the state dict. */
+  protected abstract identity(): Pick<SchedulerStateDict, "scheduler" | "settings">;
+
+  stateDict(): SchedulerStateDict {
+    return { ...this.identity(), progress: { epoch: this.epoch, baseLrs: this.baseLrs.map(encodeNumber) } };
+  }
+
+  /** Continue at the saved epoch from the saved base lrs, and set the groups' lr for it. */
+  loadStateDict(dict: SchedulerStateDict): void {
+    const fail = failer(`${this.identity().scheduler}.loadStateDict`);
+    const progress = checkIdentity(this.stateDict(), dict, fail);
+    const epoch = count(progress, "epoch", fail);
+    const saved = progress.baseLrs;
+    const groups = this.optimizer.paramGroups.length;
+    if (!Array.isArray(saved) || saved.length !== groups) return fail(`baseLrs is ${JSON.stringify(saved)}, expected one lr for each of the optimizer's ${groups} parameter groups`);
+    const baseLrs = saved.map((v: unknown) => {
+      const lr = decodeNumber(v);
+      return lr !== undefined && Number.isFinite(lr) && lr >= 0 ? lr : fail(`baseLrs holds ${JSON.stringify(v)}, expected finite non-negative numbers`);
+    });
+    this.epoch = epoch;
+    this.baseLrs = baseLrs;
+    this.apply();
+  }
 
   /** Set the groups' lr for the current epoch (called by subclass constructors and step). */
   protected apply(): void {
@@ -60,12 +138,16 @@ export class StepLR extends EpochScheduler {
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
     positiveInteger("StepLR", "stepSize", options.stepSize);
+    inRange("StepLR", "gamma", options.gamma ?? 0.1, 0, Infinity, false);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
     this.apply();
   }
   lrAt(baseLr: number, epoch: number): number {
     return baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    return { scheduler: "StepLR", settings: { stepSize: this.stepSize, gamma: encodeNumber(this.gamma) } };
   }
 }
 
@@ -74,12 +156,15 @@ export class ExponentialLR extends EpochScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { gamma: number }) {
     super(optimizer);
-    inRange("ExponentialLR", "gamma", options.gamma, 0, Infinity);
+    inRange("ExponentialLR", "gamma", options.gamma, 0, Infinity, false);
     this.gamma = options.gamma;
     this.apply();
   }
   lrAt(baseLr: number, epoch: number): number {
     return baseLr * this.gamma ** epoch;
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    return { scheduler: "ExponentialLR", settings: { gamma: encodeNumber(this.gamma) } };
   }
 }
 
@@ -90,6 +175,7 @@ export class CosineAnnealingLR extends EpochScheduler {
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
     positiveInteger("CosineAnnealingLR", "tMax", options.tMax);
+    inRange("CosineAnnealingLR", "etaMin", options.etaMin ?? 0, 0, Infinity);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
     this.apply();
@@ -97,6 +183,9 @@ export class CosineAnnealingLR extends EpochScheduler {
   lrAt(baseLr: number, epoch: number): number {
     const t = Math.min(epoch, this.tMax);
     return this.etaMin + (baseLr - this.etaMin) * (1 + Math.cos(Math.PI * t / this.tMax)) / 2;
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    return { scheduler: "CosineAnnealingLR", settings: { tMax: this.tMax, etaMin: encodeNumber(this.etaMin) } };
   }
 }
 
@@ -122,7 +211,8 @@ export class LinearWarmup extends EpochScheduler {
     positiveInteger("LinearWarmup", "warmupEpochs", options.warmupEpochs);
     this.warmupEpochs = options.warmupEpochs;
     this.startFactor = options.startFactor ?? 1 / (options.warmupEpochs + 1);
-    inRange("LinearWarmup", "startFactor", this.startFactor, 0, 1);
+    // As PyTorch's LinearLR: a start factor of 0 would waste the first epoch on lr 0.
+    inRange("LinearWarmup", "startFactor", this.startFactor, 0, 1, false);
     this.then = options.then;
     if (this.then !== undefined && this.then.baseLrs.some((lr, i) => lr !== this.baseLrs[i])) {
       // `then` was made after something changed the lr: its base would not be ours.
@@ -133,6 +223,11 @@ export class LinearWarmup extends EpochScheduler {
   lrAt(baseLr: number, epoch: number): number {
     if (epoch < this.warmupEpochs) return baseLr * (this.startFactor + (1 - this.startFactor) * epoch / this.warmupEpochs);
     return this.then === undefined ? baseLr : this.then.lrAt(baseLr, epoch - this.warmupEpochs);
+  }
+  protected identity(): Pick<SchedulerStateDict, "scheduler" | "settings"> {
+    // `then` only lends its formula (this scheduler counts the epochs), so its settings are all that matter.
+    const then = this.then === undefined ? null : (({ scheduler, settings }) => ({ scheduler, settings }))(this.then.stateDict());
+    return { scheduler: "LinearWarmup", settings: { warmupEpochs: this.warmupEpochs, startFactor: encodeNumber(this.startFactor), then } };
   }
 }
 
@@ -162,8 +257,17 @@ export class ReduceLROnPlateau implements LrScheduler {
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: ReduceLROnPlateauOptions = {}) {
     this.optimizer = optimizer;
     this.options = { mode: "min", factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: "rel", cooldown: 0, minLr: 0, ...options };
-    inRange("ReduceLROnPlateau", "factor", this.options.factor, 0, 1 - Number.EPSILON);
-    inRange("ReduceLROnPlateau", "patience", this.options.patience, 0, Infinity);
+    const o = this.options;
+    const names = ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr"];
+    const unknown = Object.keys(o).filter((k) => !names.includes(k));
+    if (unknown.length > 0) throw new DagradError("ReduceLROnPlateau", `unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; it takes ${names.join(", ")}`);
+    if (o.mode !== "min" && o.mode !== "max") throw new DagradError("ReduceLROnPlateau", `mode must be "min" or "max", got ${JSON.stringify(o.mode)}`);
+    if (o.thresholdMode !== "rel" && o.thresholdMode !== "abs") throw new DagradError("ReduceLROnPlateau", `thresholdMode must be "rel" or "abs", got ${JSON.stringify(o.thresholdMode)}`);
+    inRange("ReduceLROnPlateau", "factor", o.factor, 0, 1 - Number.EPSILON);
+    nonNegativeInteger("ReduceLROnPlateau", "patience", o.patience);
+    nonNegativeInteger("ReduceLROnPlateau", "cooldown", o.cooldown);
+    inRange("ReduceLROnPlateau", "threshold", o.threshold, 0, Infinity);
+    inRange("ReduceLROnPlateau", "minLr", o.minLr, 0, Infinity);
     this.best = this.options.mode === "min" ? Infinity : -Infinity;
   }
 
@@ -197,5 +301,27 @@ export class ReduceLROnPlateau implements LrScheduler {
 
   lastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  stateDict(): SchedulerStateDict {
+    const o = this.options;
+    return {
+      scheduler: "ReduceLROnPlateau",
+      settings: { mode: o.mode, factor: encodeNumber(o.factor), patience: encodeNumber(o.patience), threshold: encodeNumber(o.threshold), thresholdMode: o.thresholdMode, cooldown: encodeNumber(o.cooldown), minLr: encodeNumber(o.minLr) },
+      progress: { best: encodeNumber(this.best), badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft },
+    };
+  }
+
+  /** Continue counting from the saved best and counters; the lr itself is in the optimizer's state dict. */
+  loadStateDict(dict: SchedulerStateDict): void {
+    const fail = failer("ReduceLROnPlateau.loadStateDict");
+    const progress = checkIdentity(this.stateDict(), dict, fail);
+    const best = decodeNumber(progress.best);
+    if (best === undefined || Number.isNaN(best)) return fail(`best is ${JSON.stringify(progress.best)}, expected a number`);
+    const badEpochs = count(progress, "badEpochs", fail);
+    const cooldownLeft = count(progress, "cooldownLeft", fail);
+    this.best = best;
+    this.badEpochs = badEpochs;
+    this.cooldownLeft = cooldownLeft;
   }
 }

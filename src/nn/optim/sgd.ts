@@ -5,7 +5,7 @@
 //   w -= lr * (nesterov ? g + momentum * b : b)      (w -= lr * g without momentum)
 import { DagradError } from "../../autograd/index.js";
 import { sgdUpdate } from "../../kernels/update.js";
-import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, bufferLike } from "./optimizer.js";
+import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface SGDHyperparameters extends BaseHyperparameters {
   momentum: number;
@@ -14,35 +14,38 @@ export interface SGDHyperparameters extends BaseHyperparameters {
 }
 
 interface SGDState {
-  buffer: FloatArray | null;
-  started: boolean;
+  /** null until the first step with momentum, which sets it to that step's g (as PyTorch). */
+  momentumBuffer: FloatArray | null;
 }
 
 export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
   constructor(params: ParamsInput<SGDHyperparameters>, options: Partial<SGDHyperparameters> = {}) {
-    super("SGD", params, { lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, ...options });
+    super("SGD", params, { lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false }, options);
   }
 
-  protected override validate(group: ParamGroup<SGDHyperparameters>, index: number): void {
-    super.validate(group, index);
-    this.requireRange(group.momentum, `momentum of group ${index}`, 0, Infinity);
+  protected override validate(group: ParamGroup<SGDHyperparameters>, index: number, loading?: boolean): void {
+    super.validate(group, index, loading);
+    // momentum >= 1 makes the buffer a growing sum of every gradient so far.
+    this.requireRange(group.momentum, `momentum of group ${index}`, 0, 1, "[)");
     this.requireRange(group.dampening, `dampening of group ${index}`, 0, 1);
+    this.requireFlag(group.nesterov, `nesterov of group ${index}`);
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
       throw new DagradError(this.name, `nesterov needs momentum > 0 and dampening 0, group ${index} has momentum ${group.momentum} and dampening ${group.dampening}`);
     }
   }
 
   protected initState(): SGDState {
-    return { buffer: null, started: false };
+    return { momentumBuffer: null };
   }
+
+  protected readonly stateLayout: StateLayout<SGDState> = { momentumBuffer: "buffer" };
 
   protected update(w: FloatArray, grad: FloatArray, state: SGDState, group: ParamGroup<SGDHyperparameters>): void {
     const { lr, weightDecay, momentum, dampening, nesterov } = group;
     const n = w.length;
     if (momentum === 0) return sgdUpdate(w, grad, lr, weightDecay);
-    const b = state.buffer ?? (state.buffer = bufferLike(w));
-    const first = !state.started;
-    state.started = true;
+    const first = state.momentumBuffer === null;
+    const b = state.momentumBuffer ?? (state.momentumBuffer = bufferLike(w));
     for (let i = 0; i < n; i++) {
       const g = grad[i]! + weightDecay * w[i]!;
       const bi = first ? g : momentum * b[i]! + (1 - dampening) * g;
