@@ -4,7 +4,7 @@
 // rebuilds the same data.
 import { Tensor } from "../autograd/index.js";
 import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
-import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitScheme, MLP, type Optimizer, SGD, predict } from "../nn/index.js";
+import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitScheme, MLP, type Optimizer, SGD, type TrainingError, predict } from "../nn/index.js";
 import { UsageError } from "./args.js";
 
 export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist"] as const;
@@ -158,6 +158,16 @@ export function buildModel(spec: ModelSpec): MLP {
 /** Whether every output of the model on these inputs is a finite number (false after its weights blew up). */
 export function outputsFinite(model: MLP, inputs: readonly Tensor[]): boolean {
   return inputs.every((x) => predict(model, x).data.every(Number.isFinite));
+}
+
+/** What made fit stop, from its TrainingError's fields: "the gradient of layers.4.weight was not finite (loss 1.23e+20)". */
+export function divergenceCause(error: TrainingError): string {
+  const loss = Math.abs(error.loss) >= 1e6 ? error.loss.toExponential(3) : String(Number(error.loss.toPrecision(4)));
+  switch (error.reason) {
+    case "loss": return `the loss became ${loss}`;
+    case "gradient": return `the gradient of ${error.parameter} was not finite (loss ${loss})`;
+    case "weights": return `the step made ${error.parameter} not finite (loss ${loss} before it)`;
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "onEpoch" 
 
 export interface SlicedFitResult {
   records: EpochRecord[];
-  /** Set when the loss stopped being finite (fit refuses to step on it); records hold the epochs before. */
+  /** Set when fit stopped on a value that was not finite, at the run's epoch; records hold the epochs before. */
   diverged: TrainingError | null;
 }
 
@@ -40,10 +40,17 @@ export async function fitInSlices(model: Module, data: TrainingData, options: Sl
         },
       });
     } catch (e) {
-      if (e instanceof TrainingError) return { records, diverged: e };
+      if (e instanceof TrainingError) return { records, diverged: offset === 0 ? e : atRunEpoch(e, offset) };
       throw e;
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { records, diverged: null };
+}
+
+/** fit numbers the epochs of each slice from 1: the same error at the run's epoch, `offset` epochs later. */
+function atRunEpoch(error: TrainingError, offset: number): TrainingError {
+  const epoch = error.epoch + offset;
+  const message = error.message.slice(`${error.op}: `.length).replace(`at epoch ${error.epoch},`, `at epoch ${epoch},`);
+  return new TrainingError(message, { reason: error.reason, epoch, step: error.step, loss: error.loss, parameter: error.parameter });
 }

@@ -1,27 +1,37 @@
-// Runs that blow up: the experiments report the epoch they diverged at and no
-// final loss or accuracy (their models' numbers mean nothing), in the tables,
-// the logs and the pictures; train says so instead of printing an accuracy.
+// Runs that blow up: fit stops with a TrainingError (reason "loss", "gradient"
+// or "weights", its epoch and parameter), and the experiments report that
+// error's epoch and cause and no final loss or accuracy (their models' numbers
+// mean nothing), in the tables, the logs and the pictures; train says so
+// instead of printing an accuracy.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type TrainedRun, boundaryPanel, lossSeries, trainRun } from "../../src/cli/experiments/common.js";
 import { gradientNormsAtStart } from "../../src/cli/experiments/depth.js";
-import { prepareData } from "../../src/cli/setup.js";
+import { divergenceCause, prepareData } from "../../src/cli/setup.js";
+import { fitInSlices } from "../../src/cli/train-loop.js";
 import { ClassifierHead, MLP, SGD, TrainingError, fit, init } from "../../src/nn/index.js";
 import { toSvg } from "../../src/report/index.js";
 import { byClass, parseXml } from "../report/svg-dom.js";
 import { runCli, tempDir } from "./run-cli.js";
 
+// The data every experiment trains on by default.
 const data = prepareData({ data: "moons", samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, csvHeader: false });
 const logits = new ClassifierHead({ output: "identity", loss: "bceWithLogits", classes: 2 });
+const probabilities = new ClassifierHead({ output: "sigmoid", loss: "bce", classes: 2 });
 
 function settings(epochs: number, log: string[] = []) {
   return { data, epochs, seed: 42, shouldStop: () => false, log: (line: string) => { log.push(line); } };
 }
 
-/** 001's exploding net: ten ReLU layers of 16 with N(0, 1) weights. */
-function explodingNet(): MLP {
-  return new MLP({ sizes: [2, ...new Array<number>(10).fill(16), 1], activation: "relu", outputActivation: "identity", seed: 42, init: (w, rng) => { init.normal(w, 0, 1, { rng }); } });
+/** 001's exploding net, as `dagrad experiment depth` builds it: ten ReLU layers of 16 with N(0, 1) weights. */
+function explodingNet(depth = 10): MLP {
+  return new MLP({ sizes: [2, ...new Array<number>(depth).fill(16), 1], activation: "relu", outputActivation: "identity", seed: 42, init: (w, rng) => { init.normal(w, 0, 1, { rng }); } });
+}
+
+/** The lab's 2-4-1 net of `dagrad experiment lr`. */
+function labNet(): MLP {
+  return new MLP({ sizes: [2, 4, 1], activation: "relu", outputActivation: "sigmoid", init: "xavier", seed: 42 });
 }
 
 /** A net whose loss overflows: identity output, weights of 1e10. */
@@ -29,41 +39,77 @@ function overflowingNet(): MLP {
   return new MLP({ sizes: [2, 8, 1], activation: "identity", outputActivation: "identity", seed: 1, init: (w) => { w.data.fill(1e10); } });
 }
 
+/** The TrainingError fit itself throws for this net, head and learning rate on the experiments' data (full batch). */
+function fitError(model: MLP, head: ClassifierHead, lr: number, epochs = 50): TrainingError {
+  try {
+    fit(model, { x: data.xTrain, y: head.encode(data.labelsTrain) }, { loss: head.loss, optimizer: new SGD(model.parameters(), { lr }), epochs });
+  } catch (e) {
+    if (e instanceof TrainingError) return e;
+    throw e;
+  }
+  throw new Error("fit did not diverge");
+}
+
 describe("an experiment's run that diverges", () => {
-  it("on the loss: reports the epoch of fit's TrainingError and no final loss or accuracy", async () => {
-    let error: unknown;
-    try {
-      const model = overflowingNet();
-      fit(model, { x: data.xTrain, y: logits.encode(data.labelsTrain) }, { loss: "bceWithLogits", optimizer: new SGD(model.parameters(), { lr: 10 }), epochs: 50, seed: 42 });
-    } catch (e) { error = e; }
-    expect(error).toBeInstanceOf(TrainingError);
+  it("on the loss: reports fit's TrainingError, its epoch and cause, and no final loss or accuracy", async () => {
+    const error = fitError(overflowingNet(), logits, 10);
+    expect(error.reason).toBe("loss");
     const log: string[] = [];
     const run = await trainRun("overflow", overflowingNet(), logits, settings(50, log), { lr: 10 });
-    expect(run.divergedAt).toBe((error as TrainingError).epoch);
+    expect(run.diverged).toMatchObject({ reason: error.reason, epoch: error.epoch, step: error.step, message: error.message });
+    expect(run.records).toHaveLength(error.epoch - 1);
     expect(run.testAccuracy).toBeNull();
     expect(run.finalLoss).toBeNull();
-    expect(log[0]).toMatch(new RegExp(`^overflow +diverged at epoch ${run.divergedAt} \\(${run.records.length} epochs, `));
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^overflow +diverged at epoch ${error.epoch}: the loss became ${error.loss} \\(${error.epoch - 1} epochs, `))]);
   });
 
-  it("with weights that are not finite while the loss stays finite (ReLU turns NaN into 0): diverged all the same", async () => {
-    const run = await trainRun("ReLU, N(0, 1) weights", explodingNet(), logits, settings(20), { lr: 0.1 });
-    expect(run.model.parameters().some((p) => p.data.some((v) => !Number.isFinite(v))) || run.divergedAt !== null).toBe(true);
-    expect(run.divergedAt).not.toBeNull();
-    expect(run.divergedAt!).toBeLessThanOrEqual(3);
-    expect(run.testAccuracy).toBeNull();
-    expect(run.finalLoss).toBeNull();
+  it("001's ReLU net with N(0, 1) weights stops on its gradient at fit's epoch, with finite weights, instead of training on NaN", async () => {
+    const error = fitError(explodingNet(), logits, 0.1, 300);
+    expect([error.reason, error.epoch, error.step]).toEqual(["gradient", 3, 1]);
+    expect(error.parameter).toMatch(/^layers\.\d+\.(weight|bias)$/);
+    const log: string[] = [];
+    const run = await trainRun("ReLU, N(0, 1) weights", explodingNet(), logits, settings(300, log), { lr: 0.1 });
+    expect(run.diverged).toMatchObject({ reason: "gradient", epoch: 3, step: 1, parameter: error.parameter, loss: error.loss });
+    // Before fit checked gradients it went on for all 300 epochs with NaN weights and reported loss ln 2.
+    expect(run.records).toHaveLength(2);
+    expect(run.model.parameters().every((p) => p.data.every(Number.isFinite))).toBe(true);
+    expect([run.testAccuracy, run.finalLoss]).toEqual([null, null]);
+    expect(log[0]).toContain(`diverged at epoch 3: ${divergenceCause(error)} (2 epochs, `);
+    expect(divergenceCause(error)).toMatch(new RegExp(`^the gradient of ${error.parameter} was not finite \\(loss `));
+  });
+
+  it("a divergence after the first ~100 ms slice is reported at the run's epoch, as one fit call reports it", async () => {
+    const direct = fitError(explodingNet(), logits, 0.1, 300);
+    const model = explodingNet();
+    const { records, diverged } = await fitInSlices(model, { x: data.xTrain, y: logits.encode(data.labelsTrain) }, {
+      loss: "bceWithLogits", optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 300, seed: 42,
+      // Each epoch outlasts a slice, so epoch 3 is the first epoch of the third fit call.
+      onEpoch: () => { const until = Date.now() + 110; while (Date.now() < until); },
+    });
+    expect(records.map((r) => r.epoch)).toEqual([1, 2]);
+    expect(diverged).toBeInstanceOf(TrainingError);
+    expect(diverged).toMatchObject({ reason: direct.reason, epoch: 3, step: direct.step, parameter: direct.parameter, loss: direct.loss });
+    expect(diverged!.message).toBe(direct.message);
+  });
+
+  it("says why in words from the error's fields", () => {
+    expect(divergenceCause(new TrainingError("m", { reason: "loss", epoch: 4, step: 2, loss: Number.POSITIVE_INFINITY }))).toBe("the loss became Infinity");
+    expect(divergenceCause(new TrainingError("m", { reason: "gradient", epoch: 3, step: 1, loss: 1.2345678e20, parameter: "layers.4.weight" }))).toBe("the gradient of layers.4.weight was not finite (loss 1.235e+20)");
+    expect(divergenceCause(new TrainingError("m", { reason: "weights", epoch: 1, step: 1, loss: 0.48529, parameter: "layers.0.bias" }))).toBe("the step made layers.0.bias not finite (loss 0.4853 before it)");
   });
 
   it("says so in legends and boundary panels, and draws no boundary from broken weights", async () => {
     const run = await trainRun("lr 10", overflowingNet(), logits, settings(50), { lr: 10 });
-    expect(lossSeries([run])[0]!.name).toBe(`lr 10 (diverged at epoch ${run.divergedAt})`);
+    const epoch = run.diverged!.epoch;
+    expect(lossSeries([run])[0]!.name).toBe(`lr 10 (diverged at epoch ${epoch})`);
     const panel = parseXml(toSvg(boundaryPanel(run, data, "lr 10")));
-    expect(byClass(panel, "notice").map((t) => t.text)).toEqual([`diverged at epoch ${run.divergedAt}: no boundary`]);
+    expect(byClass(panel, "notice").map((t) => t.text)).toEqual([`diverged at epoch ${epoch}: no boundary`]);
     expect(byClass(panel, "boundary")).toHaveLength(0);
   });
 
   it("the depth table's first-epoch gradient norms are NaN (shown \"-\") for a run with no finished epoch", () => {
-    const run: TrainedRun = { label: "x", model: explodingNet(), head: logits, records: [], testAccuracy: null, finalLoss: null, divergedAt: 1, seconds: 0 };
+    const diverged = new TrainingError("m", { reason: "loss", epoch: 1, step: 1, loss: Number.NaN });
+    const run: TrainedRun = { label: "x", model: explodingNet(), head: logits, records: [], testAccuracy: null, finalLoss: null, diverged, seconds: 0 };
     expect(gradientNormsAtStart(run)).toHaveLength(11);
     expect(gradientNormsAtStart(run).every(Number.isNaN)).toBe(true);
   });
@@ -76,26 +122,36 @@ function tableRows(stdout: string, firstHeader: string): string[][] {
 }
 
 describe("dagrad experiment with runs that diverge", () => {
-  it("lr: a rate of 1e300 shows \"-\" for accuracy and loss and the epoch it diverged at, in the table, the log, the legend and results.json", async () => {
+  it("lr: a rate of 1e300 shows fit's epoch and cause in the log, \"-\" for accuracy and loss, and the epoch in the table, the legend and results.json", async () => {
+    // The first step sends a weight past float32's range: fit stops on the weights at epoch 1.
+    const error = fitError(labNet(), probabilities, 1e300);
+    expect([error.reason, error.epoch]).toEqual(["weights", 1]);
     const out = tempDir();
     const result = await runCli(["experiment", "lr", "--rates", "0.5,1e300", "--epochs", "20", "--out", out]);
     expect(result.code).toBe(0);
     const rows = tableRows(result.stdout, "learning rate");
     expect(rows[0]![3]).toBe("-");
     expect(Number(rows[0]![1])).toBeGreaterThan(0.5);
-    expect(rows[1]).toEqual(["1e+300", "-", "-", "2"]);
-    expect(result.stdout).toMatch(/^lr 1e\+300 +diverged at epoch 2 \(1 epochs, /m);
+    expect(rows[1]).toEqual(["1e+300", "-", "-", "1"]);
+    expect(result.stdout).toMatch(new RegExp(`^lr 1e\\+300 +diverged at epoch 1: ${escape(divergenceCause(error))} \\(0 epochs, `, "m"));
     const names = byClass(parseXml(readFileSync(join(out, "lr-loss.svg"), "utf8")), "series").map((s) => s.attrs["data-name"]);
-    expect(names).toEqual(["lr 0.5", "lr 1e+300 (diverged at epoch 2)"]);
+    expect(names).toEqual(["lr 0.5", "lr 1e+300 (diverged at epoch 1)"]);
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { table: { rows: unknown[][] } };
-    expect(results.table.rows[1]).toEqual(["1e+300", "-", "-", 2]);
+    expect(results.table.rows[1]).toEqual(["1e+300", "-", "-", 1]);
   });
 
-  it("depth: the N(0, 1) net of 40 layers reports no accuracy or loss", async () => {
-    const result = await runCli(["experiment", "depth", "--depth", "40", "--epochs", "3", "--out", tempDir()]);
+  it("depth: the \"ReLU, N(0, 1) weights\" row at the default depth is fit's divergence on the gradient at epoch 3, with no accuracy or loss", async () => {
+    const error = fitError(explodingNet(), logits, 0.1, 300);
+    const out = tempDir();
+    const result = await runCli(["experiment", "depth", "--epochs", "5", "--out", out]);
     expect(result.code).toBe(0);
     const row = tableRows(result.stdout, "network").find((r) => r[0] === "ReLU, N(0, 1) weights")!;
-    expect(row.slice(3)).toEqual(["-", "-", "2"]);
+    expect(row.slice(3)).toEqual(["-", "-", "3"]);
+    expect(result.stdout).toContain(`ReLU, N(0, 1) weights        diverged at epoch 3: ${divergenceCause(error)} (2 epochs, `);
+    const names = byClass(parseXml(readFileSync(join(out, "depth-loss.svg"), "utf8")), "series").map((s) => s.attrs["data-name"]);
+    expect(names.at(-1)).toBe("ReLU, N(0, 1) weights (diverged at epoch 3)");
+    // The other four train all 5 epochs and keep their numbers.
+    for (const other of tableRows(result.stdout, "network").slice(0, 4)) expect(other.slice(3).map((c) => c === "-")).toEqual([false, false, true]);
   });
 
   it("init: the loss at epoch 50 of a 20-epoch run is \"-\", not NaN", async () => {
@@ -107,21 +163,22 @@ describe("dagrad experiment with runs that diverge", () => {
 });
 
 describe("dagrad train that diverges", () => {
-  it("prints no accuracy for a model whose outputs are not finite and writes none", async () => {
+  it("says at which epoch and step and why, from fit's error, prints no accuracy for a model whose outputs are not finite and writes none", async () => {
+    const error = fitError(new MLP({ sizes: [2, 8, 1], activation: "tanh", outputActivation: "sigmoid", init: "xavier", seed: 42 }), probabilities, 1e300);
+    expect(error.reason).toBe("weights");
     const out = join(tempDir(), "diverged");
     const result = await runCli(["train", "--lr", "1e300", "--epochs", "20", "--out", out]);
     expect(result.code).toBe(1);
+    // Before, it said "the loss became 0.4853" (the finite loss of the step that broke the weights).
+    expect(result.stdout).toContain(`Training stopped at epoch ${error.epoch}, step ${error.step}: ${divergenceCause(error)}; try a lower --lr. The run folder has the 0 epochs before.`);
     expect(result.stdout).toContain("Train: -, Test: - (the model's outputs are not finite numbers, so it has no loss or accuracy)");
     expect(result.stdout).not.toMatch(/accuracy \d/);
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as Record<string, unknown>;
-    expect([metrics.trainAccuracy, metrics.testAccuracy]).toEqual([null, null]);
-  });
-
-  it("a last epoch whose step breaks the weights (fit has no next loss to stop on) is a divergence too: exit 1", async () => {
-    const out = join(tempDir(), "diverged-last");
-    const result = await runCli(["train", "--lr", "1e300", "--epochs", "1", "--out", out]);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain("Train: -, Test: -");
-    expect((JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as { diverged: boolean }).diverged).toBe(true);
+    expect([metrics.diverged, metrics.trainAccuracy, metrics.testAccuracy]).toEqual([true, null, null]);
   });
 });
+
+/** A string matched literally inside a RegExp. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

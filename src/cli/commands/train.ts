@@ -8,7 +8,7 @@ import { DATA_OPTIONS, MODEL_OPTIONS, checkModelSize, dataSpec, isMnist, network
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, type RunMetrics, type TrainingSpec, ensureFolder, writeConfig, writeResults } from "../run-folder.js";
-import { buildModel, makeOptimizer, outputsFinite, prepareData } from "../setup.js";
+import { buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData } from "../setup.js";
 import { catchInterrupt } from "../interrupt.js";
 import { fitInSlices } from "../train-loop.js";
 
@@ -101,7 +101,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   writeResults(out, model, records, metrics, config, pictures);
 
   if (interrupted) print(`Interrupted after epoch ${records.length} of ${partial.epochs}.`);
-  if (diverged) print(`Training stopped at epoch ${records.length + 1}: the loss became ${diverged.loss}; try a lower --lr. The run folder has the ${records.length} epochs before.`);
+  if (diverged) print(`Training stopped at epoch ${diverged.epoch}, step ${diverged.step}: ${divergenceCause(diverged)}; try a lower --lr. The run folder has the ${records.length} epochs before.`);
   if (scored) {
     print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
     print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);

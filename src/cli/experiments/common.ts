@@ -1,11 +1,11 @@
 // What every experiment does: train one configuration quietly on a prepared
 // split, and collect its history, test metrics and whether it diverged. A
-// diverged run reports the epoch it diverged at and no final loss or
-// accuracy: its model's numbers mean nothing.
-import { type ClassifierHead, type EpochRecord, type MLP, evaluate } from "../../nn/index.js";
+// diverged run reports fit's TrainingError (its epoch, and why) and no final
+// loss or accuracy: its model's numbers mean nothing.
+import { type ClassifierHead, type EpochRecord, type MLP, type TrainingError, evaluate } from "../../nn/index.js";
 import { type Figure, noticePanel } from "../../report/index.js";
 import { type NamedPicture, boundaryFigure } from "../pictures.js";
-import { type PreparedData, makeOptimizer } from "../setup.js";
+import { type PreparedData, divergenceCause, makeOptimizer } from "../setup.js";
 import { fitInSlices } from "../train-loop.js";
 
 export interface ExperimentSettings {
@@ -26,8 +26,8 @@ export interface TrainedRun {
   testAccuracy: number | null;
   /** The last epoch's training loss; null when the run diverged. */
   finalLoss: number | null;
-  /** The epoch training diverged at, or null. */
-  divergedAt: number | null;
+  /** Why and at which epoch fit stopped on a value that was not finite; null if it did not. */
+  diverged: TrainingError | null;
   seconds: number;
 }
 
@@ -46,30 +46,18 @@ export async function trainRun(label: string, model: MLP, head: ClassifierHead, 
     loss: head.loss, optimizer: makeOptimizer(model, { optimizer: training.optimizer ?? "sgd", lr: training.lr, momentum: 0 }),
     epochs: training.epochs ?? settings.epochs, seed: settings.seed, metrics: [head.accuracy], shouldStop: settings.shouldStop,
   });
-  const divergedAt = diverged?.epoch ?? weightsBrokeAt(model, records);
-  const test = divergedAt === null ? evaluate(model, { x: data.xTest, y: head.encode(data.labelsTest) }, { loss: head.loss, metrics: [head.accuracy] }) : null;
+  const test = diverged === null ? evaluate(model, { x: data.xTest, y: head.encode(data.labelsTest) }, { loss: head.loss, metrics: [head.accuracy] }) : null;
   const run: TrainedRun = {
-    label, model, head, records,
+    label, model, head, records, diverged,
     testAccuracy: test?.metrics.accuracy ?? null,
-    finalLoss: divergedAt === null && records.length > 0 ? records[records.length - 1]!.loss : null,
-    divergedAt,
+    finalLoss: diverged === null && records.length > 0 ? records[records.length - 1]!.loss : null,
     seconds: (Date.now() - started) / 1000,
   };
-  const outcome = divergedAt !== null ? `diverged at epoch ${divergedAt}` : `test accuracy ${cell(run.testAccuracy)}, final loss ${cell(run.finalLoss)}`;
+  const outcome = diverged !== null
+    ? `diverged at epoch ${diverged.epoch}: ${divergenceCause(diverged)}`
+    : `test accuracy ${cell(run.testAccuracy)}, final loss ${cell(run.finalLoss)}`;
   settings.log(`${label.padEnd(28)} ${outcome} (${records.length} epochs, ${run.seconds.toFixed(1)} s)`);
   return run;
-}
-
-/**
- * When fit did not stop but the weights are not finite (a fit that only
- * watches the loss: a ReLU net can turn NaN weights into a finite loss), the
- * first epoch whose last step's update ratio was not finite: its step left
- * weights that were not. Null while every weight is finite.
- */
-function weightsBrokeAt(model: MLP, records: readonly EpochRecord[]): number | null {
-  if (model.parameters().every((p) => p.data.every(Number.isFinite))) return null;
-  const epoch = records.find((r) => !Object.values(r.updateRatios).every(Number.isFinite))?.epoch;
-  return epoch ?? records.length;
 }
 
 /** Table cells: four decimals, so 1 reads 1.0000 next to 0.9833; "-" where there is no number to show. */
@@ -78,12 +66,12 @@ export function cell(value: number | null | undefined): string {
 }
 
 export function divergedCell(run: TrainedRun): string | number {
-  return run.divergedAt ?? "-";
+  return run.diverged?.epoch ?? "-";
 }
 
 /** A run's name in legends: "lr 5 (diverged at epoch 3)" when it diverged. */
 export function seriesName(run: TrainedRun): string {
-  return run.divergedAt === null ? run.label : `${run.label} (diverged at epoch ${run.divergedAt})`;
+  return run.diverged === null ? run.label : `${run.label} (diverged at epoch ${run.diverged.epoch})`;
 }
 
 export function lossSeries(runs: readonly TrainedRun[]): { name: string; y: number[] }[] {
@@ -93,6 +81,6 @@ export function lossSeries(runs: readonly TrainedRun[]): { name: string; y: numb
 /** A run's decision boundary for small multiples, or a notice where it diverged. */
 export function boundaryPanel(run: TrainedRun, data: PreparedData, title: string): Figure {
   const size = { width: 330, height: 300 };
-  if (run.divergedAt !== null) return noticePanel(title, `diverged at epoch ${run.divergedAt}: no boundary`, size);
+  if (run.diverged !== null) return noticePanel(title, `diverged at epoch ${run.diverged.epoch}: no boundary`, size);
   return boundaryFigure(run.model, run.head, data, `${title}: accuracy ${run.testAccuracy!.toFixed(3)}`, { ...size, legend: false });
 }
