@@ -27,6 +27,8 @@ export const MODEL_OPTIONS: readonly OptionSpec[] = [
 const MAX_SAMPLES = 1_000_000;
 /** Weights and biases the CLI builds at most (200 MB of float32). */
 const MAX_PARAMETERS = 50_000_000;
+/** Hidden layers the CLI builds at most: far past any use, and short of where building the MLP overflows the stack. */
+export const MAX_HIDDEN_LAYERS = 1000;
 
 /** Which options each dataset reads; the others would be silently ignored, so they are refused. */
 const READS: Record<string, readonly string[]> = {
@@ -73,8 +75,10 @@ export interface NetworkChoice {
 
 export function networkChoice(values: Values): NetworkChoice {
   const mnist = isMnist(values);
+  const hidden = values.layers === undefined ? (mnist ? [64] : [8]) : intListOption(values, "layers");
+  if (hidden.length > MAX_HIDDEN_LAYERS) throw new UsageError(`--layers lists ${hidden.length} hidden layers; dagrad builds at most ${MAX_HIDDEN_LAYERS}`);
   return {
-    hidden: values.layers === undefined ? (mnist ? [64] : [8]) : intListOption(values, "layers"),
+    hidden,
     activation: values.activation === undefined ? (mnist ? "relu" : "tanh") : choiceOption(values, "activation", ACTIVATIONS),
     output: values.output === undefined ? undefined : choiceOption(values, "output", OUTPUTS),
     loss: values.loss === undefined ? undefined : choiceOption(values, "loss", LOSS_NAMES),

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Values, UsageError, numberOption, parseCommand } from "../../src/cli/args.js";
-import { checkModelSize, dataSpec } from "../../src/cli/options.js";
+import { checkModelSize, dataSpec, networkChoice } from "../../src/cli/options.js";
 import { type DataSpec, prepareData, runHead } from "../../src/cli/setup.js";
 import { runCli, tempDir } from "./run-cli.js";
 
@@ -147,6 +147,13 @@ describe("numbers that are not finite, not whole or out of range are refused wit
     const result = await runCli([...args, "--out", join(dir, "never")]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`dagrad: ${message}\n`);
+  });
+
+  it("more than 1000 hidden layers are refused before the MLP is built (100000 overflowed the stack in its constructor)", () => {
+    const layers = (n: number) => new Array<string>(n).fill("2").join(",");
+    expect(networkChoice({ layers: layers(1000) }).hidden).toHaveLength(1000);
+    expect(() => networkChoice({ layers: layers(1001) })).toThrow(UsageError);
+    expect(() => networkChoice({ layers: layers(1001) })).toThrow("--layers lists 1001 hidden layers; dagrad builds at most 1000");
   });
 
   it("a network too large to build is refused before it is allocated", () => {

@@ -160,6 +160,12 @@ describe("dagrad experiment with runs that diverge", () => {
     expect(rows.map((r) => r[3])).toEqual(["-", "-", "-", "-"]);
     expect(result.stdout).not.toContain("NaN");
   });
+
+  it("--depth is refused above 1000 hidden layers instead of overflowing the stack while building the MLP", async () => {
+    const result = await runCli(["experiment", "depth", "--depth", "100000", "--out", tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("dagrad: --depth must be at most 1000 hidden layers, got 100000\n");
+  });
 });
 
 describe("dagrad train that diverges", () => {
