@@ -57,7 +57,7 @@ function rawDataset(spec: DataSpec): Dataset | { train: Dataset; test: Dataset }
       return loadCsv(path, { header: spec.csvHeader });
     } catch (e) {
       // Column names read as data are the likely cause when the very first line fails.
-      if (e instanceof DatasetError && !spec.csvHeader && e.detail.startsWith("line 1, ")) throw new UsageError(`${e.message}; if line 1 holds column names, add --csv-header`);
+      if (e instanceof DatasetError && !spec.csvHeader && /^line 1, .*is not a number$/.test(e.detail)) throw new UsageError(`${e.message}; if line 1 holds column names, add --csv-header`);
       throw e;
     }
   }
@@ -92,10 +92,15 @@ function csvClasses(spec: DataSpec, y: Tensor): number {
   });
   if (y.size < 2) throw new UsageError(`${file} has ${y.size} data row; training and testing need at least 2`);
   if (rows.size < 2) throw new UsageError(`${file}: every row is class ${y.data[0]}; a classifier needs at least two classes`);
-  const classes = Math.max(...rows.keys()) + 1;
+  let largest = 0;
+  for (const c of rows.keys()) largest = Math.max(largest, c);
+  const classes = largest + 1;
   if (rows.size < classes) {
-    const missing = Array.from({ length: classes }, (_, c) => c).filter((c) => !rows.has(c));
-    const listed = missing.length > 5 ? `${missing.slice(0, 5).join(", ")} and ${missing.length - 5} more` : missing.join(", ");
+    // The first five gaps only: a label of 1e9 must not list (or allocate) a billion classes.
+    const missing: number[] = [];
+    for (let c = 0; missing.length < 5 && c < classes; c++) if (!rows.has(c)) missing.push(c);
+    const more = classes - rows.size - missing.length;
+    const listed = more > 0 ? `${missing.join(", ")} and ${more} more` : missing.join(", ");
     throw new UsageError(`${file}: labels run to ${classes - 1} but class ${listed} has no rows; number the classes 0..k-1 with no gaps`);
   }
   return classes;

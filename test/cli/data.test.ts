@@ -54,12 +54,20 @@ describe("a CSV's classes come from the whole file, and the split is stratified"
     ["1,2,0\n", "has 1 data row; training and testing need at least 2"],
     ["1,2,1\n3,4,2\n5,6,3\n7,8,1\n", "labels run to 3 but class 0 has no rows; number the classes 0..k-1 with no gaps"],
     ["1,2,0\n3,4,9\n5,6,1\n", "labels run to 9 but class 2, 3, 4, 5, 6 and 2 more has no rows; number the classes 0..k-1 with no gaps"],
+    // Listing every missing class ran out of memory (a billion of them).
+    ["1,2,0\n3,4,1000000000\n", "labels run to 1000000000 but class 1, 2, 3, 4, 5 and 999999994 more has no rows; number the classes 0..k-1 with no gaps"],
     ["1,2,0.5\n3,4,1\n5,6,0\n", "the label of data row 1 is 0.5, not a class index; dagrad classifies, so labels must be 0, 1, 2, ... (one per class)"],
     ["1,2,-1\n3,4,1\n5,6,0\n", "the label of data row 1 is -1, not a class index"],
   ])("refuses %j", (text, message) => {
     const path = csvFile(text);
     expect(() => prepareData(spec(`csv:${path}`))).toThrow(UsageError);
     expect(() => prepareData(spec(`csv:${path}`))).toThrow(`${path}${message.startsWith("has") ? " " : ": "}${message}`);
+  });
+
+  it("a number too large on line 1 is not taken for a header", () => {
+    const path = csvFile("1e39,2,0\n3,4,1\n5,6,0\n");
+    expect(() => prepareData(spec(`csv:${path}`))).toThrow(`loadCsv: ${path}: line 1, column 1: 1e39 is too large for float32`);
+    expect(() => prepareData(spec(`csv:${path}`))).not.toThrow(/--csv-header/);
   });
 
   it("a header line read as data suggests --csv-header", () => {
