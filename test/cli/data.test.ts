@@ -171,6 +171,16 @@ describe("numbers that are not finite, not whole or out of range are refused wit
 });
 
 describe("predict refuses points it cannot read exactly", () => {
+  it("a --csv that is a folder or missing: the file and Node's reason, not its bare code", async () => {
+    const out = join(dir, "moons-run");
+    expect((await runCli(["train", "--epochs", "5", "--out", out])).code).toBe(0);
+    const folder = await runCli(["predict", "--run", out, "--csv", dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe(`dagrad: cannot read ${dir}: EISDIR: illegal operation on a directory, read\n`);
+    const missing = await runCli(["predict", "--run", out, "--csv", join(dir, "none.csv")]);
+    expect(missing.stderr).toBe(`dagrad: cannot read ${join(dir, "none.csv")}: ENOENT: no such file or directory, open '${join(dir, "none.csv")}'\n`);
+  });
+
   it("an empty cell, and a value beyond float32", async () => {
     const out = join(dir, "xor-run");
     expect((await runCli(["train", "--data", "xor", "--layers", "4", "--epochs", "10", "--out", out])).code).toBe(0);

@@ -48,7 +48,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
     try {
       text = readFileSync(csv, "utf8");
     } catch (e) {
-      throw new UsageError(`cannot read ${csv}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${csv}: ${(e as Error).message}`);
     }
   }
   const rows = parseRows(text, csv ?? "--input", features);
