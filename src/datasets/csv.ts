@@ -35,7 +35,10 @@ export function loadCsv(path: string, options: CsvOptions = {}): Dataset & { fea
   const reference = headerLine ?? lines[0];
   if (reference === undefined || lines.length === 0) throw new DatasetError("loadCsv", path, "no data rows");
   const width = reference.cells.length;
-  if (width < 2) throw new DatasetError("loadCsv", path, `line ${reference.number} has 1 column; expected at least one feature column and the label column`);
+  if (width < 2) {
+    // Most often a file separated by something else (";" or tabs): say what separates the cells.
+    throw new DatasetError("loadCsv", path, `line ${reference.number} has 1 column; expected at least one feature column and the label column, separated by "${delimiter}"`);
+  }
   const label = labelIndex(labelColumn, names, width);
   const x = allocate(options.dtype, lines.length * (width - 1));
   const y = allocate(options.dtype, lines.length);

@@ -72,6 +72,9 @@ describe("loadCsv", () => {
     expect(() => loadCsv(empty)).toThrow(`loadCsv: ${empty}: no data rows`);
     expect(() => loadCsv(csv("a,b\n"), { header: true })).toThrow("no data rows");
     expect(() => loadCsv(csv("1\n2\n"))).toThrow("line 1 has 1 column; expected at least one feature column and the label column");
+    // A file separated by semicolons reads as one column: the message names the separator it looked for.
+    expect(() => loadCsv(csv("1;2;0\n3;4;1\n"))).toThrow('line 1 has 1 column; expected at least one feature column and the label column, separated by ","');
+    expect(loadCsv(csv("1;2;0\n3;4;1\n"), { delimiter: ";" }).x.toArray()).toEqual([[1, 2], [3, 4]]);
   });
 
   it("a label column that does not exist, or a name without a header, is an error", () => {
