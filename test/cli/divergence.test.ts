@@ -181,6 +181,12 @@ describe("dagrad train that diverges", () => {
     expect(result.stdout).not.toMatch(/accuracy \d/);
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as Record<string, unknown>;
     expect([metrics.diverged, metrics.trainAccuracy, metrics.testAccuracy]).toEqual([true, null, null]);
+    // Its saved weights are not finite: evaluate and predict refuse them instead of scoring with them.
+    for (const args of [["evaluate", "--run", out], ["predict", "--run", out, "--input", "0,0"]]) {
+      const refused = await runCli(args);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(new RegExp(`^dagrad: load: ${escape(join(out, "model.json"))}: "${error.parameter}" holds -?Infinity at \\[\\d+,\\d+\\]; nothing was loaded\\. The saved model had diverged: train it again`));
+    }
   });
 });
 
