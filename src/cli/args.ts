@@ -62,13 +62,13 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   return { values, positionals: parsed.positionals, help: parsed.values.help === true, given };
 }
 
-/** "--epochs -5" -> "--epochs=-5": parseArgs would read -5 as an option; the range check should see it. */
+/** "--epochs -5" -> "--epochs=-5" (and -Infinity, -NaN): parseArgs would read -5 as an option; the range check should see it. */
 function joinNegativeValues(spec: CommandSpec, argv: readonly string[]): string[] {
   const takesValue = new Set(spec.options.filter((o) => o.type === "string").map((o) => `--${o.name}`));
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const next = argv[i + 1];
-    if (takesValue.has(argv[i]!) && next !== undefined && /^-[\d.]/.test(next)) {
+    if (takesValue.has(argv[i]!) && next !== undefined && /^-([\d.]|Infinity$|NaN$)/.test(next)) {
       out.push(`${argv[i]}=${next}`);
       i++;
     } else {
@@ -107,21 +107,26 @@ export function optionalString(values: Values, name: string): string | undefined
 export function integerOption(values: Values, name: string, min: number): number {
   const raw = text(values, name);
   const n = Number(raw);
-  if (raw.trim() === "" || !Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  // Safe integers only: 1e20 is an integer to JavaScript but no count or seed means it exactly.
+  if (raw.trim() === "" || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}${n > Number.MAX_SAFE_INTEGER ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ""}, got "${raw}"`);
   }
   return n;
 }
 
-export function numberOption(values: Values, name: string, check: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
+export function numberOption(values: Values, name: string, check: { min?: number; exclusiveMin?: number; max?: number; exclusiveMax?: number } = {}): number {
   const raw = text(values, name);
   const n = Number(raw);
   const bad = raw.trim() === "" || !Number.isFinite(n)
     || (check.min !== undefined && n < check.min)
     || (check.exclusiveMin !== undefined && n <= check.exclusiveMin)
-    || (check.max !== undefined && n > check.max);
+    || (check.max !== undefined && n > check.max)
+    || (check.exclusiveMax !== undefined && n >= check.exclusiveMax);
   if (bad) {
-    const range = [check.min !== undefined ? `>= ${check.min}` : "", check.exclusiveMin !== undefined ? `> ${check.exclusiveMin}` : "", check.max !== undefined ? `<= ${check.max}` : ""].filter(Boolean).join(" and ");
+    const range = [
+      check.min !== undefined ? `>= ${check.min}` : "", check.exclusiveMin !== undefined ? `> ${check.exclusiveMin}` : "",
+      check.max !== undefined ? `<= ${check.max}` : "", check.exclusiveMax !== undefined ? `< ${check.exclusiveMax}` : "",
+    ].filter(Boolean).join(" and ");
     throw new UsageError(`--${name} must be a number${range ? ` ${range}` : ""}, got "${raw}"`);
   }
   return n;

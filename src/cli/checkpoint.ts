@@ -38,7 +38,7 @@ export interface Checkpoint {
 
 export function dataHash(data: PreparedData): string {
   const hash = createHash("sha256");
-  for (const t of [data.xTrain, data.yTrain, data.xTest, data.yTest]) {
+  for (const t of [data.xTrain, data.labelsTrain, data.xTest, data.labelsTest]) {
     hash.update(JSON.stringify(t.shape));
     hash.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
   }

@@ -3,11 +3,11 @@
 // flow per layer (000 section 5), the decision boundary for 2-D data, and for
 // MNIST-like data the first layer's weights, a confusion matrix and
 // misclassified digits.
+import { type Tensor, concat } from "../autograd/index.js";
 import { grid } from "../datasets/index.js";
-import type { EpochRecord, MLP } from "../nn/index.js";
+import { type ClassifierHead, type EpochRecord, type MLP, predict } from "../nn/index.js";
 import { type Figure, type Series, confusionCounts, confusionMatrix, decisionBoundary, imageGrid, lineChart, toSvg } from "../report/index.js";
-import { concat } from "../autograd/index.js";
-import { type PreparedData, labelsOf, predictedClasses, probabilities } from "./setup.js";
+import type { PreparedData } from "./setup.js";
 
 export interface NamedPicture {
   file: string;
@@ -65,32 +65,43 @@ export function trainingPictures(model: MLP, epochs: readonly EpochRecord[], los
   return pictures;
 }
 
-/** Probability grid over the 2-D range of all points, with the test points on top. */
-export function boundaryFigure(model: MLP, data: PreparedData, title: string, options: { width?: number; height?: number; legend?: boolean } = {}): Figure {
+/** What the head makes of the model's outputs on a grid over the 2-D range of all points, with the test points on top. */
+export function boundaryFigure(model: MLP, head: ClassifierHead, data: PreparedData, title: string, options: { width?: number; height?: number; legend?: boolean } = {}): Figure {
   const mesh = grid(concat([data.xTrain, data.xTest], 0), { steps: 90, margin: 0.5 });
-  const probs = probabilities(model, mesh.points, data.task);
+  const scores = predict(model, mesh.points);
+  const probabilities = head.probabilities(scores);
   return decisionBoundary({
     title,
-    grid: { xs: Array.from(mesh.xs), ys: Array.from(mesh.ys), classes: data.task === "binary" ? 1 : data.classes, probabilities: probs },
-    points: { x: column(data.xTest, 0), y: column(data.xTest, 1), label: labelsOf(data.yTest) },
+    grid: {
+      xs: Array.from(mesh.xs), ys: Array.from(mesh.ys), classes: head.outputs,
+      values: probabilities ?? scores.data, reading: probabilities === null ? "value" : "probability",
+    },
+    points: { x: column(data.xTest, 0), y: column(data.xTest, 1), label: Array.from(data.labelsTest.data) },
     ...options,
   });
 }
 
-function column(x: PreparedData["xTest"], feature: number): number[] {
+/** The caption of a decision-boundary picture: "probability" only where the outputs are probabilities. */
+export function boundaryCaption(head: ClassifierHead): string {
+  const line = head.outputs === 1 ? "the 0.5 line in black" : "black lines where the predicted class changes";
+  return head.reading === "value"
+    ? `the network's output value over the input range (not a probability: ${head.output} output with ${head.loss}), ${line}, test points on top`
+    : `predicted probability over the input range, ${line}, test points on top`;
+}
+
+function column(x: Tensor, feature: number): number[] {
   const features = x.shape[1]!;
   return Array.from({ length: x.shape[0]! }, (_, r) => x.data[r * features + feature]!);
 }
 
-export function dataPictures(model: MLP, data: PreparedData, testAccuracy: number): NamedPicture[] {
+export function dataPictures(model: MLP, head: ClassifierHead, data: PreparedData, testAccuracy: number): NamedPicture[] {
   const pictures: NamedPicture[] = [];
   if (data.features === 2) {
-    pictures.push(picture("decision-boundary.svg", "Decision boundary", "predicted probability over the input range, the 0.5 line in black, test points on top", boundaryFigure(model, data, `Decision boundary (test accuracy ${testAccuracy.toFixed(3)})`)));
+    pictures.push(picture("decision-boundary.svg", "Decision boundary", boundaryCaption(head), boundaryFigure(model, head, data, `Decision boundary (test accuracy ${testAccuracy.toFixed(3)})`)));
   }
   if (data.task === "multiclass") {
-    const rows = data.xTest.shape[0]!;
-    const predicted = predictedClasses(probabilities(model, data.xTest, data.task), rows);
-    const truth = labelsOf(data.yTest);
+    const predicted = Array.from(head.classify(predict(model, data.xTest)));
+    const truth = Array.from(data.labelsTest.data);
     pictures.push(picture("confusion-matrix.svg", "Confusion matrix", "test samples by true class (rows) and predicted class (columns)", confusionMatrix({ title: "Confusion matrix (test)", counts: confusionCounts(truth, predicted, data.classes) })));
     if (data.features === 28 * 28) pictures.push(...digitPictures(model, data, truth, predicted));
   }

@@ -1,16 +1,20 @@
 // What train, evaluate, predict and the experiments share: turning --data and
-// friends into a standardised train/test split, and --layers and friends into
-// an MLP. Everything is seeded, so a run's config.json rebuilds the same data.
-import { Tensor, noGrad } from "../autograd/index.js";
-import { type Dataset, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
-import { Adam, type ActivationName, type BaseHyperparameters, type InitScheme, type LossName, MLP, type Optimizer, SGD, predict } from "../nn/index.js";
+// friends into a standardised train/test split of class labels, and --layers
+// and friends into an MLP. Everything is seeded, so a run's config.json
+// rebuilds the same data.
+import { Tensor } from "../autograd/index.js";
+import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
+import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitScheme, MLP, type Optimizer, SGD, type TrainingError, predict } from "../nn/index.js";
 import { UsageError } from "./args.js";
 
 export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist"] as const;
 export const ACTIVATIONS: readonly ActivationName[] = ["relu", "leakyRelu", "sigmoid", "tanh", "softplus", "identity"];
-export const OUTPUTS: readonly ActivationName[] = ["sigmoid", "softmax", "identity"];
-export const LOSS_NAMES: readonly LossName[] = ["bce", "bceWithLogits", "crossEntropy", "mse", "halfSquaredError"];
+export const OUTPUTS = HEAD_OUTPUTS;
+export const LOSS_NAMES = HEAD_LOSSES;
 export const INITS: readonly InitScheme[] = ["default", "xavier", "he", "xavierNormal", "kaimingNormal", "zeros"];
+
+/** Classes of each built-in dataset, known by construction (a small --samples may leave one out). */
+const CLASSES: Record<(typeof DATA_NAMES)[number], number> = { moons: 2, circles: 2, xor: 2, and: 2, spirals: 3, blobs: 3, mnist: 10 };
 
 export interface DataSpec {
   /** A name from DATA_NAMES or csv:<path>. */
@@ -31,14 +35,17 @@ export interface Scaling {
 
 export interface PreparedData {
   xTrain: Tensor;
-  yTrain: Tensor;
   xTest: Tensor;
-  yTest: Tensor;
-  /** Binary tasks have y [n, 1] of 0/1 and one output; multi-class y [n] of class indices. */
+  /** Class indices [n] (as floats); a ClassifierHead turns them into the loss's targets. */
+  labelsTrain: Tensor;
+  labelsTest: Tensor;
+  /** "binary" for two classes, "multiclass" for more. */
   task: "binary" | "multiclass";
   classes: number;
   features: number;
   scaling: Scaling | null;
+  /** Classes with no test sample (a CSV class of one row is trained on, not tested). */
+  untested: number[];
 }
 
 function rawDataset(spec: DataSpec): Dataset | { train: Dataset; test: Dataset } {
@@ -46,7 +53,13 @@ function rawDataset(spec: DataSpec): Dataset | { train: Dataset; test: Dataset }
   if (spec.data.startsWith("csv:")) {
     const path = spec.data.slice(4);
     if (path === "") throw new UsageError(`--data csv:<path> needs a file path, got "${spec.data}"`);
-    return loadCsv(path, { header: spec.csvHeader });
+    try {
+      return loadCsv(path, { header: spec.csvHeader });
+    } catch (e) {
+      // Column names read as data are the likely cause when the very first line fails.
+      if (e instanceof DatasetError && !spec.csvHeader && /^line 1, .*is not a number$/.test(e.detail)) throw new UsageError(`${e.message}; if line 1 holds column names, add --csv-header`);
+      throw e;
+    }
   }
   switch (spec.data) {
     case "moons": return moons({ n, noise, seed });
@@ -56,38 +69,62 @@ function rawDataset(spec: DataSpec): Dataset | { train: Dataset; test: Dataset }
     case "xor": return xor();
     case "and": return and();
     case "mnist": {
-      const test = Math.max(1, Math.round(n * spec.testSize));
+      const test = Math.min(n - 1, Math.max(1, Math.round(n * spec.testSize)));
       return mnist({ train: n - test, test, seed });
     }
     default: throw new UsageError(`--data must be one of ${DATA_NAMES.join(", ")} or csv:<path>, got "${spec.data}"`);
   }
 }
 
-/** CSV labels that are all 0 or 1 make a binary task; others are class indices. */
-function asTask(y: Tensor): { y: Tensor; task: PreparedData["task"]; classes: number } {
-  if (y.ndim === 2 && y.shape[1] === 1) return { y, task: "binary", classes: 2 };
-  let max = 0;
-  for (const v of y.data) {
-    if (!Number.isInteger(v) || v < 0) throw new UsageError(`labels must be class indices 0, 1, 2, ..., got ${v}`);
-    max = Math.max(max, v);
+/**
+ * A CSV's labels as class indices and their count, judged once over the whole
+ * file (not per split part): whole numbers 0..k-1, every class present, at
+ * least two classes and two rows.
+ */
+function csvClasses(spec: DataSpec, y: Tensor): number {
+  const file = spec.data.slice(4);
+  const rows = new Map<number, number>();
+  y.data.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new UsageError(`${file}: the label of data row ${i + 1} is ${v}, not a class index; dagrad classifies, so labels must be 0, 1, 2, ... (one per class)`);
+    }
+    rows.set(v, (rows.get(v) ?? 0) + 1);
+  });
+  if (y.size < 2) throw new UsageError(`${file} has ${y.size} data row; training and testing need at least 2`);
+  if (rows.size < 2) throw new UsageError(`${file}: every row is class ${y.data[0]}; a classifier needs at least two classes`);
+  let largest = 0;
+  for (const c of rows.keys()) largest = Math.max(largest, c);
+  const classes = largest + 1;
+  if (rows.size < classes) {
+    // The first five gaps only: a label of 1e9 must not list (or allocate) a billion classes.
+    const missing: number[] = [];
+    for (let c = 0; missing.length < 5 && c < classes; c++) if (!rows.has(c)) missing.push(c);
+    const more = classes - rows.size - missing.length;
+    const listed = more > 0 ? `${missing.join(", ")} and ${more} more` : missing.join(", ");
+    throw new UsageError(`${file}: labels run to ${classes - 1} but class ${listed} has no rows; number the classes 0..k-1 with no gaps`);
   }
-  if (max <= 1) return { y: y.reshape(y.shape[0]!, 1), task: "binary", classes: 2 };
-  return { y, task: "multiclass", classes: max + 1 };
+  return classes;
 }
 
 export function prepareData(spec: DataSpec): PreparedData {
   const raw = rawDataset(spec);
+  const csv = spec.data.startsWith("csv:");
   let parts: { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor };
+  let classes: number;
   if ("train" in raw) {
     parts = { xTrain: raw.train.x, yTrain: raw.train.y, xTest: raw.test.x, yTest: raw.test.y };
-  } else if (raw.x.shape[0]! <= 4) {
-    // The four-row truth tables: the documents train and test on all four rows.
-    parts = { xTrain: raw.x, yTrain: raw.y, xTest: raw.x, yTest: raw.y };
+    classes = CLASSES.mnist;
   } else {
-    parts = trainTestSplit(raw.x, raw.y, { testSize: spec.testSize, seed: spec.seed });
+    const labels = raw.y.reshape(raw.y.shape[0]!);
+    classes = csv ? csvClasses(spec, labels) : CLASSES[spec.data as (typeof DATA_NAMES)[number]];
+    if (spec.data === "xor" || spec.data === "and") {
+      // The four-row truth tables: the documents train and test on all four rows.
+      parts = { xTrain: raw.x, yTrain: labels, xTest: raw.x, yTest: labels };
+    } else {
+      // A user's file may hold a small class: stratify, so each part gets its share and training every class.
+      parts = trainTestSplit(raw.x, labels, { testSize: spec.testSize, seed: spec.seed, stratify: csv });
+    }
   }
-  const train = asTask(parts.yTrain);
-  const test = asTask(parts.yTest);
   let scaling: Scaling | null = null;
   if (spec.standardize) {
     const scaler = new StandardScaler().fit(parts.xTrain);
@@ -95,13 +132,15 @@ export function prepareData(spec: DataSpec): PreparedData {
     parts.xTrain = scaler.transform(parts.xTrain);
     parts.xTest = scaler.transform(parts.xTest);
   }
+  const tested = new Set(parts.yTest.data);
   return {
-    xTrain: parts.xTrain, yTrain: train.y, xTest: parts.xTest, yTest: test.y,
-    task: train.task, classes: Math.max(train.classes, test.classes), features: parts.xTrain.shape[1]!, scaling,
+    xTrain: parts.xTrain, xTest: parts.xTest, labelsTrain: parts.yTrain, labelsTest: parts.yTest,
+    task: classes === 2 ? "binary" : "multiclass", classes, features: parts.xTrain.shape[1]!, scaling,
+    untested: csv ? Array.from({ length: classes }, (_, c) => c).filter((c) => !tested.has(c)) : [],
   };
 }
 
-/** Apply a saved scaling to new rows. */
+/** Apply a saved scaling to new rows (float32, as the models are). */
 export function applyScaling(x: Tensor, scaling: Scaling | null): Tensor {
   if (scaling === null) return x;
   const features = scaling.mean.length;
@@ -121,34 +160,47 @@ export function buildModel(spec: ModelSpec): MLP {
   return new MLP({ sizes: spec.sizes, activation: spec.activation, outputActivation: spec.output, init: spec.init, seed: spec.seed });
 }
 
+/** Whether every output of the model on these inputs is a finite number (false after its weights blew up). */
+export function outputsFinite(model: MLP, inputs: readonly Tensor[]): boolean {
+  return inputs.every((x) => predict(model, x).data.every(Number.isFinite));
+}
+
+/** What made fit stop, from its TrainingError's fields: "the gradient of layers.4.weight was not finite (loss 1.23e+20)". */
+export function divergenceCause(error: TrainingError): string {
+  const loss = Math.abs(error.loss) >= 1e6 ? error.loss.toExponential(3) : String(Number(error.loss.toPrecision(4)));
+  switch (error.reason) {
+    case "loss": return `the loss became ${loss}`;
+    case "gradient": return `the gradient of ${error.parameter} was not finite (loss ${loss})`;
+    case "weights": return `the step made ${error.parameter} not finite (loss ${loss} before it)`;
+  }
+}
+
 /**
- * Class probabilities: [n] p(class 1) for a binary model, [n * classes] row-major
- * otherwise. Raw scores (identity output) go through sigmoid or softmax, as the
- * losses bceWithLogits and crossEntropy read them.
+ * The data a run's config rebuilds must be the data it was trained on: a CSV
+ * file edited since would otherwise be scored without a word (or fail deep in
+ * a matrix product when its columns changed).
  */
-export function probabilities(model: MLP, x: Tensor, task: PreparedData["task"]): Float64Array {
-  const output = model.activations[model.activations.length - 1];
-  const scores = predict(model, x);
-  return noGrad(() => {
-    if (task === "binary") return Float64Array.from(output === "identity" ? scores.sigmoid().data : scores.data);
-    return Float64Array.from(output === "softmax" ? scores.data : scores.softmax(-1).data);
-  });
+export function checkRebuiltData(dir: string, run: { data: DataSpec; model: ModelSpec; classes: number; scaling: Scaling | null }, data: PreparedData): void {
+  const same = data.features === run.model.sizes[0] && data.classes === run.classes && JSON.stringify(data.scaling) === JSON.stringify(run.scaling);
+  if (!same) {
+    throw new UsageError(`${dir}: ${run.data.data} no longer gives the data this run was trained on (its features, classes or the training part's mean and std differ): the file changed since; train again`);
+  }
 }
 
-/** Predicted class per row from probabilities(). */
-export function predictedClasses(probs: Float64Array, rows: number): number[] {
-  const classes = probs.length / rows;
-  return Array.from({ length: rows }, (_, r) => {
-    if (classes === 1) return probs[r]! > 0.5 ? 1 : 0;
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[r * classes + c]! > probs[r * classes + best]!) best = c;
-    return best;
-  });
-}
-
-/** Class index per row of a target tensor ([n, 1] of 0/1, or [n] of indices). */
-export function labelsOf(y: Tensor): number[] {
-  return Array.from(y.data, (v) => Math.round(v));
+/** The head a run folder's model was trained with, or why the folder cannot be read with one. */
+export function runHead(dir: string, run: { model: ModelSpec; training: { loss: string }; classes: number }): ClassifierHead {
+  let head: ClassifierHead;
+  try {
+    head = new ClassifierHead({ output: run.model.output as HeadOutput, loss: run.training.loss as HeadLoss, classes: run.classes });
+  } catch (e) {
+    if (!(e instanceof HeadError)) throw e;
+    throw new UsageError(`${dir} was trained with ${e.output} output and ${e.loss} loss on ${e.classes} classes, which dagrad no longer reads (${e.reason}); train it again`);
+  }
+  const outputs = run.model.sizes[run.model.sizes.length - 1];
+  if (outputs !== head.outputs) {
+    throw new UsageError(`${dir}: its model has ${outputs} outputs, but ${head.output} with ${head.loss} on ${head.classes} classes needs ${head.outputs}; train it again`);
+  }
+  return head;
 }
 
 export function makeOptimizer(model: MLP, training: { optimizer: "sgd" | "adam"; lr: number; momentum: number }): Optimizer<BaseHyperparameters, unknown> {

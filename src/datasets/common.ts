@@ -20,8 +20,13 @@ export function allocate(dtype: DType | undefined, length: number): FloatArray {
 }
 
 /** A generator from the seed, or the global one (reset by manualSeed) when no seed is given. */
-export function rngFor(seed: Seed | undefined): Rng {
-  return seed === undefined ? defaultRng() : createRng(seed);
+export function rngFor(op: string, seed: Seed | undefined): Rng {
+  if (seed === undefined) return defaultRng();
+  // NaN or Infinity is a computed seed gone wrong; it would still seed a generator, silently.
+  if (!(typeof seed === "string" || (typeof seed === "number" && Number.isFinite(seed)))) {
+    throw new DagradError(op, `seed must be a finite number or a string, got ${typeof seed === "number" ? seed : typeof seed}`);
+  }
+  return createRng(seed);
 }
 
 export function checkCount(op: string, name: string, value: number, min: number): void {

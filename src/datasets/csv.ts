@@ -35,7 +35,10 @@ export function loadCsv(path: string, options: CsvOptions = {}): Dataset & { fea
   const reference = headerLine ?? lines[0];
   if (reference === undefined || lines.length === 0) throw new DatasetError("loadCsv", path, "no data rows");
   const width = reference.cells.length;
-  if (width < 2) throw new DatasetError("loadCsv", path, `line ${reference.number} has 1 column; expected at least one feature column and the label column`);
+  if (width < 2) {
+    // Most often a file separated by something else (";" or tabs): say what separates the cells.
+    throw new DatasetError("loadCsv", path, `line ${reference.number} has 1 column; expected at least one feature column and the label column, separated by "${delimiter}"`);
+  }
   const label = labelIndex(labelColumn, names, width);
   const x = allocate(options.dtype, lines.length * (width - 1));
   const y = allocate(options.dtype, lines.length);
@@ -46,12 +49,19 @@ export function loadCsv(path: string, options: CsvOptions = {}): Dataset & { fea
     }
     let feature = 0;
     cells.forEach((cell, column) => {
-      if (!DECIMAL.test(cell)) {
-        const name = names ? ` ("${names[column]}")` : "";
-        throw new DatasetError("loadCsv", path, `line ${number}, column ${column + 1}${name}: ${cell === "" ? "empty cell" : `"${cell}" is not a number`}`);
+      const fail = (detail: string): never => {
+        throw new DatasetError("loadCsv", path, `line ${number}, column ${column + 1}${names ? ` ("${names[column]}")` : ""}: ${detail}`);
+      };
+      if (!DECIMAL.test(cell)) fail(cell === "" ? "empty cell" : `"${cell}" is not a number`);
+      const target = column === label ? y : x;
+      const at = column === label ? row : row * (width - 1) + feature++;
+      target[at] = Number(cell);
+      // A decimal can still overflow: 1e400 in any dtype, 1e39 in float32.
+      if (!Number.isFinite(target[at]!)) {
+        fail(Number.isFinite(Number(cell))
+          ? `${cell} is too large for float32 (at most about 3.4e38): rescale the column, or load with dtype "float64"`
+          : `${cell} is too large for a number (at most about 1.8e308): rescale the column`);
       }
-      if (column === label) y[row] = Number(cell);
-      else x[row * (width - 1) + feature++] = Number(cell);
     });
   });
   return {

@@ -23,6 +23,9 @@ export function loadIdx(imagesPath: string, labelsPath: string, options: IdxOpti
   const images = readIdx(imagesPath, 3, "images: count, rows, columns");
   const labels = readIdx(labelsPath, 1, "labels: count");
   const [count, rows, cols] = images.dims as [number, number, number];
+  if (count === 0 || rows === 0 || cols === 0) {
+    throw new DatasetError("loadIdx", imagesPath, `holds ${count} images of ${rows} x ${cols} pixels: nothing to learn from; is this the right file?`);
+  }
   if (labels.dims[0] !== count) {
     throw new DatasetError("loadIdx", labelsPath, `holds ${labels.dims[0]} labels but ${imagesPath} holds ${count} images; pass the labels file that belongs to those images`);
   }

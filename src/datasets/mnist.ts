@@ -50,7 +50,7 @@ export function mnist(options: MnistOptions = {}): { train: Dataset; test: Datas
   if (train + test < 1 || train + test > digits.count) {
     throw new DagradError("mnist", `train + test must be between 1 and ${digits.count} digits, got ${train} + ${test}`);
   }
-  const [trainRows, testRows] = stratifiedPick(digits.labels, train, test, rngFor(options.seed));
+  const [trainRows, testRows] = stratifiedPick(digits.labels, train, test, rngFor("mnist", options.seed));
   return { train: pick(digits, trainRows, options.dtype), test: pick(digits, testRows, options.dtype) };
 }
 

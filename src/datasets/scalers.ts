@@ -23,6 +23,14 @@ function eachValue({ data, n, features }: Rows, visit: (value: number, feature: 
   }
 }
 
+/** Per feature, a power of two at least as large as its largest |value| (1 for all zeros): dividing by it is exact. */
+function powerOfTwoScales(rows: Rows): Float64Array {
+  const largest = new Float64Array(rows.features);
+  eachValue(rows, (v, f) => { largest[f] = Math.max(largest[f]!, Math.abs(v)); });
+  // 2^1023 is the largest power of two a double holds; values up to 1.8e308 then divide to below 2.
+  return largest.map((m) => (m === 0 ? 1 : 2 ** Math.min(1023, Math.ceil(Math.log2(m)))));
+}
+
 abstract class AffineScaler {
   private slope: Float64Array | null = null;
   private intercept: Float64Array | null = null;
@@ -32,13 +40,24 @@ abstract class AffineScaler {
 
   /** Learn the per-feature statistics from x [n, features]. */
   fit(x: Tensor): this {
-    ({ slope: this.slope, intercept: this.intercept } = this.coefficients(this.checkedRows(x)));
+    const { slope, intercept } = this.coefficients(this.checkedRows(x));
+    // Finite statistics can still give an infinite slope (a spread too small to divide by).
+    slope.forEach((a, f) => {
+      if (!Number.isFinite(a) || !Number.isFinite(intercept[f]!)) {
+        throw new DTypeError(`${this.className}.fit`, `feature ${f} cannot be rescaled in float64: ${this.spread(f)}; drop the feature or rescale it first`);
+      }
+    });
+    this.slope = slope;
+    this.intercept = intercept;
     return this;
   }
 
+  /** The feature's statistics in words, for the error when they cannot be used. */
+  protected abstract spread(feature: number): string;
+
   transform(x: Tensor): Tensor {
     const [slope, intercept] = this.fitted("transform", x);
-    return this.apply(x, (v, f) => v * slope[f]! + intercept[f]!);
+    return this.apply("transform", x, (v, f) => v * slope[f]! + intercept[f]!);
   }
 
   fitTransform(x: Tensor): Tensor {
@@ -48,7 +67,7 @@ abstract class AffineScaler {
   /** Undo transform: back to the original units. */
   inverseTransform(x: Tensor): Tensor {
     const [slope, intercept] = this.fitted("inverseTransform", x);
-    return this.apply(x, (v, f) => (v - intercept[f]!) / slope[f]!);
+    return this.apply("inverseTransform", x, (v, f) => (v - intercept[f]!) / slope[f]!);
   }
 
   private get className(): string {
@@ -79,10 +98,16 @@ abstract class AffineScaler {
     return [x.shape[0]!, x.shape[1]!];
   }
 
-  private apply(x: Tensor, map: (value: number, feature: number) => number): Tensor {
+  private apply(method: string, x: Tensor, map: (value: number, feature: number) => number): Tensor {
     const features = x.shape[1]!;
     const out = x.dtype === "float64" ? new Float64Array(x.size) : new Float32Array(x.size);
-    for (let i = 0; i < x.size; i++) out[i] = map(x.data[i]!, i % features);
+    for (let i = 0; i < x.size; i++) {
+      out[i] = map(x.data[i]!, i % features);
+      if (!Number.isFinite(out[i]!)) {
+        const at = `x[${Math.floor(i / features)},${i % features}]`;
+        throw new DTypeError(`${this.className}.${method}`, `${at} = ${x.data[i]} maps to ${out[i]}${Number.isFinite(x.data[i]!) ? `, outside ${x.dtype}'s range` : ""}; check the data (or use float64)`);
+      }
+    }
     return new Tensor(out, [...x.shape]);
   }
 }
@@ -90,7 +115,9 @@ abstract class AffineScaler {
 /**
  * Standardise each feature to mean 0 and standard deviation 1: (x - mean) / std,
  * with the population standard deviation (divide by n, as scikit-learn). A
- * constant feature keeps std 1, so it maps to 0 instead of NaN.
+ * constant feature keeps std 1, so it maps to 0 instead of NaN. The sums are
+ * taken on values divided by a power of two near the feature's largest, so
+ * values near 1e308 do not overflow them (and other data gets the same bits).
  */
 export class StandardScaler extends AffineScaler {
   /** Per-feature mean of the fitted data. */
@@ -99,21 +126,27 @@ export class StandardScaler extends AffineScaler {
   std: Float64Array | null = null;
 
   protected coefficients(rows: Rows): Affine {
+    const scale = powerOfTwoScales(rows);
     const mean = new Float64Array(rows.features);
     const first = Array.from({ length: rows.features }, (_, f) => rows.data[f]!);
     const constant = first.map(() => true);
     eachValue(rows, (v, f) => {
-      mean[f]! += v;
+      mean[f]! += v / scale[f]!;
       if (v !== first[f]) constant[f] = false;
     });
-    mean.forEach((sum, f) => { mean[f] = sum / rows.n; });
+    mean.forEach((sum, f) => { mean[f] = (sum / rows.n) * scale[f]!; });
     const squares = new Float64Array(rows.features);
-    eachValue(rows, (v, f) => { squares[f]! += (v - mean[f]!) ** 2; });
+    // Each side divided on its own: v - mean itself can overflow (1e308 - -1e308).
+    eachValue(rows, (v, f) => { squares[f]! += (v / scale[f]! - mean[f]! / scale[f]!) ** 2; });
     // Constant is decided exactly: a rounded mean could leave a tiny variance that blows values up.
-    const std = squares.map((sum, f) => (constant[f] ? 1 : Math.sqrt(sum / rows.n)));
+    const std = squares.map((sum, f) => (constant[f] ? 1 : Math.sqrt(sum / rows.n) * scale[f]!));
     this.mean = mean;
     this.std = std;
     return { slope: std.map((s) => 1 / s), intercept: mean.map((m, f) => -m / std[f]!) };
+  }
+
+  protected spread(f: number): string {
+    return `its mean is ${this.mean![f]} and its standard deviation ${this.std![f]}`;
   }
 }
 
@@ -150,7 +183,16 @@ export class MinMaxScaler extends AffineScaler {
     });
     this.dataMin = dataMin;
     this.dataMax = dataMax;
-    const slope = dataMin.map((min, f) => (high - low) / (dataMax[f]! > min ? dataMax[f]! - min : 1));
+    // Halves where max - min itself overflows (e.g. -1e308 to 1e308).
+    const slope = dataMin.map((min, f) => {
+      const max = dataMax[f]!;
+      if (!(max > min)) return high - low;
+      return Number.isFinite(max - min) ? (high - low) / (max - min) : (high - low) / 2 / (max / 2 - min / 2);
+    });
     return { slope, intercept: dataMin.map((min, f) => low - min * slope[f]!) };
+  }
+
+  protected spread(f: number): string {
+    return `its range is ${this.dataMin![f]} to ${this.dataMax![f]}`;
   }
 }

@@ -8,7 +8,11 @@ export interface SplitOptions {
   /** A fraction in (0, 1) of the samples (rounded up, as scikit-learn does), or a count (default 0.2). */
   testSize?: number;
   seed?: Seed;
-  /** Keep each class's proportion in both parts; y must be class labels shaped [n] or [n, 1]. */
+  /**
+   * Keep each class's proportion in both parts; y must be class labels shaped [n]
+   * or [n, 1]. A class never goes to the test part whole: a class of one sample
+   * is trained on and not tested.
+   */
   stratify?: boolean;
 }
 
@@ -23,11 +27,11 @@ export interface Split {
 export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {}): Split {
   const n = sampleCount("trainTestSplit", x, y);
   const testCount = testCountOf(n, options.testSize ?? 0.2);
-  const rng = rngFor(options.seed);
+  const rng = rngFor("trainTestSplit", options.seed);
   let train: Int32Array;
   let test: Int32Array;
   if (options.stratify) {
-    [train, test] = stratifiedPick(labelValues("trainTestSplit", y), n - testCount, testCount, rng);
+    [train, test] = stratifiedPick(labelValues("trainTestSplit", y), n - testCount, testCount, rng, { keepOneForTraining: true });
   } else {
     const order = permutation(n, rng);
     test = order.subarray(0, testCount);
@@ -47,10 +51,12 @@ function testCountOf(n: number, testSize: number): number {
 
 /**
  * Pick trainCount + testCount distinct samples (at most all of them), each class
- * represented in each part in proportion to its size. Returns [train, test],
- * each in a random order.
+ * represented in each part in proportion to its size. With keepOneForTraining,
+ * every class picked keeps at least one sample in the training part (its share
+ * of the test part goes to the other classes). Returns [train, test], each in a
+ * random order.
  */
-export function stratifiedPick(labels: ArrayLike<number>, trainCount: number, testCount: number, rng: Rng): [Int32Array, Int32Array] {
+export function stratifiedPick(labels: ArrayLike<number>, trainCount: number, testCount: number, rng: Rng, options: { keepOneForTraining?: boolean } = {}): [Int32Array, Int32Array] {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const members = byClass.get(labels[i]!);
@@ -58,8 +64,11 @@ export function stratifiedPick(labels: ArrayLike<number>, trainCount: number, te
     else byClass.set(labels[i]!, [i]);
   }
   const classes = [...byClass.keys()].sort((a, b) => a - b).map((c) => Int32Array.from(byClass.get(c)!));
-  const taken = largestRemainder(trainCount + testCount, classes.map((m) => m.length));
-  const testShares = largestRemainder(testCount, taken);
+  const taken = largestRemainder(trainCount + testCount, classes.map((m) => m.length))!;
+  const testShares = largestRemainder(testCount, taken, options.keepOneForTraining ? taken.map((t) => Math.max(0, t - 1)) : taken);
+  if (testShares === null) {
+    throw new DagradError("trainTestSplit", `stratify cannot hold out ${testCount} of ${trainCount + testCount} samples for testing and keep one of each of the ${classes.length} classes (sizes ${taken.join(", ")}) for training; lower testSize or add samples`);
+  }
   const train = new Int32Array(trainCount);
   const test = new Int32Array(testCount);
   let trainAt = 0;
@@ -77,12 +86,22 @@ export function stratifiedPick(labels: ArrayLike<number>, trainCount: number, te
   return [train, test];
 }
 
-/** Split `total` into integer shares proportional to `weights`, giving the leftover units to the largest fractions. */
-function largestRemainder(total: number, weights: readonly number[]): number[] {
+/**
+ * Split `total` into integer shares proportional to `weights`, none above its
+ * cap, giving the leftover units to the largest fractions first (round and
+ * round while caps hold some back). Null when the caps cannot hold the total.
+ */
+function largestRemainder(total: number, weights: readonly number[], caps: readonly number[] = weights): number[] | null {
   const sum = weights.reduce((a, b) => a + b, 0);
-  const shares = weights.map((w) => Math.floor((total * w) / sum));
-  const leftover = total - shares.reduce((a, b) => a + b, 0);
+  const shares = weights.map((w, c) => Math.min(caps[c]!, Math.floor((total * w) / sum)));
+  let leftover = total - shares.reduce((a, b) => a + b, 0);
   const byRemainder = weights.map((w, c) => ({ c, remainder: (total * w) % sum })).sort((a, b) => b.remainder - a.remainder || a.c - b.c);
-  for (let k = 0; k < leftover; k++) shares[byRemainder[k]!.c]! += 1;
+  while (leftover > 0) {
+    const before = leftover;
+    for (const { c } of byRemainder) {
+      if (leftover > 0 && shares[c]! < caps[c]!) { shares[c]! += 1; leftover--; }
+    }
+    if (leftover === before) return null;
+  }
   return shares;
 }

@@ -63,7 +63,7 @@ export function moons(options: MoonsOptions = {}): Dataset {
     points[2 * i + 1] = lower ? 0.5 - Math.sin(t) : Math.sin(t);
     labels[i] = lower ? 1 : 0;
   }
-  return shuffledWithNoise(points, labels, 2, noise, rngFor(options.seed), options.dtype, [n, 1]);
+  return shuffledWithNoise(points, labels, 2, noise, rngFor("moons", options.seed), options.dtype, [n, 1]);
 }
 
 /**
@@ -87,7 +87,7 @@ export function circles(options: CirclesOptions = {}): Dataset {
     points[2 * i + 1] = radius * Math.sin(t);
     labels[i] = inner ? 1 : 0;
   }
-  return shuffledWithNoise(points, labels, 2, noise, rngFor(options.seed), options.dtype, [n, 1]);
+  return shuffledWithNoise(points, labels, 2, noise, rngFor("circles", options.seed), options.dtype, [n, 1]);
 }
 
 /**
@@ -112,7 +112,7 @@ export function spirals(options: SpiralsOptions = {}): Dataset {
       labels[i] = c;
     }
   });
-  return shuffledWithNoise(points, labels, 2, noise, rngFor(options.seed), options.dtype, [n]);
+  return shuffledWithNoise(points, labels, 2, noise, rngFor("spirals", options.seed), options.dtype, [n]);
 }
 
 /**
@@ -124,7 +124,7 @@ export function blobs(options: BlobsOptions = {}): Dataset & { centers: Tensor }
   const { n = 100, std = 1, features = 2, box = [-10, 10] } = options;
   checkCount("blobs", "n", n, 1);
   checkNonNegative("blobs", "std", std);
-  const rng = rngFor(options.seed);
+  const rng = rngFor("blobs", options.seed);
   const centers = centerList(options.centers ?? 3, features, box, rng);
   const dims = centers[0]!.length;
   const points = new Float64Array(n * dims);

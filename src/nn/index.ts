@@ -15,6 +15,7 @@ export {
 } from "./losses.js";
 export * from "./optim/index.js";
 export { accuracy, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
+export { ClassifierHead, HeadError, headLayout, HEAD_OUTPUTS, HEAD_LOSSES, type HeadOutput, type HeadLoss, type HeadLayout, type OutputReading, type TargetEncoding, type ClassifierHeadOptions } from "./decision.js";
 export type { Batch, TrainingData } from "./batching.js";
 export { fit, evaluate, predict, type FitOptions, type EpochRecord, type History, type Evaluation } from "./fit.js";
 export * from "./manual/index.js";

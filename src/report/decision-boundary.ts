@@ -1,6 +1,7 @@
-// Decision boundary: the model's class probabilities over a 2-D input range as
-// filled colour bands, the p = 0.5 line (or the lines where the most likely
-// class changes), and the labelled points on top.
+// Decision boundary: the model's class probabilities (or, for a model whose
+// outputs are not probabilities, its output values) over a 2-D input range as
+// filled colour bands, the 0.5 line (or the lines where the predicted class
+// changes), and the labelled points on top.
 import { axes, plotArea } from "./axes.js";
 import { classColor, diverging, tint } from "./color.js";
 import { zeroContour } from "./contour.js";
@@ -8,14 +9,21 @@ import { raster } from "./raster.js";
 import { linearScale } from "./scale.js";
 import { type Figure, element, px, text } from "./svg.js";
 
-export interface ProbabilityGrid {
+export interface OutputGrid {
   /** Node coordinates along each axis, increasing and evenly spaced. */
   xs: readonly number[];
   ys: readonly number[];
-  /** 1 for a binary model (probabilities hold p(class 1)), else the number of classes. */
+  /** 1 for a one-output model (values hold p(class 1), or the output thresholded at 0.5), else the number of classes. */
   classes: number;
   /** Value for node (i, j), class c at index (j * xs.length + i) * classes + c. */
-  probabilities: ArrayLike<number>;
+  values: ArrayLike<number>;
+  /**
+   * "probability": values are probabilities, and the legend says so. "value":
+   * outputs that are not probabilities (e.g. an identity output trained with a
+   * squared error); one output is coloured clamped to [0, 1], several by their
+   * largest only, and the legend says "output value".
+   */
+  reading: "probability" | "value";
 }
 
 export interface LabelledPoints {
@@ -26,7 +34,7 @@ export interface LabelledPoints {
 
 export interface DecisionBoundaryOptions {
   title: string;
-  grid: ProbabilityGrid;
+  grid: OutputGrid;
   points: LabelledPoints;
   xLabel?: string;
   yLabel?: string;
@@ -39,23 +47,25 @@ export interface DecisionBoundaryOptions {
 /** Probability bands, like contourf's 20 levels. */
 const LEVELS = 20;
 
-function bandColor(grid: ProbabilityGrid, i: number, j: number): string {
-  const k = grid.classes;
+function bandColor(grid: OutputGrid, i: number, j: number): string {
+  const k = grid.classes, v = grid.values;
   const at = (j * grid.xs.length + i) * k;
   if (k === 1) {
-    const level = Math.min(LEVELS - 1, Math.floor(grid.probabilities[at]! * LEVELS));
+    const level = Math.min(LEVELS - 1, Math.floor(Math.min(1, Math.max(0, v[at]!)) * LEVELS));
     return tint(diverging((level + 0.5) / LEVELS), 0.6);
   }
   let best = 0;
-  for (let c = 1; c < k; c++) if (grid.probabilities[at + c]! > grid.probabilities[at + best]!) best = c;
-  const confidence = (grid.probabilities[at + best]! - 1 / k) / (1 - 1 / k);
+  for (let c = 1; c < k; c++) if (v[at + c]! > v[at + best]!) best = c;
+  // Shade by confidence only where the values are probabilities.
+  if (grid.reading === "value") return tint(classColor(best), 0.28);
+  const confidence = (v[at + best]! - 1 / k) / (1 - 1 / k);
   const level = Math.min(4, Math.floor(confidence * 5));
   return tint(classColor(best), 0.12 + 0.08 * level);
 }
 
-/** p - 0.5 for a binary model; for class c, p_c minus the largest other probability. */
-function marginFields(grid: ProbabilityGrid): ((i: number, j: number) => number)[] {
-  const k = grid.classes, nx = grid.xs.length, p = grid.probabilities;
+/** v - 0.5 for one output; for class c, v_c minus the largest other value. */
+function marginFields(grid: OutputGrid): ((i: number, j: number) => number)[] {
+  const k = grid.classes, nx = grid.xs.length, p = grid.values;
   if (k === 1) return [(i, j) => p[j * nx + i]! - 0.5];
   return Array.from({ length: k }, (_, c) => (i: number, j: number) => {
     const at = (j * nx + i) * k;
@@ -65,15 +75,16 @@ function marginFields(grid: ProbabilityGrid): ((i: number, j: number) => number)
   });
 }
 
-function colorBar(left: number, top: number, height: number): string {
+function colorBar(left: number, top: number, height: number, reading: OutputGrid["reading"]): string {
   const parts: string[] = [];
   const band = height / LEVELS;
   for (let level = 0; level < LEVELS; level++) {
     parts.push(element("rect", { x: left, y: top + height - (level + 1) * band, width: 14, height: band + 0.5, fill: tint(diverging((level + 0.5) / LEVELS), 0.6) }));
   }
   parts.push(element("rect", { x: left, y: top, width: 14, height, fill: "none", stroke: "#444" }));
-  for (const v of [0, 0.5, 1]) parts.push(text(left + 18, top + height - v * height, String(v), { size: 10, baseline: "middle", className: "colorbar-label" }));
-  parts.push(text(left + 44, top + height / 2, "P(class 1)", { size: 11, anchor: "middle", rotate: -90 }));
+  const labels = reading === "probability" ? ["0", "0.5", "1"] : ["≤ 0", "0.5", "≥ 1"];
+  [0, 0.5, 1].forEach((v, n) => parts.push(text(left + 18, top + height - v * height, labels[n]!, { size: 10, baseline: "middle", className: "colorbar-label" })));
+  parts.push(text(left + 44, top + height / 2, reading === "probability" ? "P(class 1)" : "Output value", { size: 11, anchor: "middle", rotate: -90, className: "colorbar-title" }));
   return parts.join("");
 }
 
@@ -108,7 +119,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
   if (showLegend) {
     const legendLeft = area.left + area.width + 14;
     const classes = grid.classes === 1 ? 2 : grid.classes;
-    if (grid.classes === 1) parts.push(colorBar(legendLeft, area.top, area.height * 0.55));
+    if (grid.classes === 1) parts.push(colorBar(legendLeft, area.top, area.height * 0.55, grid.reading));
     parts.push(classLegend(classes, legendLeft, area.top + (grid.classes === 1 ? area.height * 0.55 + 22 : 6)));
   }
   return { width, height, body: parts.join("") };

@@ -1,10 +1,10 @@
 // Pictures and reports: hand-written SVG charts shared by the CLI.
 export { type Figure, toSvg } from "./svg.js";
 export { lineChart, type Series, type LineChartOptions } from "./line-chart.js";
-export { decisionBoundary, type ProbabilityGrid, type LabelledPoints, type DecisionBoundaryOptions } from "./decision-boundary.js";
+export { decisionBoundary, type OutputGrid, type LabelledPoints, type DecisionBoundaryOptions } from "./decision-boundary.js";
 export { imageGrid, type ImageGridOptions } from "./image-grid.js";
 export { confusionMatrix, confusionCounts, type ConfusionMatrixOptions } from "./confusion-matrix.js";
-export { smallMultiples } from "./small-multiples.js";
+export { smallMultiples, noticePanel } from "./small-multiples.js";
 export { dagFigure } from "./dag.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";
 export { zeroContour } from "./contour.js";

@@ -59,11 +59,22 @@ describe("loadCsv", () => {
     expect(() => loadCsv(csv("1,Infinity,0\n"))).toThrow('"Infinity" is not a number');
   });
 
+  it("a number too large for the dtype names its line and column instead of loading Infinity", () => {
+    const path = csv("x,y\n1,0\n1e39,1\n");
+    expect(() => loadCsv(path, { header: true })).toThrow(DatasetError);
+    expect(() => loadCsv(path, { header: true })).toThrow(`loadCsv: ${path}: line 3, column 1 ("x"): 1e39 is too large for float32 (at most about 3.4e38): rescale the column, or load with dtype "float64"`);
+    expect(loadCsv(path, { header: true, dtype: "float64" }).x.toArray()).toEqual([[1], [1e39]]);
+    expect(() => loadCsv(csv("1,0\n2,1e400\n"), { dtype: "float64" })).toThrow("line 2, column 2: 1e400 is too large for a number (at most about 1.8e308): rescale the column");
+  });
+
   it("an empty file, a header alone, and a single column are errors naming the file", () => {
     const empty = csv("\n\n");
     expect(() => loadCsv(empty)).toThrow(`loadCsv: ${empty}: no data rows`);
     expect(() => loadCsv(csv("a,b\n"), { header: true })).toThrow("no data rows");
     expect(() => loadCsv(csv("1\n2\n"))).toThrow("line 1 has 1 column; expected at least one feature column and the label column");
+    // A file separated by semicolons reads as one column: the message names the separator it looked for.
+    expect(() => loadCsv(csv("1;2;0\n3;4;1\n"))).toThrow('line 1 has 1 column; expected at least one feature column and the label column, separated by ","');
+    expect(loadCsv(csv("1;2;0\n3;4;1\n"), { delimiter: ";" }).x.toArray()).toEqual([[1, 2], [3, 4]]);
   });
 
   it("a label column that does not exist, or a name without a header, is an error", () => {

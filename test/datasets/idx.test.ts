@@ -87,6 +87,17 @@ describe("loadIdx", () => {
     expect(error.detail).toBe(`holds 2 labels but ${images} holds 3 images; pass the labels file that belongs to those images`);
   });
 
+  it("a file of no images, or of images without pixels, is refused instead of loading an empty set", () => {
+    const none = file("no-images", idx([0, 28, 28], []));
+    expect(errorOf(() => loadIdx(none, file("no-labels", idx([0], [])))).detail).toBe("holds 0 images of 28 x 28 pixels: nothing to learn from; is this the right file?");
+    const flat = file("flat-images", idx([3, 0, 28], []));
+    expect(errorOf(() => loadIdx(flat, labels)).message).toBe(`loadIdx: ${flat}: holds 3 images of 0 x 28 pixels: nothing to learn from; is this the right file?`);
+  });
+
+  it("a folder given as a file is named", () => {
+    expect(errorOf(() => loadIdx(dir, labels)).message).toMatch(new RegExp(`^loadIdx: ${dir}: cannot read the file: EISDIR`));
+  });
+
   it("a missing file and a broken gzip stream name the file", () => {
     const missing = join(dir, "nope.gz");
     expect(errorOf(() => loadIdx(missing, labels)).message).toMatch(new RegExp(`^loadIdx: ${missing}: cannot read the file: ENOENT`));

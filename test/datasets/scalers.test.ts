@@ -62,6 +62,43 @@ describe("StandardScaler", () => {
   });
 });
 
+describe("StandardScaler at the edges of float64", () => {
+  it("standardises a feature with values near 1e308, whose plain sum and variance overflow", () => {
+    const x = tensor([[1e308, 1], [1e308, 2], [-1e308, 3]], { dtype: "float64" });
+    const scaler = new StandardScaler().fit(x);
+    expect(scaler.mean![0]! / (1e308 / 3)).toBeCloseTo(1, 14);
+    expect(scaler.std![0]! / (Math.sqrt(8) / 3 * 1e308)).toBeCloseTo(1, 14);
+    const z = column(scaler.transform(x).data, 0, 2);
+    z.forEach((v, i) => expect(v).toBeCloseTo([Math.SQRT1_2, Math.SQRT1_2, -Math.SQRT2][i]!, 14));
+  });
+
+  it("gives the same bits as the plain formulas on ordinary data (the power-of-two scaling is exact)", () => {
+    const values = Array.from({ length: 50 }, (_, i) => [Math.sin(i) * 1234.5678 + 17, Math.cos(3 * i) * 1e-7]);
+    const scaler = new StandardScaler().fit(tensor(values, { dtype: "float64" }));
+    for (const f of [0, 1]) {
+      const v = values.map((r) => r[f]!);
+      let sum = 0;
+      for (const a of v) sum += a;
+      const mean = sum / v.length;
+      let squares = 0;
+      for (const a of v) squares += (a - mean) ** 2;
+      expect(scaler.mean![f]).toBe(mean);
+      expect(scaler.std![f]).toBe(Math.sqrt(squares / v.length));
+    }
+  });
+
+  it("refuses a feature that varies too little to divide by, instead of mapping it to NaN", () => {
+    const x = tensor([[0, 1], [5e-324, 2]], { dtype: "float64" });
+    expect(() => new StandardScaler().fit(x)).toThrow(DTypeError);
+    expect(() => new StandardScaler().fit(x)).toThrow(/StandardScaler.fit: feature 0 cannot be rescaled in float64: its mean is 0 and its standard deviation 5e-324; drop the feature or rescale it first/);
+  });
+
+  it("refuses a transform whose result does not fit the dtype, naming the value", () => {
+    const scaler = new StandardScaler().fit(tensor([[0], [2e-30]]));
+    expect(() => scaler.transform(tensor([[1e10]]))).toThrow(/StandardScaler.transform: x\[0,0\] = 10000000000 maps to Infinity, outside float32's range/);
+  });
+});
+
 describe("MinMaxScaler", () => {
   const x = tensor([[0, -5, 7], [10, 5, 7], [5, 0, 7]], { dtype: "float64" });
 
@@ -83,6 +120,17 @@ describe("MinMaxScaler", () => {
     const test = tensor([[20, -10, 7]], { dtype: "float64" });
     expect(scaler.transform(test).toArray()).toEqual([[3, -2, -1]]);
     expect(scaler.inverseTransform(scaler.transform(test)).toArray()).toEqual([[20, -10, 7]]);
+  });
+
+  it("maps a range wider than float64 can subtract (-1e308 to 1e308) onto [0, 1], not onto 0", () => {
+    const z = new MinMaxScaler().fitTransform(tensor([[-1e308], [1e308], [0]], { dtype: "float64" }));
+    expect(z.data[0]).toBe(0);
+    expect(z.data[1]).toBeCloseTo(1, 15);
+    expect(z.data[2]).toBeCloseTo(0.5, 15);
+  });
+
+  it("refuses a range too small to divide by", () => {
+    expect(() => new MinMaxScaler().fit(tensor([[0], [5e-324]], { dtype: "float64" }))).toThrow(/MinMaxScaler.fit: feature 0 cannot be rescaled in float64: its range is 0 to 5e-324/);
   });
 
   it("rejects an empty or reversed featureRange", () => {

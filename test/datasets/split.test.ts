@@ -73,6 +73,21 @@ describe("trainTestSplit", () => {
     expect([...counts(split.yTest.data).values()].sort()).toEqual([3, 3, 4]);
   });
 
+  it("stratify never puts a whole class in the test part: a class of one sample is trained on", () => {
+    // Proportional shares would give the one class-0 sample 6/11 of a test place, the largest remainder.
+    const labels = [0, ...Array(10).fill(1)];
+    for (const seed of [1, 2, 3]) {
+      const split = trainTestSplit(tensor(labels.map((c) => [c])), tensor(labels), { testSize: 6, seed, stratify: true });
+      expect(counts(split.yTrain.data).get(0)).toBe(1);
+      expect(counts(split.yTest.data)).toEqual(new Map([[1, 6]]));
+    }
+  });
+
+  it("stratify refuses a test part that would leave some class without a training sample", () => {
+    expect(() => trainTestSplit(tensor([[0], [1], [2]]), tensor([0, 1, 1]), { testSize: 2, seed: 1, stratify: true }))
+      .toThrow("trainTestSplit: stratify cannot hold out 2 of 3 samples for testing and keep one of each of the 2 classes (sizes 1, 2) for training; lower testSize or add samples");
+  });
+
   it("rejects sizes that leave a part empty, mismatched samples and one-hot labels for stratify", () => {
     const { x, y } = numbered(10);
     expect(() => trainTestSplit(x, y, { testSize: 0 })).toThrow(DagradError);

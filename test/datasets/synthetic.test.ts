@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DagradError, ShapeError, manualSeed, tensor } from "../../src/autograd/index.js";
-import { and, blobs, circles, grid, moons, or, spirals, xor } from "../../src/datasets/index.js";
+import { and, blobs, circles, grid, mnist, moons, or, spirals, trainTestSplit, xor } from "../../src/datasets/index.js";
 import { bytesOf, classMeans, counts, meanStd } from "./helpers.js";
 
 const generators = {
@@ -48,6 +48,15 @@ describe("determinism", () => {
     const replay = moons({ n: 50, noise: 0.1 });
     expect(bytesOf(first.x).equals(bytesOf(replay.x))).toBe(true);
     expect(bytesOf(first.x).equals(bytesOf(next.x))).toBe(false);
+  });
+
+  it("a seed that is NaN, infinite or neither number nor string is refused, not turned into a generator", () => {
+    for (const [name, make] of Object.entries(generators)) {
+      expect(() => make(Number.NaN), name).toThrow(new RegExp(`^${name}: seed must be a finite number or a string, got NaN$`));
+      expect(() => make(Number.POSITIVE_INFINITY), name).toThrow(DagradError);
+    }
+    expect(() => trainTestSplit(tensor([[1], [2]]), tensor([0, 1]), { testSize: 1, seed: { at: 1 } as unknown as number })).toThrow("trainTestSplit: seed must be a finite number or a string, got object");
+    expect(() => mnist({ train: 10, test: 10, seed: Number.NaN })).toThrow("mnist: seed must be a finite number or a string, got NaN");
   });
 
   it("a seed may be a string, and dtype float64 gives Float64Array data", () => {

@@ -24,7 +24,7 @@ describe("decisionBoundary", () => {
   // p(class 1) = sigmoid(4x): the boundary is the vertical line x = 0.
   const probabilities = ys.flatMap(() => xs.map((x) => 1 / (1 + Math.exp(-4 * x))));
   const points = { x: [-1, -0.5, 0.5, 1.5], y: [0, 0.5, -0.5, 0], label: [0, 0, 1, 1] };
-  const doc = parseXml(toSvg(decisionBoundary({ title: "Decision boundary", grid: { xs, ys, classes: 1, probabilities }, points })));
+  const doc = parseXml(toSvg(decisionBoundary({ title: "Decision boundary", grid: { xs, ys, classes: 1, values: probabilities, reading: "probability" }, points })));
 
   it("draws every point once, coloured by its class", () => {
     const circles = byClass(doc, "point");
@@ -67,7 +67,7 @@ describe("decisionBoundary", () => {
       const total = scores.reduce((s, v) => s + v, 0);
       return scores.map((s) => s / total);
     }));
-    const svg = parseXml(toSvg(decisionBoundary({ title: "3", grid: { xs, ys, classes: 3, probabilities: three }, points: { x: [], y: [], label: [] } })));
+    const svg = parseXml(toSvg(decisionBoundary({ title: "3", grid: { xs, ys, classes: 3, values: three, reading: "probability" }, points: { x: [], y: [], label: [] } })));
     const boundaryXs = pathPoints(byClass(svg, "boundary")[0]!.attrs.d!).map(([x]) => x);
     const middle = (Math.min(...boundaryXs) + Math.max(...boundaryXs)) / 2;
     const left = boundaryXs.filter((x) => x < middle), right = boundaryXs.filter((x) => x > middle);

@@ -21,7 +21,7 @@ describe.skipIf(!chromiumAvailable)("report.html in headless Chromium", () => {
     const probabilities = xs.flatMap((y) => xs.map((x) => 1 / (1 + Math.exp(-3 * (y - Math.sin(2 * x))))));
     const figures = [
       { title: "Loss", svg: toSvg(lineChart({ title: "Loss", xLabel: "Epoch", yLabel: "BCE", series: [{ name: "train", y: [0.7, 0.4, 0.2, 0.1] }] })) },
-      { title: "Boundary", svg: toSvg(decisionBoundary({ title: "Boundary", grid: { xs, ys: xs, classes: 1, probabilities }, points: { x: [0, 1], y: [1, -1], label: [1, 0] } })) },
+      { title: "Boundary", svg: toSvg(decisionBoundary({ title: "Boundary", grid: { xs, ys: xs, classes: 1, values: probabilities, reading: "probability" }, points: { x: [0, 1], y: [1, -1], label: [1, 0] } })) },
     ];
     const dir = mkdtempSync(join(tmpdir(), "dagrad-report-"));
     const path = join(dir, "report.html");

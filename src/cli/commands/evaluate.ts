@@ -1,11 +1,12 @@
 // dagrad evaluate: reload a run folder, rebuild its data from the saved seed
 // and report loss and accuracy on both parts (and a confusion matrix for
-// multi-class tasks).
-import { evaluate as evaluateModel } from "../../nn/index.js";
+// multi-class tasks), reading the outputs by the run's ClassifierHead.
+import { evaluate as evaluateModel, predict } from "../../nn/index.js";
+import { confusionCounts } from "../../report/index.js";
 import { type CommandSpec, type Values, noPositionals, stringOption } from "../args.js";
 import { type Command, print } from "../command.js";
 import { readRun } from "../run-folder.js";
-import { labelsOf, predictedClasses, prepareData, probabilities } from "../setup.js";
+import { checkRebuiltData, outputsFinite, prepareData, runHead } from "../setup.js";
 
 const spec: CommandSpec = {
   name: "evaluate",
@@ -19,20 +20,26 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   noPositionals(spec, positionals);
   const dir = stringOption(values, "run");
   const { config, model } = readRun(dir);
+  const head = runHead(dir, config);
   const data = prepareData(config.data);
+  checkRebuiltData(dir, config, data);
   print(`Run ${dir}: MLP [${config.model.sizes.join(", ")}] on ${config.data.data} (seed ${config.data.seed})`);
-  for (const [part, x, y] of [["Train", data.xTrain, data.yTrain], ["Test", data.xTest, data.yTest]] as const) {
-    const result = evaluateModel(model, { x, y }, { loss: config.training.loss, metrics: ["accuracy"] });
+  let scored = true;
+  for (const [part, x, labels] of [["Train", data.xTrain, data.labelsTrain], ["Test", data.xTest, data.labelsTest]] as const) {
+    if (!outputsFinite(model, [x])) {
+      // A loss or accuracy of outputs that are not numbers would be NaN with exit code 0.
+      scored = false;
+      print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, -: the model's outputs are not finite numbers, so it has no loss or accuracy`);
+      continue;
+    }
+    const result = evaluateModel(model, { x, y: head.encode(labels) }, { loss: head.loss, metrics: [head.accuracy] });
     print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, loss ${result.loss.toFixed(4)}, accuracy ${result.metrics.accuracy!.toFixed(4)}`);
   }
+  if (!scored) return 1;
   if (data.task === "multiclass") {
-    const truth = labelsOf(data.yTest);
-    const predicted = predictedClasses(probabilities(model, data.xTest, data.task), truth.length);
+    const counts = confusionCounts(Array.from(data.labelsTest.data), Array.from(head.classify(predict(model, data.xTest))), data.classes);
     print("Confusion matrix (test; rows true class, columns predicted):");
-    for (let t = 0; t < data.classes; t++) {
-      const row = Array.from({ length: data.classes }, (_, p) => truth.filter((v, i) => v === t && predicted[i] === p).length);
-      print(`  ${String(t).padStart(2)} | ${row.map((n) => String(n).padStart(4)).join("")}`);
-    }
+    counts.forEach((row, t) => print(`  ${String(t).padStart(2)} | ${row.map((n) => String(n).padStart(4)).join("")}`));
   }
   return 0;
 }

@@ -12,7 +12,7 @@ import { hiddenSizes } from "../experiments/hidden-sizes.js";
 import { initExperiment } from "../experiments/init.js";
 import { learningRates } from "../experiments/learning-rate.js";
 import { catchInterrupt } from "../interrupt.js";
-import { DATA_OPTIONS, dataSpec } from "../options.js";
+import { DATA_OPTIONS, MAX_HIDDEN_LAYERS, dataSpec } from "../options.js";
 import { ensureFolder } from "../run-folder.js";
 import { prepareData } from "../setup.js";
 
@@ -65,11 +65,15 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const experiment = name as Name;
   const epochs = values.epochs === undefined ? DEFAULT_EPOCHS[experiment] : integerOption(values, "epochs", 1);
   const depth = integerOption(values, "depth", 1);
+  if (depth > MAX_HIDDEN_LAYERS) throw new UsageError(`--depth must be at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${depth}`);
   const rates = numberListOption(values, "rates", 0);
   const out = optionalString(values, "out") ?? `runs/experiment-${experiment}`;
   const dataOptions = dataSpec(values);
   const data = prepareData(dataOptions);
   if (data.task !== "binary") throw new UsageError(`the experiments need a binary dataset (moons, circles, xor, and), got ${String(values.data)} with ${data.classes} classes`);
+  if ((experiment === "hidden-sizes" || experiment === "activations") && data.features !== 2) {
+    throw new UsageError(`the ${experiment} experiment draws decision boundaries, which needs 2 features; ${String(values.data)} has ${data.features}`);
+  }
   ensureFolder(out);
 
   const interrupt = catchInterrupt(() => "Stopping after this epoch; the results so far will be written");

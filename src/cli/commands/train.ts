@@ -5,11 +5,11 @@ import { type EpochRecord, evaluate } from "../../nn/index.js";
 import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
 import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
-import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, dataSpec, isMnist, networkChoice, taskDefaults } from "../options.js";
+import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, resolveHead } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, RunFolderError, type RunMetrics, type TrainingSpec, commitRun, ensureFolder, newRunId, removeLeftovers, runFiles, stageRun } from "../run-folder.js";
-import { type DataSpec, type PreparedData, buildModel, makeOptimizer, prepareData } from "../setup.js";
+import { type DataSpec, type PreparedData, buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData, runHead } from "../setup.js";
 import { type Interrupt, catchInterrupt, pause } from "../interrupt.js";
 import { type RngState, fitInSlices } from "../train-loop.js";
 
@@ -46,7 +46,7 @@ function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"
   return {
     optimizer: values.optimizer === undefined ? (mnist ? "adam" : "sgd") : choiceOption(values, "optimizer", ["sgd", "adam"] as const),
     lr: values.lr === undefined ? (mnist ? 0.001 : 0.5) : numberOption(values, "lr", { exclusiveMin: 0 }),
-    momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, max: 1 }),
+    momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, exclusiveMax: 1 }),
     epochs: values.epochs === undefined ? (mnist ? 5 : 2000) : integerOption(values, "epochs", 1),
     batchSize: values["batch-size"] === undefined ? (mnist ? 64 : 0) : integerOption(values, "batch-size", 0),
   };
@@ -73,11 +73,12 @@ function newRun(values: Values): { config: RunConfig; prepared: PreparedData } {
   const choice = networkChoice(values);
   const partial = trainingSpec(values, mnist);
   const prepared = prepareData(data);
-  const { output, loss } = taskDefaults(prepared.task, choice);
-  const outputs = prepared.task === "binary" ? 1 : prepared.classes;
+  const { output, loss, outputs } = resolveHead(choice, prepared.classes, data.data);
+  const sizes = [prepared.features, ...choice.hidden, outputs];
+  checkModelSize(sizes);
   const config: RunConfig = {
     data,
-    model: { sizes: [prepared.features, ...choice.hidden, outputs], activation: choice.activation, output, init: choice.init, seed: data.seed },
+    model: { sizes, activation: choice.activation, output, init: choice.init, seed: data.seed },
     training: { ...partial, loss },
     task: prepared.task, classes: prepared.classes, scaling: prepared.scaling,
   };
@@ -148,8 +149,12 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const optimizer = makeOptimizer(model, config.training);
   if (checkpoint !== null) restoreCheckpoint(out, checkpoint, model, optimizer);
   const { epochs } = config.training;
+  const head = runHead(out, config);
+  const train = { x: prepared.xTrain, y: head.encode(prepared.labelsTrain) };
+  const test = { x: prepared.xTest, y: head.encode(prepared.labelsTest) };
 
   print(`Training MLP [${config.model.sizes.join(", ")}] (${config.model.activation} hidden, ${config.model.output} output, ${config.training.loss} loss) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
+  for (const c of prepared.untested) print(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
   if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
   const tty = process.stdout.isTTY === true;
   const progress = new Progress({ total: epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
@@ -168,9 +173,9 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
     });
     checkpointed = records.length;
   };
-  const { records, diverged, rngState } = await fitInSlices(model, { x: prepared.xTrain, y: prepared.yTrain }, {
-    loss: config.training.loss, optimizer, epochs, batchSize: config.training.batchSize, seed: config.data.seed,
-    metrics: ["accuracy"], validation: { x: prepared.xTest, y: prepared.yTest },
+  const { records, diverged, rngState } = await fitInSlices(model, train, {
+    loss: head.loss, optimizer, epochs, batchSize: config.training.batchSize, seed: config.data.seed,
+    metrics: [head.accuracy], validation: test,
     resume: checkpoint === null ? undefined : { records: checkpoint.history, rngState: checkpoint.rng },
     onEpoch: (r, run) => {
       progress.update(r);
@@ -192,14 +197,16 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
 
   enter("writing");
   await pause();
-  const trainEval = evaluate(model, { x: prepared.xTrain, y: prepared.yTrain }, { loss: config.training.loss, metrics: ["accuracy"] });
-  const testEval = evaluate(model, { x: prepared.xTest, y: prepared.yTest }, { loss: config.training.loss, metrics: ["accuracy"] });
+  // A model whose outputs are not finite has no loss or accuracy to report and no boundary to draw.
+  const scored = outputsFinite(model, [train.x, test.x]);
+  const trainEval = scored ? evaluate(model, train, { loss: head.loss, metrics: [head.accuracy] }) : null;
+  const testEval = scored ? evaluate(model, test, { loss: head.loss, metrics: [head.accuracy] }) : null;
   const metrics: RunMetrics = {
-    epochsRun: records.length, interrupted, diverged: diverged !== null, seconds: Number(seconds.toFixed(2)),
-    trainLoss: trainEval.loss, trainAccuracy: trainEval.metrics.accuracy!, testLoss: testEval.loss, testAccuracy: testEval.metrics.accuracy!,
+    epochsRun: records.length, interrupted, diverged: diverged !== null || !scored, seconds: Number(seconds.toFixed(2)),
+    trainLoss: trainEval?.loss ?? NaN, trainAccuracy: trainEval?.metrics.accuracy ?? NaN, testLoss: testEval?.loss ?? NaN, testAccuracy: testEval?.metrics.accuracy ?? NaN,
   };
   await pause();
-  const pictures = [...trainingPictures(model, records, config.training.loss), ...dataPictures(model, prepared, metrics.testAccuracy)];
+  const pictures = [...trainingPictures(model, records, config.training.loss), ...(scored ? dataPictures(model, head, prepared, metrics.testAccuracy) : [])];
   await pause();
   const staged = await stageRun(out, runId, runFiles(runId, model, records, metrics, config, pictures), pause);
   const resumable = interrupted && checkpointEvery > 0;
@@ -211,15 +218,19 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
 
   if (interrupted) print(`Interrupted after epoch ${records.length} of ${epochs}.${resumable ? ` Continue with: dagrad train --resume --out ${out}` : ""}`);
   if (diverged !== null) {
-    print(`Diverged at epoch ${diverged.epoch}: ${diverged.message}.`);
+    print(`Training stopped at epoch ${diverged.epoch}, step ${diverged.step}: ${divergenceCause(diverged)}; try a lower --lr.`);
     const kept = records.length === 0 ? "no finished epoch, and the initial weights" : `epochs 1 to ${records.length} and the weights after epoch ${records.length}`;
-    print(`The run folder has ${kept}; try a lower --lr.`);
+    print(`The run folder has ${kept}.`);
   }
-  print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
-  print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
+  if (scored) {
+    print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
+    print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
+  } else {
+    print("Train: -, Test: - (the model's outputs are not finite numbers, so it has no loss or accuracy)");
+  }
   print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
   print(`Report: ${join(out, "report.html")}`);
-  return interrupt.requested() ? 130 : diverged !== null ? 1 : 0;
+  return interrupt.requested() ? 130 : metrics.diverged ? 1 : 0;
 }
 
 export const train: Command = { spec, run };
