@@ -161,7 +161,7 @@ export class Node {
 /**
  * Attach a node to `output` if grad mode is on and any input requires a
  * gradient. `op` is a key of OP_TABLE, so every recorded op has a gradient
- * formula in the README and a case in the gradient tests.
+ * formula in docs/autograd.md and a case in the gradient tests.
  */
 export function record(op: OpName, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn): Tensor;
 export function record<S>(op: OpName, inputs: readonly Tensor[], output: Tensor, backward: BackwardFn<S>, saved: S): Tensor;

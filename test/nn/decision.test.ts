@@ -11,7 +11,7 @@ type Cell = HeadLayout | "refused";
 const one = (reading: HeadLayout["reading"]): HeadLayout => ({ outputs: 1, targets: "binary", reading });
 const perClass = (classes: number, targets: HeadLayout["targets"], reading: HeadLayout["reading"]): HeadLayout => ({ outputs: classes, targets, reading });
 
-/** The table the README shows, cell by cell. */
+/** The table docs/cli.md shows, cell by cell. */
 const TABLE: Record<2 | 3, Record<HeadOutput, Record<HeadLoss, Cell>>> = {
   2: {
     sigmoid: { bce: one("probability"), bceWithLogits: "refused", crossEntropy: "refused", mse: one("value"), halfSquaredError: one("value") },

@@ -6,7 +6,7 @@ import type { BackwardFn } from "../graph.js";
 import { type DType, Tensor } from "../tensor.js";
 
 /**
- * One recorded op: its gradient formula as text (the README's op table is
+ * One recorded op: its gradient formula as text (docs/autograd.md's op table is
  * generated from it), its forward (checked arguments in, output out) and its
  * backward rule written with differentiable ops, side by side. `saved` is what
  * the forward's caller keeps for the backward (axes, flags, shapes).

@@ -1,4 +1,4 @@
-// Elementwise ops. Each entry: the gradient formula as text (the README's op
+// Elementwise ops. Each entry: the gradient formula as text (docs/autograd.md's op
 // table is generated from it), the kernel, and the backward rule written with
 // differentiable tensor ops, side by side. In the formulas g is the upstream
 // gradient, y the op's output. Broadcasting is undone by the engine, not here.

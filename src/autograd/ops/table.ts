@@ -1,4 +1,4 @@
-// All ops and their gradient formulas in one table: the README's op list is
+// All ops and their gradient formulas in one table: docs/autograd.md's op list is
 // generated from it, and the gradient test suite must have a case for every
 // key (its case table is typed Record<OpName, ...>, so a missing one fails tsc).
 import { binaryOps, constantOps, parametrisedOps, unaryOps } from "./elementwise.js";

@@ -18,7 +18,7 @@ export async function activationsExperiment(settings: ExperimentSettings): Promi
   return {
     title: "Activation functions",
     about: "A 2-16-16-1 MLP with sigmoid, tanh or ReLU hidden layers (Xavier init, SGD lr 0.5, BCE). Sigmoid's derivative is at most 0.25, so its loss falls slowest; tanh and ReLU learn faster.",
-    table: { header: ["activation", "test accuracy", "final loss", "diverged at epoch", "seconds"], rows: runs.map((r) => [r.label, cell(r.testAccuracy), cell(r.finalLoss), divergedCell(r), r.seconds.toFixed(2)]) },
+    table: { header: ["activation", "test accuracy", "final loss", "diverged at epoch", "time"], rows: runs.map((r) => [r.label, cell(r.testAccuracy), cell(r.finalLoss), divergedCell(r), `${r.seconds.toFixed(2)} s`]) },
     pictures: [
       { file: "activations-loss.svg", title: "Loss by activation", caption: "training loss per epoch", svg: toSvg(lineChart({ title: "Training loss by hidden activation", xLabel: "Epoch", yLabel: "BCE loss", series: lossSeries(runs) })) },
       { file: "activations-boundaries.svg", title: "Decision boundaries by activation", caption: "test points on the predicted probability", svg: toSvg(smallMultiples("Decision boundary by hidden activation", panels, 3)) },

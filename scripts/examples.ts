@@ -1,17 +1,18 @@
-// The README's printed examples, run for real. Two kinds:
+// The printed examples of README.md and docs/*.md, run for real. Two kinds:
 // - CLI transcripts: every ```text block whose first line is `$ npx dagrad ...`.
-//   Each command runs (through the TypeScript source, in a scratch folder, in
-//   README order, so `evaluate --run runs/moons` sees the `train` before it)
-//   and its output must be the lines under it. A line `...` stands for any
-//   number of lines; times ("0.6 s") may differ.
+//   Each command runs (through the TypeScript source, in a scratch folder of
+//   its document, in reading order, so `evaluate --run runs/moons` sees the
+//   `train` before it) and its output must be the lines under it. A line `...`
+//   stands for any number of lines; times ("0.6 s") may differ. A block after
+//   `<!-- not run: why -->` is an illustration the checks skip (say why).
 // - Library examples: a ```ts block after `<!-- example: examples/NAME.ts -->`
 //   is that file, and the block after `<!-- output: examples/NAME.ts -->` is
 //   what it prints.
-// `npm run docs:readme` rewrites both from what the code prints now (and
-// docs/gallery from the commands' pictures); test/docs/readme.test.ts fails
-// when the README or the gallery no longer match.
+// `npm run docs:examples` rewrites both from what the code prints now (and
+// docs/gallery from the commands' pictures); test/docs/examples.test.ts fails
+// when a document or the gallery no longer matches.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -104,7 +105,7 @@ export function examplesOf(readme: string): Example[] {
       examples.push({ kind: "ts", source: output[1]!, start: block.start, length: block.end - block.start, expected: lines.slice(block.start, block.end) });
       continue;
     }
-    if (block.lang !== "text" || !lines[block.start]?.startsWith("$ npx dagrad")) continue;
+    if (block.lang !== "text" || !lines[block.start]?.startsWith("$ npx dagrad") || before.startsWith("<!-- not run:")) continue;
     let i = block.start;
     while (i < block.end) {
       const command = lines[i]!.slice(2);
@@ -218,6 +219,14 @@ export function drawGallery(runner: Runner, folder: string, alreadyRun: Readonly
   }
 }
 
-export function readReadme(): string {
-  return readFileSync(join(ROOT, "README.md"), "utf8");
+/** The documents whose examples are checked, relative to the repository: README.md, then docs/*.md. */
+export function documents(): string[] {
+  return ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+}
+
+/** The document that lists the gallery's commands (they run in its scratch folder). */
+export const GALLERY_DOCUMENT = "docs/cli.md";
+
+export function readDocument(document: string): string {
+  return readFileSync(join(ROOT, document), "utf8");
 }
