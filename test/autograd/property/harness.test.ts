@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import * as dg from "../../../src/index.js";
 import { OP_TABLE, type OpName, type Tensor } from "../../../src/index.js";
 import { type Case, type Draw, type Entry, MARGIN, type Step } from "./builder.js";
-import { checkCase, evaluate, leafTensors, lossOf, simplify, weightTensors } from "./check.js";
+import { centralDifferences, checkCase, evaluate, gradientIsConstant, leafTensors, lossOf, quadratic, simplify, weightTensors } from "./check.js";
 import { draft, stable, tensorOperand } from "./draws.js";
 import { DRAWS, OP_SPECS } from "./ops.js";
 import { program } from "./program.js";
@@ -178,45 +178,62 @@ function expectedLog(c: Case): unknown[][] {
   }
   const leaves = leafTensors(c);
   const weights = weightTensors(c);
-  const f = (...xs: Tensor[]): Tensor => lossOf(c, evaluate(c, xs), weights);
+  const f = (): Tensor => lossOf(c, evaluate(c, leaves), weights);
   const needed = new Set(c.sinks.flatMap((s) => [...s.entry.ancestors]));
-  const loss = f(...leaves);
+  const checked = c.leaves.map((l, i) => ({ l, x: leaves[i]! })).filter(({ l }) => needed.has(l.id) && l.requiresGrad);
+  const loss = f();
   const log: unknown[][] = [["loss", loss.item()]];
   loss.backward();
-  const used = c.leaves.map((l, i) => ({ l, x: leaves[i]! })).filter(({ l }) => needed.has(l.id));
-  for (const { l, x } of used) if (l.requiresGrad) log.push([`${l.name}.grad (backward)`, x.grad?.toArray()]);
-  const check = dg.gradcheck(f, leaves);
-  for (const { l } of used) {
-    const r = check.inputs[c.leaves.indexOf(l)];
-    if (l.requiresGrad) log.push([`${l.name}.grad (central differences)`, dg.tensor(r!.numerical, { shape: l.shape }).toArray()]);
-  }
+  for (const { l, x } of checked) log.push([`${l.name}.grad (backward)`, x.grad?.toArray()]);
+  for (const { l, x } of checked) log.push([`${l.name}.grad (central differences)`, dg.tensor(centralDifferences(f, x), { shape: l.shape }).toArray()]);
   return log;
 }
 
+/** What the second-order form of a case's program logs (gradgradcheck, with sum(x²)/2 added where the loss is linear). */
+function expectedSecondOrderLog(c: Case, withQuadratic: boolean): unknown[][] {
+  const leaves = leafTensors(c);
+  const weights = weightTensors(c);
+  const f = (...xs: Tensor[]): Tensor => {
+    const loss = lossOf(c, evaluate(c, xs), weights);
+    return withQuadratic ? dg.add(loss, quadratic(c, xs)) : loss;
+  };
+  const check = dg.gradgradcheck(f, leaves);
+  const needed = new Set(c.sinks.flatMap((s) => [...s.entry.ancestors]));
+  const rows = c.leaves.flatMap((l, i) => (needed.has(l.id) && l.requiresGrad ? [[`${l.name}: double backward`, check.inputs[i]?.analytic, "central differences", check.inputs[i]?.numerical]] : []));
+  return [["loss", f(...leaves).item()], ["second derivatives pass", check.passed], ...rows];
+}
+
+const asJson = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x)));
+
 describe("printed programs", () => {
-  it("run on their own (tsx) and print the loss and gradients the suite computed, for a case of every drawn op", () => {
+  it("run on their own (tsx) and print what the suite computed: a case of every drawn op, and the second-order form", () => {
     const chosen = Object.keys(DRAWS).map((op) => {
       const c = sample(op as OpName, 30, 5).find((x) => x.steps.some((s) => s.op === op) && checkCase(x) === null);
       if (c === undefined) throw new Error(`no passing case with ${op}`);
       return c;
     });
+    const programs = chosen.map((c) => ({ text: (from: string) => program(c, null, { importFrom: from }), expected: expectedLog(c) }));
+    // The second-order form, for a loss linear in its leaves (sum(x²)/2 added) and for one that is not.
+    for (const withQuadratic of [true, false]) {
+      const c = chosen.find((x) => x.sinks.length > 0 && x.secondOrder && gradientIsConstant(x) === withQuadratic)!;
+      const show = { kind: "second", withQuadratic } as const;
+      programs.push({ text: (from) => program(c, { summary: "", details: [], show }, { importFrom: from }), expected: expectedSecondOrderLog(c, withQuadratic) });
+    }
     const dir = mkdtempSync(join(tmpdir(), "dagrad-property-"));
     try {
       const src = fileURLToPath(new URL("../../../src/index.js", import.meta.url));
       writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
-      chosen.forEach((c, i) => writeFileSync(join(dir, `case${i}.ts`), program(c, null, { importFrom: src })));
-      // Each program logs through console.log; the runner turns what it logs into JSON lines, one list per program.
+      programs.forEach((p, i) => writeFileSync(join(dir, `case${i}.ts`), p.text(src)));
+      // Each program logs through console.log; the runner collects what each one logs and prints it all as JSON.
       writeFileSync(join(dir, "run.ts"), [
         "const logs: unknown[][][] = [];",
         "console.log = (...args: unknown[]) => { logs[logs.length - 1]!.push(args); };",
-        `for (let i = 0; i < ${chosen.length}; i++) { logs.push([]); await import(\`./case\${i}.ts\`); }`,
+        `for (let i = 0; i < ${programs.length}; i++) { logs.push([]); await import(\`./case\${i}.ts\`); }`,
         "process.stdout.write(JSON.stringify(logs, (_, v) => (typeof v === \"number\" && !Number.isFinite(v) ? String(v) : v)));",
       ].join("\n"));
       const run = spawnSync(process.execPath, ["--import", "tsx", join(dir, "run.ts")], { encoding: "utf8", cwd: fileURLToPath(new URL("../../..", import.meta.url)) });
       expect(run.stderr).toBe("");
-      const printed = JSON.parse(run.stdout) as unknown[][][];
-      const ours = JSON.parse(JSON.stringify(chosen.map(expectedLog), (_, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v))) as unknown[][][];
-      expect(printed).toEqual(ours);
+      expect(JSON.parse(run.stdout)).toEqual(asJson(programs.map((p) => p.expected)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
 // with their exact float64 values, the op calls, the loss and backward, and
 // what disagrees (a step's value, the gradients, or the second derivatives).
 import type { Case, Entry } from "./builder.js";
-import type { Failure } from "./check.js";
+import { type Failure, STEP } from "./check.js";
 import { list } from "./draws.js";
 
 const leafText = (e: Entry): string =>
@@ -32,8 +32,8 @@ export function program(c: Case, failure: Failure | null, options: { importFrom?
     }
     const loss = terms.reduce((total, t) => `add(${total}, ${t})`);
     for (const fn of ["add", "mul", "square", "sum"]) if (loss.includes(`${fn}(`)) imports.add(fn);
-    const check = show.kind === "gradient" ? "gradcheck" : "gradgradcheck";
-    imports.add(check);
+    imports.add("type Tensor");
+    if (show.kind === "second") imports.add("gradgradcheck");
     const params = leaves.map((l) => l.name);
     body.push(
       ...leaves.map(leafText),
@@ -48,22 +48,35 @@ export function program(c: Case, failure: Failure | null, options: { importFrom?
       `console.log("loss", loss.item());`,
     );
     if (show.kind === "gradient") {
+      const call = `f(${params.join(", ")})`;
       body.push("loss.backward();");
       for (const l of leaves.filter((x) => x.requiresGrad)) body.push(`console.log("${l.name}.grad (backward)", ${l.name}.grad?.toArray());`);
-      body.push(`const check = gradcheck(f, [${params.join(", ")}]);`);
-      leaves.forEach((l, i) => {
-        if (l.requiresGrad) body.push(`console.log("${l.name}.grad (central differences)", tensor(check.inputs[${i}]!.numerical, { shape: ${l.name}.shape }).toArray());`);
-      });
-    } else {
       body.push(
-        `const check = gradgradcheck(f, [${params.join(", ")}]);`,
-        `console.log("second derivatives pass", check.passed);`,
-        `check.inputs.forEach((r, i) => r && console.log(i, "double backward", Array.from(r.analytic), "central differences", Array.from(r.numerical)));`,
+        "",
+        `// Central differences of f, one element at a time (gradcheck's step).`,
+        "function centralDifferences(x: Tensor): NestedArray {",
+        `  const d = Array.from(x.data, (v, i) => {`,
+        `    x.data[i] = v + ${STEP.toExponential()};`,
+        `    const plus = noGrad(() => ${call}).item();`,
+        `    x.data[i] = v - ${STEP.toExponential()};`,
+        `    const minus = noGrad(() => ${call}).item();`,
+        "    x.data[i] = v;",
+        `    return (plus - minus) / ${(2 * STEP).toExponential()};`,
+        "  });",
+        `  return tensor(d, { shape: x.shape, dtype: "float64" }).toArray();`,
+        "}",
       );
+      for (const l of leaves.filter((x) => x.requiresGrad)) body.push(`console.log("${l.name}.grad (central differences)", centralDifferences(${l.name}));`);
+      imports.add("noGrad");
+      imports.add("type NestedArray");
+    } else {
+      body.push(`const check = gradgradcheck(f, [${params.join(", ")}]);`, `console.log("second derivatives pass", check.passed);`);
+      leaves.forEach((l, i) => {
+        if (l.requiresGrad) body.push(`console.log("${l.name}: double backward", check.inputs[${i}]?.analytic, "central differences", check.inputs[${i}]?.numerical);`);
+      });
     }
   }
-  const names = [...imports].sort();
-  const typeImport = show.kind === "value" ? "" : "type Tensor, ";
-  lines.push(`import { ${typeImport}${names.join(", ")} } from "${options.importFrom ?? "dagrad"}";`, "", ...body);
+  const names = [...imports].sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", "")));
+  lines.push(`import { ${names.join(", ")} } from "${options.importFrom ?? "dagrad"}";`, "", ...body);
   return `${lines.join("\n")}\n`;
 }
