@@ -93,6 +93,15 @@ export interface Case {
   readonly secondOrder: boolean;
 }
 
+/** Central differences cost two evaluations per leaf element: leaves and outputs stay below these sizes. */
+const MAX_LEAF = 160;
+const MAX_OUTPUT = 1024;
+
+/** 1, 2, 3, or (one time in eight) 0. */
+export const SMALL_DIMS = [1, 2, 3, 1, 2, 3, 2, 0];
+/** With 8 and 9, so elementwise ops and sums reach the sizes (64 elements and up) where the WebAssembly kernels take over. */
+export const LARGE_DIMS = [1, 8, 9, 8, 2, 9, 3, 0];
+
 export const isUsable = (e: Ref): boolean => e.data.every((v) => Number.isFinite(v) && Math.abs(v) <= LIMIT);
 
 export class Builder {
@@ -100,7 +109,8 @@ export class Builder {
   readonly leaves: Entry[] = [];
   readonly steps: Step[] = [];
 
-  constructor(readonly tape: Tape) {}
+  /** `dims`: the dimensions shapes are drawn from, the first the simplest. */
+  constructor(readonly tape: Tape, private readonly dims: readonly number[] = SMALL_DIMS) {}
 
   choose(n: number): number {
     return this.tape.choose(n);
@@ -111,9 +121,8 @@ export class Builder {
     return options[this.choose(options.length)]!;
   }
 
-  /** A dimension: 1, 2, 3, or (one time in eight) 0. */
   dim(): number {
-    return this.pick([1, 2, 3, 1, 2, 3, 2, 0]);
+    return this.pick(this.dims);
   }
 
   shape(minRank = 0, maxRank = 3): number[] {
@@ -136,8 +145,9 @@ export class Builder {
     }, requiresGrad);
   }
 
-  /** A fresh leaf with the value `valueAt(i)` at flat position i; null if some position has none. */
+  /** A fresh leaf with the value `valueAt(i)` at flat position i; null if some position has none, or it is too large. */
   leafOf(shape: readonly number[], valueAt: (i: number) => number | null, requiresGrad?: boolean): Entry | null {
+    if (sizeOf(shape) > MAX_LEAF) return null;
     const data: number[] = [];
     for (let i = 0; i < sizeOf(shape); i++) {
       const v = valueAt(i);
@@ -172,6 +182,7 @@ export class Builder {
       const draft = draw(this);
       if (draft === null) continue;
       const out = draft.reference(draft.inputs);
+      if (out.data.length > MAX_OUTPUT) continue;
       const id = this.entries.length;
       const requiresGrad = !draft.constant && draft.inputs.some((e) => e.requiresGrad);
       const perturbedBy = new Set(requiresGrad ? draft.inputs.flatMap((e) => [...e.perturbedBy]) : []);
@@ -201,9 +212,9 @@ export class Builder {
   }
 }
 
-/** A case of 1 to 6 steps; `focus` (when given) is one of them, the others are drawn from `ops`. */
-export function buildCase(tape: Tape, draws: Readonly<Partial<Record<OpName, Draw>>>, focus: OpName | null): Case {
-  const b = new Builder(tape);
+/** A case of 1 to 6 steps; `focus` (when given) is one of them, the others are drawn from `draws`. */
+export function buildCase(tape: Tape, draws: Readonly<Partial<Record<OpName, Draw>>>, focus: OpName | null, dims = SMALL_DIMS): Case {
+  const b = new Builder(tape, dims);
   const ops = Object.keys(draws) as OpName[];
   const count = 1 + b.choose(6);
   const focusAt = b.choose(count);

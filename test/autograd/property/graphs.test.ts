@@ -6,6 +6,7 @@
 //   DAGRAD_PROPERTY_RUNS=5000 npx vitest run test/autograd/property
 import { describe, it } from "vitest";
 import type { OpName } from "../../../src/index.js";
+import { LARGE_DIMS } from "./builder.js";
 import { OP_SPECS } from "./ops.js";
 import { RUNS, SEED, TIMEOUT, assertCases, assertExact, cases } from "./run.js";
 
@@ -21,4 +22,5 @@ describe(`random graphs (${RUNS} cases per op, seed ${SEED})`, () => {
   }
   // Graphs of any ops, none singled out: five times the cases.
   property("any ops in random graphs", (name) => assertCases(name, cases(null), 5 * RUNS));
+  property("any ops on large tensors (the WebAssembly kernels)", (name) => assertCases(name, cases(null, LARGE_DIMS)));
 });

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as dg from "../../../src/index.js";
 import { OP_TABLE, type OpName, type Tensor } from "../../../src/index.js";
-import { type Case, type Draw, type Entry, MARGIN, type Step } from "./builder.js";
+import { type Case, type Draw, type Entry, LARGE_DIMS, MARGIN, type Step } from "./builder.js";
 import { centralDifferences, checkCase, evaluate, gradientIsConstant, leafTensors, lossOf, quadratic, simplify, weightTensors } from "./check.js";
 import { draft, stable, tensorOperand } from "./draws.js";
 import { DRAWS, OP_SPECS } from "./ops.js";
@@ -75,6 +75,13 @@ describe("the generator", () => {
       secondOrder: count((c) => c.sinks.length > 0 && c.secondOrder),
     };
     for (const [what, n] of Object.entries(counts)) expect(n, what).toBeGreaterThanOrEqual(20);
+  });
+
+  it("on large tensors, reaches elementwise ops of 64 elements and up over whole arrays (where the WebAssembly kernels run)", () => {
+    const elementwise = ["add", "sub", "mul", "div", "maximum", "minimum", "neg", "exp", "log", "sqrt", "abs", "square", "relu", "sigmoid", "softplus"];
+    const wasmSized = fc.sample(cases(null, LARGE_DIMS), { numRuns: 200, seed: 2 }).flatMap((c) => c.steps).filter((s) =>
+      elementwise.includes(s.op) && s.data.length >= 64 && s.inputs.every((e) => e.data.length === s.data.length || e.data.length === 1));
+    expect(new Set(wasmSized.map((s) => s.op)).size).toBeGreaterThanOrEqual(8);
   });
 
   it("keeps operands off kinks, ties and bounds, unless nothing moves them", () => {

@@ -21,6 +21,12 @@ export type OpSpec =
   | { readonly exact: (b: Builder) => string | null; readonly why: string };
 
 const apart = (x: number, y: number): boolean => Math.abs(x - y) >= MARGIN;
+/**
+ * Saturating ops stay off their flat tails: at sigmoid(25), 1 - y is 1e-11
+ * and y(1 - y), the derivative (PyTorch's formula too), keeps 5 significant
+ * digits, below what a 1e-6 relative error needs. Bounds per op.
+ */
+const within = (bound: number) => (v: number): boolean => Math.abs(v) <= bound;
 const T = (v: Tensor | number): Tensor => v as Tensor;
 
 const comparison = (fn: string, call: (a: Tensor | number, b: Tensor | number) => Tensor, value: (x: number, y: number) => boolean): OpSpec => ({
@@ -97,9 +103,9 @@ function clampDraw(b: Builder): Draft | null {
 type Reduction = (x: Tensor, axis?: number | number[], keepdim?: boolean) => Tensor;
 
 /** A reduction over a drawn axis argument; `winner` ops (max, min) need non-empty lanes without ties. */
-function reductionDraw(fn: string, call: Reduction, fold: (lane: number[]) => number, winner?: "max" | "min"): Draw {
+function reductionDraw(fn: string, call: Reduction, fold: (lane: number[]) => number, winner?: "max" | "min", ok: (v: number) => boolean = () => true): Draw {
   return (b) => {
-    const x = winner ? b.operand(() => true, () => distinctLeaf(b, b.shape())) : tensorOperand(b);
+    const x = winner ? b.operand(() => true, () => distinctLeaf(b, b.shape())) : tensorOperand(b, () => true, () => b.shape(), "any", ok);
     if (x === null) return null;
     const axis = axisArg(b, x.shape.length);
     const keepdim = b.choose(2) === 1;
@@ -128,7 +134,7 @@ function argDraw(fn: "argmax" | "argmin"): Draw {
 
 function softmaxDraw(fn: "softmax" | "logSoftmax"): Draw {
   return (b) => {
-    const x = tensorOperand(b, (e) => e.shape.length >= 1, () => b.shape(1));
+    const x = tensorOperand(b, (e) => e.shape.length >= 1, () => b.shape(1), "any", within(10));
     if (x === null) return null;
     const d = b.choose(x.shape.length);
     const axis = b.choose(2) === 0 ? d : d - x.shape.length;
@@ -365,7 +371,10 @@ export const OP_SPECS: Record<OpName, OpSpec> = {
   sigmoidBackward: { via: "sigmoid", why: "the fused backward of sigmoid: its gradient is sigmoid's second derivative" },
   reluBackward: { via: "relu", why: "the fused backward of relu: its gradient is relu's second derivative" },
   bceWithLogits: {
-    draw: binaryDraw({ fn: "bceWithLogits", call: (x, t) => dg.bceWithLogits(T(x), t), value: (x, t) => R.softplusOf(x) - x * t, literals: [[], [0, 1, 0.5]], tensorFirst: true }),
+    draw: binaryDraw({
+      fn: "bceWithLogits", call: (x, t) => dg.bceWithLogits(T(x), t), value: (x, t) => R.softplusOf(x) - x * t,
+      roleOk: [within(12), () => true], literals: [[], [0, 1, 0.5]], tensorFirst: true,
+    }),
   },
   neg: { draw: unaryDraw("neg", dg.neg, (v) => -v) },
   exp: { draw: unaryDraw("exp", dg.exp, Math.exp) },
@@ -374,9 +383,9 @@ export const OP_SPECS: Record<OpName, OpSpec> = {
   abs: { draw: unaryDraw("abs", dg.abs, Math.abs, { kinks: [0] }) },
   square: { draw: unaryDraw("square", dg.square, (v) => v * v) },
   relu: { draw: unaryDraw("relu", dg.relu, (v) => (v > 0 ? v : 0), { kinks: [0] }) },
-  sigmoid: { draw: unaryDraw("sigmoid", dg.sigmoid, R.sigmoidOf) },
-  tanh: { draw: unaryDraw("tanh", dg.tanh, Math.tanh) },
-  softplus: { draw: unaryDraw("softplus", dg.softplus, R.softplusOf) },
+  sigmoid: { draw: unaryDraw("sigmoid", dg.sigmoid, R.sigmoidOf, { ok: within(12) }) },
+  tanh: { draw: unaryDraw("tanh", dg.tanh, Math.tanh, { ok: within(6) }) },
+  softplus: { draw: unaryDraw("softplus", dg.softplus, R.softplusOf, { ok: within(12) }) },
   leakyRelu: { draw: leakyReluDraw },
   clamp: { draw: clampDraw },
   sign: { draw: unaryDraw("sign", dg.sign, Math.sign, { kinks: [0], constant: true }) },
@@ -391,7 +400,7 @@ export const OP_SPECS: Record<OpName, OpSpec> = {
   max: { draw: reductionDraw("max", dg.max, (lane) => Math.max(...lane), "max") },
   min: { draw: reductionDraw("min", dg.min, (lane) => Math.min(...lane), "min") },
   mean: { draw: reductionDraw("mean", dg.mean, (lane) => R.total(lane) / lane.length) },
-  logsumexp: { draw: reductionDraw("logsumexp", dg.logsumexp, R.logsumexpOf) },
+  logsumexp: { draw: reductionDraw("logsumexp", dg.logsumexp, R.logsumexpOf, undefined, within(10)) },
   softmax: { draw: softmaxDraw("softmax") },
   logSoftmax: { draw: softmaxDraw("logSoftmax") },
   argmax: { draw: argDraw("argmax") },

@@ -5,7 +5,7 @@
 //   DAGRAD_PROPERTY_PATH="..."  with the seed, replay one failing case (the report prints both)
 import fc from "fast-check";
 import type { OpName } from "../../../src/index.js";
-import { Builder, type Case, type Draw, Tape, buildCase } from "./builder.js";
+import { Builder, type Case, type Draw, SMALL_DIMS, Tape, buildCase } from "./builder.js";
 import { type Failure, checkCase, simplify } from "./check.js";
 import { DRAWS } from "./ops.js";
 import { program } from "./program.js";
@@ -34,11 +34,11 @@ export const tapes = fc.record({
 });
 
 /** Random graphs of 1 to 6 steps over the ops of `draws`; `focus`, when given, is one of the steps. */
-export const casesWith = (draws: Readonly<Partial<Record<OpName, Draw>>>, focus: OpName | null): fc.Arbitrary<Case> =>
-  tapes.map(({ structure, values }) => buildCase(new Tape(structure, values), draws, focus));
+export const casesWith = (draws: Readonly<Partial<Record<OpName, Draw>>>, focus: OpName | null, dims = SMALL_DIMS): fc.Arbitrary<Case> =>
+  tapes.map(({ structure, values }) => buildCase(new Tape(structure, values), draws, focus, dims));
 
 /** Random graphs over every drawable op. */
-export const cases = (focus: OpName | null): fc.Arbitrary<Case> => casesWith(DRAWS, focus);
+export const cases = (focus: OpName | null, dims = SMALL_DIMS): fc.Arbitrary<Case> => casesWith(DRAWS, focus, dims);
 
 class CaseFailure extends Error {
   constructor(readonly found: Case, readonly failure: Failure) {
