@@ -58,12 +58,12 @@ export interface Entry extends Ref {
 
 /** A drawn op application: the dagrad call, the same call as program text, and its reference forward. */
 export interface Draft {
-  /** Tensor operands in the order `call` and `args` take them (an entry may appear twice). */
+  /** Tensor operands in the order `call` and `code` take them (an entry may appear twice). */
   readonly inputs: readonly Entry[];
-  /** The dagrad free function the program calls (the call itself is `call`). */
-  readonly fn: string;
-  /** The call's arguments as TypeScript, given the operands' variable names. */
-  readonly args: (names: readonly string[]) => readonly string[];
+  /** The call as a TypeScript expression, given the operands' variable names. */
+  readonly code: (names: readonly string[]) => string;
+  /** The dagrad functions `code` calls. */
+  readonly imports: readonly string[];
   readonly call: (xs: readonly Tensor[]) => Tensor;
   readonly reference: (xs: readonly Ref[]) => Ref;
   /** Not recorded: the output is a constant (comparisons, sign, argmax). */
@@ -189,7 +189,7 @@ export class Builder {
       const ancestors = new Set([id, ...draft.inputs.flatMap((e) => [...e.ancestors])]);
       const step: Step = {
         op, id, name: `t${id}`, shape: out.shape, data: out.data, requiresGrad, perturbedBy, ancestors,
-        inputs: draft.inputs, fn: draft.fn, args: draft.args, call: draft.call, constant: draft.constant, firstOrderOnly: draft.firstOrderOnly,
+        inputs: draft.inputs, code: draft.code, imports: draft.imports, call: draft.call, constant: draft.constant, firstOrderOnly: draft.firstOrderOnly,
       };
       this.entries.push(step);
       this.steps.push(step);

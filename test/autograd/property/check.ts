@@ -60,13 +60,13 @@ function forwardFailure(c: Case): Failure | null {
     try {
       out = s.call(s.inputs.map((e) => values.get(e.id)!));
     } catch (e) {
-      return { summary: `${s.name} = ${s.fn}(...) threw`, details: [`expected ${list(s.data)} of shape ${list(s.shape)}`, `got ${message(e)}`], show };
+      return { summary: `${s.name} = ${s.op}(...) threw`, details: [`expected ${list(s.data)} of shape ${list(s.shape)}`, `got ${message(e)}`], show };
     }
     values.set(s.id, out);
     const shapeOk = out.shape.length === s.shape.length && out.shape.every((d, i) => d === s.shape[i]);
     if (!shapeOk || out.dtype !== "float64" || !s.data.every((v, i) => close(out.data[i]!, v))) {
       return {
-        summary: `${s.name} = ${s.fn}(...) disagrees with the float64 reference`,
+        summary: `${s.name} = ${s.op}(...) disagrees with the float64 reference`,
         details: [`expected (reference) shape ${list(s.shape)}: ${list(s.data)}`, `got (dagrad) ${out.dtype} shape ${list(out.shape)}: ${list([...out.data])}`],
         show,
       };
@@ -74,7 +74,7 @@ function forwardFailure(c: Case): Failure | null {
     const recorded = !out.isLeaf;
     if (s.constant ? recorded || out.requiresGrad : out.requiresGrad !== s.requiresGrad) {
       const want = s.constant ? "a constant (not recorded, requiresGrad false)" : `requiresGrad ${s.requiresGrad}`;
-      return { summary: `${s.name} = ${s.fn}(...) should be ${want}`, details: [`got requiresGrad ${out.requiresGrad}, op ${out.op}`], show };
+      return { summary: `${s.name} = ${s.op}(...) should be ${want}`, details: [`got requiresGrad ${out.requiresGrad}, op ${out.op}`], show };
     }
   }
   return null;

@@ -83,8 +83,8 @@ export function draft(
 ): Draft {
   return {
     inputs: operands.filter(isEntry),
-    fn,
-    args: (names) => [...resolve(operands, names, num), ...tail],
+    code: (names) => `${fn}(${[...resolve(operands, names, num), ...tail].join(", ")})`,
+    imports: [fn],
     call: (xs) => call(resolve<Tensor | number>(operands, xs, (v) => v)),
     reference: (xs) => reference(resolve(operands, xs, (v) => R.ref([], [v]))),
     ...flags,

@@ -273,8 +273,8 @@ function sliceDraw(b: Builder): Draft | null {
 function listDraft(fn: string, parts: readonly Entry[], axis: number, call: (xs: Tensor[]) => Tensor, reference: (xs: readonly R.Ref[]) => R.Ref): Draft {
   return {
     inputs: parts,
-    fn,
-    args: (names) => [`[${names.join(", ")}]`, num(axis)],
+    code: (names) => `${fn}([${names.join(", ")}], ${num(axis)})`,
+    imports: [fn],
     call: (xs) => call([...xs]),
     reference,
   };

@@ -15,8 +15,8 @@ export function program(c: Case, failure: Failure | null, options: { importFrom?
   const needed = new Set(roots.flatMap((r) => [...r.ancestors]));
   const leaves = c.leaves.filter((l) => needed.has(l.id));
   const steps = c.steps.filter((s) => needed.has(s.id));
-  const stepLines = steps.map((s) => `const ${s.name} = ${s.fn}(${s.args(s.inputs.map((e) => e.name)).join(", ")});`);
-  const imports = new Set(["tensor", ...steps.map((s) => s.fn)]);
+  const stepLines = steps.map((s) => `const ${s.name} = ${s.code(s.inputs.map((e) => e.name))};`);
+  const imports = new Set(["tensor", ...steps.flatMap((s) => s.imports)]);
   const lines = [...(options.header ?? []).map((l) => `// ${l}`)];
   const body: string[] = [];
 
