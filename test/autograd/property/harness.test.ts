@@ -130,6 +130,17 @@ describe("the checks fail on broken ops", () => {
     expect(f.details.join("\n")).toMatch(/numerical \(central differences\): +\[.*\]\n +analytic \(backward\): +\[/);
   });
 
+  it("a NaN gradient fails even where its last element is right (gradcheck alone passes it)", () => {
+    // The identity, with NaN put into every gradient element but the last.
+    const f = firstFailure(mutant((x) => {
+      const y = dg.clone(x);
+      if (y.requiresGrad) y.registerHook((g) => dg.tensor(Array.from(g.data, (v, i) => (i < g.size - 1 ? NaN : v)), { shape: g.shape, dtype: "float64" }));
+      return y;
+    }, (v) => v));
+    expect(f.summary).toBe("the gradients disagree with central differences");
+    expect(f.details.join("\n")).toMatch(/analytic \(backward\): +\[NaN, /);
+  });
+
   it("a gradient that should vary but is cut from the graph fails gradgradcheck", () => {
     // x²·x where the gradient reaching x² is detached: first derivatives right, second ones not.
     const f = firstFailure(mutant((x) => {
