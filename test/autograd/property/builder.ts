@@ -11,14 +11,14 @@ import { type Ref, ref, sizeOf } from "./reference.js";
 /** How far operands stay from kinks and ties (relu at 0, max ties, clamp bounds): far beyond what a 1e-6 step moves them. */
 export const MARGIN = 1e-3;
 /** Values beyond this (or not finite) are not used as operands or in the loss, so central differences stay accurate. */
-export const LIMIT = 50;
+const LIMIT = 50;
 
 export type ValueKind = "any" | "positive" | "awayFromZero" | "weight";
 
 const SPECIAL = [0, 1, -1, 0.5, 2, -2, 3, -0.5];
 
 /** Dyadic values (exact in float64 and short to print); tape value 0 gives each kind's simplest value. */
-export function valueOf(kind: ValueKind, n: number): number {
+function valueOf(kind: ValueKind, n: number): number {
   const zigzag = (m: number): number => (m % 2 === 0 ? m / 2 : -(m + 1) / 2);
   switch (kind) {
     case "any": return n % 8 === 7 ? SPECIAL[(n >> 3) % SPECIAL.length]! : zigzag((n >> 3) % 769) / 128; // [-3, 3]
@@ -102,7 +102,7 @@ export const SMALL_DIMS = [1, 2, 3, 1, 2, 3, 2, 0];
 /** With 8 and 9, so elementwise ops and sums reach the sizes (64 elements and up) where the WebAssembly kernels take over. */
 export const LARGE_DIMS = [1, 8, 9, 8, 2, 9, 3, 0];
 
-export const isUsable = (e: Ref): boolean => e.data.every((v) => Number.isFinite(v) && Math.abs(v) <= LIMIT);
+const isUsable = (e: Ref): boolean => e.data.every((v) => Number.isFinite(v) && Math.abs(v) <= LIMIT);
 
 export class Builder {
   readonly entries: Entry[] = [];

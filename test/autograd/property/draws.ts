@@ -13,10 +13,10 @@ export const list = (values: readonly number[]): string => `[${values.map(num).j
 export const stable = (e: Entry): boolean => e.perturbedBy.size === 0;
 
 /** Away from every point in `points` (a kink), unless nothing can move it there. */
-export const awayFrom = (e: Entry, points: readonly number[]): boolean =>
+const awayFrom = (e: Entry, points: readonly number[]): boolean =>
   stable(e) || e.data.every((v) => points.every((p) => Math.abs(v - p) >= MARGIN));
 
-export const valueAwayFrom = (points: readonly number[]) => (v: number): boolean => points.every((p) => Math.abs(v - p) >= MARGIN);
+const valueAwayFrom = (points: readonly number[]) => (v: number): boolean => points.every((p) => Math.abs(v - p) >= MARGIN);
 
 /** An operand: any usable entry passing `accept`, or a fresh leaf of `shape()` whose values pass `valueOk`. */
 export function tensorOperand(
@@ -64,10 +64,10 @@ export function partnerShape(b: Builder, shape: readonly number[]): number[] {
 }
 
 export type Arg = Entry | number;
-export const isEntry = (a: Arg): a is Entry => typeof a !== "number";
+const isEntry = (a: Arg): a is Entry => typeof a !== "number";
 
 /** The operands in order, with each tensor operand taken from `xs` and each number from `literal`. */
-export function resolve<T>(args: readonly Arg[], xs: readonly T[], literal: (v: number) => T): T[] {
+function resolve<T>(args: readonly Arg[], xs: readonly T[], literal: (v: number) => T): T[] {
   let k = 0;
   return args.map((a) => (isEntry(a) ? xs[k++]! : literal(a)));
 }
@@ -91,7 +91,7 @@ export function draft(
   };
 }
 
-export interface BinaryRule {
+interface BinaryRule {
   readonly fn: string;
   readonly call: (a: Tensor | number, b: Tensor | number) => Tensor;
   readonly value: (x: number, y: number) => number;
@@ -181,7 +181,7 @@ export function axisArg(b: Builder, ndim: number, allowList = true): number | nu
   return (axes.length > 0 ? axes : [b.choose(ndim)]).map(signed);
 }
 
-export const axisText = (axis: number | readonly number[] | undefined): string =>
+const axisText = (axis: number | readonly number[] | undefined): string =>
   axis === undefined ? "undefined" : typeof axis === "number" ? num(axis) : list(axis);
 
 /** `axis` and `keepdim` as trailing arguments, omitted where they are the defaults. */
@@ -191,7 +191,7 @@ export function reductionTail(axis: number | readonly number[] | undefined, keep
 }
 
 /** The flat positions of each lane a reduction over `axis` folds. */
-export function lanesOf(shape: readonly number[], axis: number | readonly number[] | undefined): number[][] {
+function lanesOf(shape: readonly number[], axis: number | readonly number[] | undefined): number[][] {
   const positions = R.ref(shape, Array.from({ length: R.sizeOf(shape) }, (_, i) => i));
   const lanes: number[][] = [];
   R.reduce(positions, axis, false, (lane) => { lanes.push(lane); return 0; });

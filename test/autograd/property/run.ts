@@ -10,7 +10,7 @@ import { type Failure, checkCase, simplify } from "./check.js";
 import { DRAWS } from "./ops.js";
 import { program } from "./program.js";
 
-export const DEFAULT_RUNS = 60;
+const DEFAULT_RUNS = 60;
 const DEFAULT_SEED = 20261125;
 
 export function integerFromEnvironment(name: string, fallback: number, min: number, env: NodeJS.ProcessEnv = process.env): number {
