@@ -61,7 +61,8 @@ export function gradientErrors(analytic: Float64Array, numerical: Float64Array):
   let maxAbsError = 0, worstIndex = -1, diff2 = 0, a2 = 0, n2 = 0;
   for (let i = 0; i < analytic.length; i++) {
     const d = analytic[i]! - numerical[i]!;
-    if (!(Math.abs(d) <= maxAbsError)) { maxAbsError = Math.abs(d); worstIndex = i; }
+    // A NaN difference is the worst there is: keep the first one (no later |d| can exceed NaN to replace it).
+    if (!Number.isNaN(maxAbsError) && !(Math.abs(d) <= maxAbsError)) { maxAbsError = Math.abs(d); worstIndex = i; }
     diff2 += d * d;
     a2 += analytic[i]! ** 2;
     n2 += numerical[i]! ** 2;
