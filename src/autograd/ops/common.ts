@@ -95,6 +95,14 @@ export function reducedAxes(op: string, axis: number | readonly number[] | undef
   const reduced = new Array<boolean>(shape.length).fill(axis === undefined);
   if (axis === undefined) return reduced;
   const list = typeof axis === "number" ? [axis] : axis;
+  if (shape.length === 0) {
+    // As in PyTorch, a 0-d tensor takes axis 0 or -1: its one implicit axis, of size 1, reduces to itself.
+    for (const a of list) {
+      if (a !== 0 && a !== -1) throw new ShapeError(op, `axis ${a} is out of range for a 0-d tensor (expected 0 or -1)`, [shape]);
+    }
+    if (list.length > 1) throw new ShapeError(op, `axis 0 appears twice in [${list.join(",")}] for a 0-d tensor`, [shape]);
+    return reduced;
+  }
   for (const a of list) {
     const d = normalizeAxis(op, a, shape);
     if (reduced[d]) throw new ShapeError(op, `axis ${a} appears twice in [${list.join(",")}]`, [shape]);

@@ -98,7 +98,9 @@ export function argmin(x: Tensor, axis?: number, keepdim = false): Tensor {
 }
 
 function argExtreme(op: "argmax" | "argmin", x: Tensor, axis: number | undefined, keepdim: boolean): Tensor {
-  const d = axis === undefined ? undefined : normalizeAxis(op, axis, x.shape);
+  // A 0-d tensor's axis 0 (or -1) is the whole tensor, as in PyTorch.
+  if (axis !== undefined && x.ndim === 0) reducedAxes(op, axis, x.shape);
+  const d = axis === undefined || x.ndim === 0 ? undefined : normalizeAxis(op, axis, x.shape);
   const s = selection(op, x, d, keepdim);
   const values = select(x, s, op === "argmin");
   const stride = d === undefined ? 1 : stridesOf(x.shape)[d]!;
@@ -127,11 +129,11 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdim = false): Tensor {
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
-  normalizeAxis("softmax", axis, x.shape);
+  reducedAxes("softmax", axis, x.shape);
   return x.sub(logsumexp(x, axis, true)).exp();
 }
 
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  normalizeAxis("logSoftmax", axis, x.shape);
+  reducedAxes("logSoftmax", axis, x.shape);
   return x.sub(logsumexp(x, axis, true));
 }

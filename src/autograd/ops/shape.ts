@@ -8,7 +8,7 @@ import { type Shape, broadcastShapes, sameShape, sizeOf } from "../../kernels/sh
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
 import { type Node, record } from "../graph.js";
 import { type DType, Tensor, checkShape } from "../tensor.js";
-import { type RecordedOp, type UnrecordedOp, emptyLike, expectTensor, normalizeAxis, promote } from "./common.js";
+import { type RecordedOp, type UnrecordedOp, emptyLike, expectTensor, normalizeAxis, promote, reducedAxes } from "./common.js";
 
 /** A slice along `axis` of an input of `shape`: elements [start, end). */
 interface Range { readonly shape: Shape; readonly axis: number; readonly start: number; readonly end: number }
@@ -169,9 +169,13 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 /** Remove axis (which must have size 1), or every axis of size 1. */
 export function squeeze(x: Tensor, axis?: number): Tensor {
   if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (x.ndim === 0) {
+    reducedAxes("squeeze", axis, x.shape);
+    return reshape(x, []);
+  }
   const d = normalizeAxis("squeeze", axis, x.shape);
-  if (x.shape[d] !== 1) throw new ShapeError("squeeze", `axis ${axis} of ${formatShape(x.shape)} has size ${x.shape[d]}, expected 1`, [x.shape]);
-  return reshape(x, x.shape.filter((_, i) => i !== d));
+  // An axis whose size is not 1 stays, as in torch.squeeze(x, dim).
+  return reshape(x, x.shape.filter((size, i) => i !== d || size !== 1));
 }
 
 /** Insert an axis of size 1 at position axis (in [-ndim-1, ndim]). */
@@ -183,8 +187,16 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 }
 
 /** Broadcast x to `shape` (NumPy rules), copying. */
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
+export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   expectTensor("expand", x);
+  if (!Array.isArray(sizes)) checkShape("expand", sizes); // throws: not a list of sizes
+  // -1 keeps the input's size in that position, as in torch.expand; a new leading axis needs a real size.
+  const lead = sizes.length - x.ndim;
+  const shape = sizes.map((size, i) => {
+    if (size !== -1) return size;
+    if (i < lead) throw new ShapeError("expand", `size -1 at position ${i} of ${formatShape(sizes)} is a new leading axis of ${formatShape(x.shape)}: -1 keeps an existing size, so give this one`, [x.shape, sizes]);
+    return x.shape[i - lead]!;
+  });
   checkShape("expand", shape);
   const target = broadcastShapes(x.shape, shape);
   if (target === null || !sameShape(target, shape)) {
