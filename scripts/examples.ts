@@ -12,7 +12,7 @@
 // docs/gallery from the commands' pictures); test/docs/examples.test.ts fails
 // when a document or the gallery no longer matches.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -141,7 +141,8 @@ export class Runner {
       text = execFileSync("bash", ["-c", `${shell} 2>&1`], {
         cwd: example.kind === "cli" ? this.cwd : ROOT,
         encoding: "utf8",
-        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", DAGRAD_DEBUG: "" },
+        // The documents' float32 numbers are the default backend's, so a suite run with DAGRAD_KERNELS=js still checks them.
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", DAGRAD_DEBUG: "", DAGRAD_KERNELS: "" },
         maxBuffer: 64 * 1024 * 1024,
       });
     } catch (e) {
@@ -155,6 +156,11 @@ export class Runner {
 
   copy(from: string, to: string): void {
     copyFileSync(join(this.cwd, from), to);
+  }
+
+  /** Remove the scratch folder and the runs in it. */
+  dispose(): void {
+    rmSync(this.cwd, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,10 @@
 // The printed examples of README.md and docs/*.md, and the pictures of
 // docs/gallery, must be what today's code prints and draws
 // (`npm run docs:examples` rewrites them).
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { GALLERY, GALLERY_DOCUMENT, ROOT, Runner, documents, drawGallery, exampleCode, examplesOf, matches, readDocument } from "../../scripts/examples.js";
 
 const MACHINE_PATH = /(^|[\s(:'"=])(\/tmp\/|\/work\/|\/home\/|\/root\/|\/Users\/|[A-Z]:\\)/;
@@ -14,6 +14,7 @@ describe.each(documents())("%s", (document) => {
   const examples = examplesOf(text);
   const runner = new Runner();
   const run = new Set<string>();
+  afterAll(() => runner.dispose());
 
   it("shows no path of the machine its outputs were made on", () => {
     expect(text.split("\n").filter((l) => MACHINE_PATH.test(l))).toEqual([]);
@@ -37,11 +38,15 @@ describe.each(documents())("%s", (document) => {
   if (document === GALLERY_DOCUMENT) {
     it("has docs/gallery hold exactly the pictures today's commands draw", () => {
       const folder = mkdtempSync(join(tmpdir(), "dagrad-gallery-"));
-      drawGallery(runner, folder, run);
-      const names = GALLERY.flatMap((g) => Object.keys(g.files)).sort();
-      expect(readdirSync(join(ROOT, "docs", "gallery")).sort()).toEqual(names);
-      const stale = names.filter((name) => readFileSync(join(folder, name), "utf8") !== readFileSync(join(ROOT, "docs", "gallery", name), "utf8"));
-      expect(stale).toEqual([]);
+      try {
+        drawGallery(runner, folder, run);
+        const names = GALLERY.flatMap((g) => Object.keys(g.files)).sort();
+        expect(readdirSync(join(ROOT, "docs", "gallery")).sort()).toEqual(names);
+        const stale = names.filter((name) => readFileSync(join(folder, name), "utf8") !== readFileSync(join(ROOT, "docs", "gallery", name), "utf8"));
+        expect(stale).toEqual([]);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
   }
 });
