@@ -225,8 +225,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
         const { tensor, at, found } = badGradient;
         throw new TrainingError(
           `the gradient of ${nameOf(tensor)} holds ${found} at ${at} ${where()} (loss ${value}); training stopped before applying it, ` +
-            "so the weights are those of the step before. Lower the learning rate or set clipGradNorm so the loss cannot grow this far, " +
-            "or run fit inside detectAnomaly(() => ...) to name the op that made it",
+            `so the weights are those of the step before. ${gradientAdvice(value)}`,
           { reason: "gradient", epoch, step, loss: value, parameter: nameOf(tensor) },
         );
       }
@@ -258,6 +257,14 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
     if (options.onEpoch?.(record, model) === false) break;
   }
   return history;
+}
+
+/** What to try when a gradient is not finite: a loss that has grown huge overflowed it; a modest one points at an op's derivative. */
+function gradientAdvice(loss: number): string {
+  const find = "run fit inside detectAnomaly(() => ...) to name the op that made it";
+  return Math.abs(loss) >= 1e6
+    ? `Lower the learning rate or set clipGradNorm so the loss cannot grow this far, or ${find}`
+    : `With a loss this size, an op's derivative is likely undefined where it was taken (sqrt or log at 0, pow of a negative base, ...): ${find}`;
 }
 
 function formatRecord(r: EpochRecord, epochs: number): string {

@@ -1,11 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FileWriteError, writeFileAtomic } from "../../src/node/files.js";
 
-const folder = () => mkdtempSync(join(tmpdir(), "dagrad-files-"));
+const made: string[] = [];
+const folder = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "dagrad-files-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
 
 describe("writeFileAtomic", () => {
   it("replaces the file's content and leaves no temporary file behind", () => {

@@ -143,7 +143,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     const known = sizeOf(target.filter((_, i) => i !== inferred));
     if (known === 0) {
       // PyTorch's rule: with the others multiplying to 0, no size for -1 gives a nonempty tensor, and every size gives an empty one.
-      const why = x.size === 0 ? "the -1 could be any size, so it is ambiguous; give that dimension explicitly" : `no size for the -1 holds ${x.size} elements`;
+      const why = x.size === 0 ? "every size fits the -1: give that dimension explicitly" : `no size for the -1 holds ${x.size} elements`;
       throw new ShapeError("reshape", `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}: the other dimensions multiply to 0, so ${why}`, [x.shape, shape]);
     }
     if (x.size % known !== 0) {
