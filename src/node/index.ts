@@ -1,3 +1,5 @@
 // dagrad/node: what reads and writes files, for Node. Everything else is in
 // "dagrad", which runs wherever JavaScript runs.
 export { saveModule, loadModule } from "./module-files.js";
+export { loadCsvFile, loadIdxFile } from "./dataset-files.js";
+export { mnist, mnistDigits, MNIST_PIXELS, type MnistDigits, type MnistOptions } from "./mnist.js";
