@@ -52,8 +52,9 @@ export function loadCsv(text: string, options: CsvOptions = {}): Dataset & { fea
   const referenceLine = reference[0]!.line;
   if (width < 2) {
     // Most often a file separated by something else (";" or tabs): say what separates the cells.
-    // Text of one line and one cell is most likely a path given where the text belongs.
-    const path = !/[\r\n]/.test(text.trim()) ? `; loadCsv reads CSV text: to read the file ${text.trim()}, use loadCsvFile(path) from "dagrad/node"` : "";
+    // Text of one line and one cell that is no number is most likely a path given where the text belongs.
+    const line = text.trim();
+    const path = !/[\r\n]/.test(line) && !DECIMAL.test(line) ? `; loadCsv reads CSV text: to read the file ${line}, use loadCsvFile(path) from "dagrad/node"` : "";
     throw new DatasetError("loadCsv", source, `line ${referenceLine} has 1 column; expected at least one feature column and the label column, separated by "${delimiter}"${path}`);
   }
   const label = labelIndex(labelColumn, names, width);

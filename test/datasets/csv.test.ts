@@ -74,6 +74,7 @@ describe("loadCsv", () => {
 
   it("a path where the text belongs says to read the file with loadCsvFile", () => {
     expect(() => loadCsv("iris.csv")).toThrow('loadCsv: CSV text: line 1 has 1 column; expected at least one feature column and the label column, separated by ","; loadCsv reads CSV text: to read the file iris.csv, use loadCsvFile(path) from "dagrad/node"');
+    expect(() => loadCsv("12.5")).toThrow(/separated by ","$/);
     expect(() => loadCsv(new Uint8Array(3) as unknown as string)).toThrow('loadCsv: expected the CSV text (a string), got object; to read a file in Node, use loadCsvFile(path) from "dagrad/node"');
     expect(() => loadCsv("1,2\n", { delimiter: '"' })).toThrow('loadCsv: delimiter must be a non-empty string without quotes or line breaks, got "\\""');
   });
