@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const ESBUILD = join(ROOT, "node_modules", ".bin", "esbuild");
+const TSC = join(ROOT, "node_modules", ".bin", "tsc");
 const dir = mkdtempSync(join(tmpdir(), "dagrad-tarball-"));
 const consumer = join(dir, "consumer");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,5 +106,24 @@ describe("the packed tarball", () => {
     const inputs = Object.keys((JSON.parse(readFileSync(meta, "utf8")) as { inputs: object }).inputs);
     expect(inputs).toContain("node_modules/dagrad/dist/node/browser.js");
     expect(inputs.filter((path) => path.startsWith("node:") || path.endsWith("dist/node/index.js") || path.endsWith("dist/node/files.js"))).toEqual([]);
+  });
+
+  it("type-checks in a browser project: DOM types, no Node types, bundler resolution", () => {
+    writeFileSync(join(consumer, "typed.ts"), [
+      'import { MLP, loadCsv, loadIdx, moons, stateDictFromJson, stateDictToJson } from "dagrad";',
+      'import { saveModule } from "dagrad/node";',
+      "const model = new MLP({ sizes: [2, 4, 1] });",
+      "model.forward(moons({ n: 10 }).x);",
+      "model.loadStateDict(stateDictFromJson(stateDictToJson(model.stateDict())));",
+      'const table: readonly number[] = loadCsv("1,2\\n").x.shape;',
+      "void loadIdx(new Uint8Array(0), new ArrayBuffer(0)).then((d) => d.rows);",
+      "export const save: (m: MLP, path: string) => void = saveModule;",
+      "export { table };",
+    ].join("\n"));
+    const options = { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM"], types: [], strict: true, noEmit: true, skipLibCheck: false };
+    writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["typed.ts"] }));
+    const check = spawnSync(TSC, ["-p", "tsconfig.json"], { cwd: consumer, env, encoding: "utf8" });
+    expect(check.stdout + check.stderr).toBe("");
+    expect(check.status).toBe(0);
   });
 });
