@@ -79,8 +79,17 @@ async function decompressed(file: string, bytes: Uint8Array): Promise<Uint8Array
     throw new DatasetError("loadIdx", file, "is gzip-compressed and this platform has no DecompressionStream to inflate it; decompress the file first (gunzip)");
   }
   try {
-    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(inflated).arrayBuffer());
+    // Read the stream itself: Response(stream).arrayBuffer() would turn the inflater's reason into Chromium's "Failed to fetch".
+    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+    const chunks: Uint8Array[] = [];
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   } catch (error) {
     throw new DatasetError("loadIdx", file, `starts like gzip (1f 8b) but cannot be decompressed: ${(error as Error).message}`);
   }

@@ -3,12 +3,14 @@
 // another thread, and a Web Worker of a cross-origin isolated page splits
 // large products with a nested worker (the same bits as one thread).
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, chromiumMissing, launch } from "../report/chromium.js";
 import { restoreBackendAfterAll } from "../kernels/helpers.js";
 import { bundleForBrowser } from "./bundle.js";
-import { type ThreadReport, type TinyRun, trainLarge, trainTiny } from "./fixtures/runs.js";
+import { idx } from "../datasets/helpers.js";
+import { type DataReport, type ThreadReport, type TinyRun, readData, trainLarge, trainTiny } from "./fixtures/runs.js";
 import { type Site, serve } from "./server.js";
 
 if (!chromiumAvailable) console.warn(chromiumMissing);
@@ -102,5 +104,22 @@ describe.skipIf(!chromiumAvailable)("dagrad in headless Chromium", () => {
     expect([report.threadsAtStart, report.workerReady, report.workerStrips]).toEqual([1, false, 0]);
     expect(report.refused).toBe("setGemmThreads(2): this page is not cross-origin isolated, so it has no shared memory for a second thread; serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp");
     expect(report.losses).toEqual(trainLarge());
+  });
+
+  it("reads data as a page has it: gzip IDX bytes through the browser's DecompressionStream, RFC 4180 CSV text, a model as JSON text", async () => {
+    const images = Array.from(gzipSync(idx([2, 2, 2], [0, 51, 102, 153, 204, 255, 1, 2])));
+    const labels = Array.from(idx([2], [3, 9]));
+    const csv = '\uFEFF"a, b",c\r\n"1.5",0\r\n2,1\r\n';
+    const page = await open(plain);
+    const report = await page.evaluate(`import("/runs.js").then((m) => m.readData(${JSON.stringify(images)}, ${JSON.stringify(labels)}, ${JSON.stringify(csv)}))`) as DataReport;
+    await page.close();
+    const node = await readData(images, labels, csv);
+    expect({ ...report, brokenGzip: "" }).toEqual({ ...node, brokenGzip: "" });
+    expect(report.idx.slice(1)).toEqual([[3, 9], 2, 2]);
+    expect(report.featureNames).toEqual(["a, b"]);
+    // The inflater's own reason, in the browser's words (a Response around the stream said only "Failed to fetch").
+    expect(report.brokenGzip).toMatch(/^loadIdx: images: starts like gzip \(1f 8b\) but cannot be decompressed: .*unknown compression method/);
+    expect(node.brokenGzip).toMatch(/^loadIdx: images: starts like gzip \(1f 8b\) but cannot be decompressed: .*unknown compression method/);
+    expect(report.sameAfterJson).toBe(true);
   });
 });
