@@ -1,7 +1,7 @@
 // loadIdx over bytes, as a page has them (fetched or dropped); reading the
 // files is loadIdxFile's (test/node/dataset-files.test.ts).
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DagradError } from "../../src/autograd/index.js";
 import { DatasetError, loadIdx } from "../../src/datasets/index.js";
 import { idx } from "./helpers.js";
@@ -80,6 +80,16 @@ describe("loadIdx", () => {
     expect((await errorOf(() => loadIdx(images, broken, { sources }))).message).toMatch(/^loadIdx: labels-idx1-ubyte: starts like gzip \(1f 8b\) but cannot be decompressed: \S/);
     const zipped = gzipSync(images);
     expect((await errorOf(() => loadIdx(zipped.subarray(0, zipped.length - 6), labels))).detail).toMatch(/^starts like gzip \(1f 8b\) but cannot be decompressed: /);
+  });
+
+  it("without DecompressionStream (old platforms), gzip bytes are refused with what to do; plain bytes still load", async () => {
+    vi.stubGlobal("DecompressionStream", undefined);
+    try {
+      expect((await errorOf(() => loadIdx(gzipSync(images), labels))).message).toBe("loadIdx: images: is gzip-compressed and this platform has no DecompressionStream to inflate it; decompress the file first (gunzip)");
+      expect((await loadIdx(images, labels)).rows).toBe(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("a path where the bytes belong says to read the file with loadIdxFile", async () => {
