@@ -3,7 +3,7 @@
 // An epoch takes seconds, so it is timed directly (wall clock over the whole
 // epoch, loading each batch included), not through benny's many samples.
 import { createRng } from "../src/autograd/index.js";
-import { mnist } from "../src/datasets/mnist.js";
+import { mnist } from "../src/node/index.js";
 import type { Engine } from "./engines/engine.js";
 import { PROBLEMS, initialWeights } from "./problems.js";
 

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatasetError, loadCsv, loadIdx } from "dagrad";
+import { DatasetError, loadCsv } from "dagrad";
+import { loadCsvFile, loadIdxFile } from "dagrad/node";
 
 const folder = mkdtempSync(join(tmpdir(), "dagrad-files-"));
 process.on("exit", () => rmSync(folder, { recursive: true, force: true }));
@@ -22,14 +23,15 @@ writeFileSync("data.csv", "x,y,label\n1,2,0\n5,abc,1\n");
 writeFileSync("big.csv", "x,y,label\n1,2,0\n1e39,5,1\n");
 
 for (const load of [
-  () => loadIdx("t10k-labels-idx1-ubyte", "labels.idx"),
-  () => loadIdx("images.idx", "labels.idx"),
-  () => loadIdx("missing.idx", "labels.idx"),
-  () => loadCsv("data.csv", { header: true }),
-  () => loadCsv("big.csv", { header: true }),
+  () => loadIdxFile("t10k-labels-idx1-ubyte", "labels.idx"),
+  () => loadIdxFile("images.idx", "labels.idx"),
+  () => loadIdxFile("missing.idx", "labels.idx"),
+  () => loadCsvFile("data.csv", { header: true }),
+  () => loadCsvFile("big.csv", { header: true }),
+  () => loadCsv('x,label\n"1,5,0\n', { header: true, source: "pasted.csv" }),
 ]) {
   try {
-    load();
+    await load();
   } catch (e) {
     if (!(e instanceof DatasetError)) throw e;
     console.log(`${e.name}: ${e.message}`);

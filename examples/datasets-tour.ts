@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MNIST_PIXELS, type Tensor, and, blobs, circles, grid, loadCsv, mnist, mnistDigits, moons, or, spirals, xor } from "dagrad";
+import { type Tensor, and, blobs, circles, grid, loadCsv, moons, or, spirals, xor } from "dagrad";
+import { MNIST_PIXELS, loadCsvFile, mnist, mnistDigits } from "dagrad/node";
 
 const shape = (t: Tensor) => `[${t.shape.join(",")}]`;
 const shapes = ({ x, y }: { x: Tensor; y: Tensor }) => `x ${shape(x)}, y ${shape(y)}`;
@@ -21,11 +22,13 @@ const digits = mnist({ seed: 0 });
 console.log("mnist", "train", shapes(digits.train), "test", shapes(digits.test));
 const { images, labels, count } = mnistDigits();   // the package's 10,000 digits in file order
 const seven = labels.indexOf(7);
-console.log("mnistDigits", count, "digits; the first 7's pixel sum", images.subarray(seven * MNIST_PIXELS, (seven + 1) * MNIST_PIXELS).reduce((a, b) => a + b, 0).toFixed(3));
+console.log("mnistDigits", count, "digits; the first 7's pixel sum", images.subarray(seven * MNIST_PIXELS, (seven + 1) * MNIST_PIXELS).reduce((a: number, b: number) => a + b, 0).toFixed(3));
 
 const folder = mkdtempSync(join(tmpdir(), "dagrad-csv-"));
 const path = join(folder, "iris.csv");
 writeFileSync(path, "sepal,species,petal\n5.1,0,1.4\n7.0,1,4.7\n6.3,2,6.0\n");
-const iris = loadCsv(path, { header: true, labelColumn: "species" });
-console.log("loadCsv", `x ${shape(iris.x)}, y ${JSON.stringify(iris.y.toArray())}, featureNames ${JSON.stringify(iris.featureNames)}`);
+const iris = loadCsvFile(path, { header: true, labelColumn: "species" });
+console.log("loadCsvFile", `x ${shape(iris.x)}, y ${JSON.stringify(iris.y.toArray())}, featureNames ${JSON.stringify(iris.featureNames)}`);
 rmSync(folder, { recursive: true });
+const fromText = loadCsv('x,y,label\n1.5,"2",0\n3,4,1\n', { header: true });   // the same, from text (a page's fetch or file input)
+console.log("loadCsv", `x ${JSON.stringify(fromText.x.toArray())}, y ${JSON.stringify(fromText.y.toArray())}`);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Adam, AdamW, MLP, StateDictError, StepLR, fit, tensor } from "dagrad";
+import { loadModule, saveModule } from "dagrad/node";
 
 const folder = mkdtempSync(join(tmpdir(), "dagrad-resume-"));
 process.on("exit", () => rmSync(folder, { recursive: true, force: true }));
@@ -18,12 +19,12 @@ const make = () => {
 // 20 epochs, then save the model and the training state.
 const first = make();
 fit(first.net, { x, y }, { loss: "mse", optimizer: first.optimizer, scheduler: first.scheduler, epochs: 20 });
-first.net.save("net.json");
+saveModule(first.net, "net.json");
 writeFileSync("training.json", JSON.stringify({ optimizer: first.optimizer.stateDict(), scheduler: first.scheduler.stateDict() }));
 
 // Later, in a new process: build the same objects, then load into them, and train 10 more epochs.
 const saved = JSON.parse(readFileSync("training.json", "utf8"));
-const net2 = new MLP({ sizes: [2, 2, 1], activation: "tanh" }).load("net.json");
+const net2 = loadModule(new MLP({ sizes: [2, 2, 1], activation: "tanh" }), "net.json");
 const optimizer2 = new Adam(net2.parameters(), { lr: 0.01 });
 const scheduler2 = new StepLR(optimizer2, { stepSize: 10, gamma: 0.5 });
 optimizer2.loadStateDict(saved.optimizer);

@@ -27,6 +27,9 @@ export class DTypeError extends DagradError {}
 /** Misuse of the graph: backward twice, in-place change of a saved tensor, non-scalar backward. */
 export class GraphError extends DagradError {}
 
+/** An API this platform cannot run: file access (dagrad/node) outside Node. The message says what to use instead. */
+export class PlatformError extends DagradError {}
+
 /** Raised in anomaly mode by the first op whose output or incoming gradient is NaN or infinite. */
 export class AnomalyError extends DagradError {
   readonly shapes: readonly Shape[];

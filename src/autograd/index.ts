@@ -6,6 +6,6 @@ export { noGrad, withGradMode, isGradEnabled, detectAnomaly, setDetectAnomaly, i
 export { gradcheck, gradgradcheck, gradientErrors, type GradcheckOptions, type GradcheckResult, type InputCheck } from "./gradcheck.js";
 export { toDot, graphNodes, type DotOptions } from "./dot.js";
 export { manualSeed, createRng, defaultRng, normalSample, type Rng } from "./random.js";
-export { DagradError, ShapeError, DTypeError, GraphError, AnomalyError, formatShape } from "./errors.js";
+export { DagradError, ShapeError, DTypeError, GraphError, AnomalyError, PlatformError, formatShape } from "./errors.js";
 export * from "./ops/functional.js";
 export { OP_TABLE, type OpName } from "./ops/table.js";

@@ -14,7 +14,7 @@ import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, ope
 import { join } from "node:path";
 import { DagradError } from "../autograd/index.js";
 import type { EpochRecord, LossName, MLP } from "../nn/index.js";
-import { decodeStateDict, encodeStateDict } from "../nn/state.js";
+import { decodeStateDict, stateDictToJson } from "../nn/state.js";
 import { writeFileAtomic } from "../node/files.js";
 import { reportHtml } from "../report/index.js";
 import { UsageError } from "./args.js";
@@ -108,7 +108,7 @@ export function runFiles(runId: string, model: MLP, records: readonly EpochRecor
   });
   return [
     { name: "config.json", data: JSON.stringify(config, null, 2) + "\n" },
-    { name: "model.json", data: encodeStateDict(model.stateDict()) },
+    { name: "model.json", data: stateDictToJson(model.stateDict()) },
     { name: "history.json", data: JSON.stringify({ epochs: records }) + "\n" },
     { name: "metrics.json", data: JSON.stringify(metrics, null, 2) + "\n" },
     ...pictures.map((p) => ({ name: p.file, data: p.svg })),
@@ -282,7 +282,7 @@ export function readRun(dir: string): SavedRun {
   const model = buildModel(config.model);
   const modelPath = join(dir, "model.json");
   try {
-    model.loadStateDict(decodeStateDict(contents.get("model.json")!.toString("utf8"), modelPath));
+    model.loadStateDict(decodeStateDict("load", contents.get("model.json")!.toString("utf8"), modelPath));
   } catch (e) {
     if (!(e instanceof DagradError)) throw e;
     throw new RunFolderError("readRun", dir, `${modelPath} does not fit the MLP [${config.model.sizes.join(", ")}] of config.json (${e.message}); ${retrain}`);

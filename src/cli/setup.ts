@@ -3,8 +3,9 @@
 // and friends into an MLP. Everything is seeded, so a run's config.json
 // rebuilds the same data.
 import { Tensor } from "../autograd/index.js";
-import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
+import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
 import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitScheme, MLP, type Optimizer, SGD, type TrainingError, predict } from "../nn/index.js";
+import { loadCsvFile, mnist } from "../node/index.js";
 import { UsageError } from "./args.js";
 
 export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist"] as const;
@@ -54,7 +55,7 @@ function rawDataset(spec: DataSpec): Dataset | { train: Dataset; test: Dataset }
     const path = spec.data.slice(4);
     if (path === "") throw new UsageError(`--data csv:<path> needs a file path, got "${spec.data}"`);
     try {
-      return loadCsv(path, { header: spec.csvHeader });
+      return loadCsvFile(path, { header: spec.csvHeader });
     } catch (e) {
       // Column names read as data are the likely cause when the very first line fails.
       if (e instanceof DatasetError && !spec.csvHeader && /^line 1, .*is not a number$/.test(e.detail)) throw new UsageError(`${e.message}; if line 1 holds column names, add --csv-header`);

@@ -1,11 +1,11 @@
-// The datasets layer's public surface: seeded generators, real MNIST digits,
-// file loaders, and the tools that prepare data for training.
+// The datasets layer's public surface: seeded generators, loaders of CSV text
+// and IDX bytes, and the tools that prepare data for training. Reading files
+// (and the MNIST digits of the mnist package) is dagrad/node's (src/node).
 export type { Dataset, Seed } from "./common.js";
 export { DatasetError } from "./errors.js";
 export { xor, and, or, type TruthTableOptions } from "./logic.js";
 export { moons, circles, spirals, blobs, type MoonsOptions, type CirclesOptions, type SpiralsOptions, type BlobsOptions } from "./synthetic.js";
 export { grid, type Grid, type GridOptions } from "./grid.js";
-export { mnist, mnistDigits, MNIST_PIXELS, type MnistDigits, type MnistOptions } from "./mnist.js";
 export { loadIdx, type IdxOptions } from "./idx.js";
 export { loadCsv, type CsvOptions } from "./csv.js";
 export { trainTestSplit, type Split, type SplitOptions } from "./split.js";

@@ -6,8 +6,12 @@
 // the start of that memory (Atomics), so a job costs no message and no copy.
 // The worker starts on the first large product and is used once it reports
 // ready; until then, or once it has failed, products run on one thread.
-import { Worker } from "node:worker_threads";
-import { availableParallelism } from "node:os";
+//
+// The calling thread waits for the worker's last strip with Atomics.wait, so
+// a worker is used only where the caller may block: in Node (a worker_threads
+// Worker), and in a browser's dedicated Web Worker of a cross-origin isolated
+// page (a nested Web Worker; shared memory needs the isolation). A page's main
+// thread may not block, so there products run on it alone.
 import { type Placement, type WasmKernels, packShared, runPart } from "./wasm.js";
 
 // Control words (Int32 indices) at byte 0 of the shared memory.
@@ -26,35 +30,110 @@ const MAX_STRIPS = 16;
 // (JOB + JOB_WORDS) * 4 = 140 bytes: must stay below the tanh constants at byte 160 (wasm.ts).
 const JOB_WORDS = 13 + MAX_STRIPS + 1;
 
-// The worker's whole program, run with eval so it needs no file of its own
-// (the same source works from src/ under tsx and from dist/).
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, scratch } = workerData;
-const exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("gemm.wasm aborted"); } } }).exports;
-const control = new Int32Array(memory.buffer, 0, ${JOB + JOB_WORDS});
-Atomics.store(control, ${READY}, 1);
-let seen = 0;
-for (;;) {
-  Atomics.wait(control, ${REQUEST}, seen);
-  seen = Atomics.load(control, ${REQUEST});
-  if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${JOINED}) !== ${POSTED}) continue; // withdrawn
-  const [f64, transA, transB, m, n, k, a, b, c, byRows, packed, overwrite, strips] = control.subarray(${JOB}, ${JOB + 13});
-  const run = f64 ? exports.gemmF64 : exports.gemmF32;
-  try {
-    for (let s = Atomics.add(control, ${NEXT}, 1); s < strips; s = Atomics.add(control, ${NEXT}, 1)) {
-      const from = control[${JOB + 13} + s], to = control[${JOB + 14} + s];
-      // Row strips share op(B), packed whole; column strips share op(A).
-      if (byRows) run(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch, 0, packed, overwrite);
-      else run(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch, packed, 0, overwrite);
+// The worker's program, run from source text so it needs no file of its own
+// (the same text works from src/ under tsx, from dist/ and from a bundle);
+// `run` gets the module, the shared memory and the worker's scratch offset.
+const WORKER_LOOP = `
+function run({ module, memory, scratch }) {
+  const exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("gemm.wasm aborted"); } } }).exports;
+  const control = new Int32Array(memory.buffer, 0, ${JOB + JOB_WORDS});
+  Atomics.store(control, ${READY}, 1);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(control, ${REQUEST}, seen);
+    seen = Atomics.load(control, ${REQUEST});
+    if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${JOINED}) !== ${POSTED}) continue; // withdrawn
+    const [f64, transA, transB, m, n, k, a, b, c, byRows, packed, overwrite, strips] = control.subarray(${JOB}, ${JOB + 13});
+    const gemm = f64 ? exports.gemmF64 : exports.gemmF32;
+    try {
+      for (let s = Atomics.add(control, ${NEXT}, 1); s < strips; s = Atomics.add(control, ${NEXT}, 1)) {
+        const from = control[${JOB + 13} + s], to = control[${JOB + 14} + s];
+        // Row strips share op(B), packed whole; column strips share op(A).
+        if (byRows) gemm(transA, transB, m, n, k, a, b, c, from, to, 0, n, scratch, 0, packed, overwrite);
+        else gemm(transA, transB, m, n, k, a, b, c, 0, m, from, to, scratch, packed, 0, overwrite);
+      }
+    } catch {
+      Atomics.store(control, ${FAILED}, 1);
     }
-  } catch {
-    Atomics.store(control, ${FAILED}, 1);
+    Atomics.store(control, ${STATE}, ${IDLE});
+    Atomics.notify(control, ${STATE});
   }
-  Atomics.store(control, ${STATE}, ${IDLE});
-  Atomics.notify(control, ${STATE});
 }
 `;
+
+/** What the worker needs; every part can be sent to a worker (the memory is shared, not copied). */
+interface WorkerData {
+  module: WasmKernels["module"];
+  memory: WasmKernels["memory"];
+  scratch: number;
+}
+
+/** Starts the worker and calls `failed` if it cannot run or dies; throws if it cannot even be created. */
+type StartWorker = (data: WorkerData, failed: () => void) => void;
+
+// The few Web Worker members used here (tsconfig's ES2022 lib has no DOM).
+interface WebWorker {
+  postMessage(message: unknown): void;
+  addEventListener(type: "error" | "messageerror", listener: () => void): void;
+}
+interface WebGlobals {
+  Worker?: new (url: string) => WebWorker;
+  Blob?: new (parts: string[], options: { type: string }) => object;
+  URL?: { createObjectURL(blob: object): string };
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  /** Defined only inside a dedicated Web Worker, where Atomics.wait is allowed. */
+  DedicatedWorkerGlobalScope?: unknown;
+}
+
+/** Where a worker can run on this platform, how many cores there are, or why there is no worker. */
+interface ThreadPlatform {
+  start: StartWorker | null;
+  cores: number;
+  /** Why a second thread is not possible here (setGemmThreads(2) says it). */
+  why: string;
+}
+
+function detectPlatform(): ThreadPlatform {
+  // Node's modules through process.getBuiltinModule (Node 20.16+), not an
+  // import: a bundle for browsers must not reach any node: module.
+  const node = typeof process === "undefined" ? undefined : process.getBuiltinModule?.("node:worker_threads");
+  const os = typeof process === "undefined" ? undefined : process.getBuiltinModule?.("node:os");
+  if (node !== undefined && os !== undefined) {
+    return {
+      cores: os.availableParallelism(),
+      why: "",
+      start: (data, failed) => {
+        const worker = new node.Worker(`${WORKER_LOOP}\nrun(require("node:worker_threads").workerData);`, { eval: true, workerData: data });
+        worker.unref(); // never keep the process alive
+        worker.on("error", failed);
+        worker.on("exit", failed);
+      },
+    };
+  }
+  const web = globalThis as WebGlobals;
+  const { Worker, Blob, URL } = web;
+  if (Worker === undefined || Blob === undefined || URL === undefined) return { start: null, cores: 1, why: "this platform has no worker threads" };
+  if (web.DedicatedWorkerGlobalScope === undefined) {
+    return { start: null, cores: 1, why: "a page's main thread may not wait for another thread (Atomics.wait), so large products run on it alone; train in a Web Worker of a cross-origin isolated page to use two" };
+  }
+  if (web.crossOriginIsolated !== true) {
+    return { start: null, cores: 1, why: "this page is not cross-origin isolated, so it has no shared memory for a second thread; serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp" };
+  }
+  return {
+    cores: web.navigator?.hardwareConcurrency ?? 1,
+    why: "",
+    start: (data, failed) => {
+      const source = `${WORKER_LOOP}\nself.onmessage = (event) => run(event.data);`;
+      const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+      worker.addEventListener("error", failed);
+      worker.addEventListener("messageerror", failed);
+      worker.postMessage(data);
+    },
+  };
+}
+
+const platform = detectPlatform();
 
 interface Helper {
   readonly control: Int32Array;
@@ -63,11 +142,16 @@ interface Helper {
 
 let helper: Helper | null = null;
 let broken = false;
-let threads = Math.min(2, availableParallelism());
+let threads = platform.start === null ? 1 : Math.min(2, platform.cores);
 
-/** Threads a large product may use: 1 (the caller only) or 2 (the caller and one worker). */
+/**
+ * Threads a large product may use: 1 (the caller only) or 2 (the caller and
+ * one worker). 2 throws where no worker can help (a page's main thread, a page
+ * that is not cross-origin isolated), saying why.
+ */
 export function setGemmThreads(count: 1 | 2): void {
   if (count !== 1 && count !== 2) throw new Error(`setGemmThreads: expected 1 or 2 threads, got ${String(count)}`);
+  if (count === 2 && platform.start === null) throw new Error(`setGemmThreads(2): ${platform.why}`);
   threads = count;
 }
 
@@ -97,13 +181,10 @@ let workerStrips = 0;
 
 /** The worker, if it is up and waiting for jobs; starts it on first call. */
 function readyHelper(w: WasmKernels): Helper | null {
-  if (threads < 2 || broken) return null;
+  if (threads < 2 || broken || platform.start === null) return null;
   if (helper === null) {
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: w.module, memory: w.memory, scratch: w.scratch(1) } });
-      worker.unref(); // never keep the process alive
-      worker.on("error", () => { broken = true; });
-      worker.on("exit", () => { broken = true; });
+      platform.start({ module: w.module, memory: w.memory, scratch: w.scratch(1) }, () => { broken = true; });
       helper = { control: new Int32Array(w.memory.buffer, 0, JOB + JOB_WORDS), sequence: 0 };
     } catch {
       broken = true;

@@ -1,5 +1,6 @@
 // The nn layer's public surface: modules, initialisers, losses, optimizers and the training loop.
-export { Module, type StateDict, type LoadOptions, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
+export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
+export { stateDictToJson, stateDictFromJson, type LoadOptions, type StateDictFromJsonOptions } from "./state.js";
 export { SaveError, StateDictError, TrainingError, type DivergenceReason, type TrainingErrorFacts } from "./errors.js";
 export type { JsonNumber, TensorRecord } from "./serial.js";
 export * as init from "./init.js";

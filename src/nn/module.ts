@@ -7,11 +7,11 @@
 // such a property and record buffers, which a field alone cannot say. Names
 // are dotted paths from the module asked (`layers.0.weight`), and every walk
 // of the tree sets each tensor's .name to its path so toDot and errors show it.
+// A module touches no file: its state dict goes to JSON text and back with
+// stateDictToJson/stateDictFromJson (state.ts), and to a file with saveModule
+// and loadModule from the Node-only entry dagrad/node.
 import { DagradError, Tensor, formatShape, noGrad } from "../autograd/index.js";
-import { FileWriteError, writeFileAtomic } from "../node/files.js";
-import { SaveError, StateDictError } from "./errors.js";
-import { elementIndex } from "./position.js";
-import { decodeStateDict, encodeStateDict, readTextFile } from "./state.js";
+import { StateDictError } from "./errors.js";
 
 /** Parameters and buffers by dotted name. */
 export type StateDict = Record<string, Tensor>;
@@ -19,11 +19,6 @@ export type StateDict = Record<string, Tensor>;
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). Shapes must always match. */
   strict?: boolean;
-}
-
-export interface LoadOptions {
-  /** Load NaN and infinite values too (default false: a saved model that diverged is refused). */
-  allowNonFinite?: boolean;
 }
 
 export interface LoadStateDictResult {
@@ -258,45 +253,6 @@ export abstract class Module {
       }
     });
     return { missingKeys, unexpectedKeys };
-  }
-
-  /**
-   * Write the state dict to a JSON file that records each tensor's shape and
-   * dtype, every value bit for bit. The file is replaced atomically: a failed
-   * save (missing folder, full disk, file-size limit) throws a SaveError and
-   * leaves the file that was there.
-   */
-  save(path: string): void {
-    try {
-      writeFileAtomic(path, encodeStateDict(this.stateDict()));
-    } catch (e) {
-      if (e instanceof FileWriteError) throw new SaveError("save", path, e.code, e.message);
-      throw e;
-    }
-  }
-
-  /**
-   * Load a file written by save(); a missing key, wrong shape or corrupt file
-   * throws and loads nothing, and so does a NaN or infinite value unless
-   * allowNonFinite (a model saved after it diverged is no model to use).
-   */
-  load(path: string, options: LoadOptions = {}): this {
-    const dict = decodeStateDict(readTextFile(path), path);
-    if (options.allowNonFinite !== true) {
-      for (const [key, t] of Object.entries(dict)) {
-        const i = t.data.findIndex((v) => !Number.isFinite(v));
-        if (i >= 0) {
-          throw new StateDictError("load", `${path}: "${key}" holds ${t.data[i]} at ${elementIndex(t.shape, i)}; nothing was loaded. The saved model had diverged: train it again, or pass { allowNonFinite: true } to load it as it is`, key);
-        }
-      }
-    }
-    try {
-      this.loadStateDict(dict, { strict: true });
-    } catch (e) {
-      if (e instanceof StateDictError) throw new StateDictError("load", `${path}: ${e.message}`, e.key);
-      throw e;
-    }
-    return this;
   }
 
   /** One line for a leaf module; others list their children indented, arrays and records of modules as PyTorch's ModuleList and ModuleDict. */

@@ -57,7 +57,7 @@ describe("bad input exits with 2 and one line", () => {
     const result = await runCli(["train", "--data", "csv:/no/such/file.csv"]);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/^dagrad: loadCsv: \/no\/such\/file\.csv: cannot read the file: ENOENT/);
+    expect(result.stderr).toMatch(/^dagrad: loadCsvFile: \/no\/such\/file\.csv: cannot read the file: ENOENT/);
   });
 
   it("a CSV cell that is not a number names its line", async () => {

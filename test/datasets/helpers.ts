@@ -40,3 +40,12 @@ export function classMeans(x: Tensor, y: Tensor): Map<number, [number, number]> 
   }
   return new Map([...sums].map(([c, [sx, sy, n]]) => [c, [sx / n, sy / n]]));
 }
+
+/** An IDX file: magic 0x0000 08 <dims>, one big-endian uint32 per dimension, then the bytes. */
+export function idx(dims: number[], values: number[], type = 0x08): Uint8Array {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt8(type, 2);
+  header.writeUInt8(dims.length, 3);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return new Uint8Array(Buffer.concat([header, Buffer.from(values)]));
+}

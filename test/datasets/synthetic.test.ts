@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DagradError, ShapeError, manualSeed, tensor } from "../../src/autograd/index.js";
-import { and, blobs, circles, grid, mnist, moons, or, spirals, trainTestSplit, xor } from "../../src/datasets/index.js";
+import { and, blobs, circles, grid, moons, or, spirals, trainTestSplit, xor } from "../../src/datasets/index.js";
+import { mnist } from "../../src/node/index.js";
 import { bytesOf, classMeans, counts, meanStd } from "./helpers.js";
 
 const generators = {

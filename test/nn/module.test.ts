@@ -1,13 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { DagradError, Tensor, createRng, randn, tensor, zeros } from "../../src/autograd/index.js";
-import { BatchNorm1d, Linear, MLP, Module, ReLU, SGD, SaveError, Sequential, StateDictError, fit } from "../../src/nn/index.js";
-
-const dir = mkdtempSync(join(tmpdir(), "dagrad-nn-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { describe, expect, it } from "vitest";
+import { Tensor, createRng, randn, tensor, zeros } from "../../src/autograd/index.js";
+import { BatchNorm1d, Linear, MLP, Module, ReLU, SGD, Sequential, StateDictError, fit, stateDictFromJson, stateDictToJson } from "../../src/nn/index.js";
 
 function snapshot(m: Module): number[][] {
   return m.parameters().map((p) => Array.from(p.data));
@@ -108,17 +101,17 @@ describe("stateDict and loadStateDict", () => {
   });
 });
 
-describe("save and load", () => {
-  it("round-trips float32 and float64 weights exactly, with shapes and dtypes in the file", () => {
+describe("state dicts as JSON text (stateDictToJson, stateDictFromJson)", () => {
+  it("round-trips float32 and float64 weights exactly, with shapes and dtypes in the text", () => {
     for (const dtype of ["float32", "float64"] as const) {
-      const path = join(dir, `mlp-${dtype}.json`);
       const a = new MLP({ sizes: [3, 5, 2], dtype, seed: 5, batchNorm: true });
       a.forward(tensor([[1, 2, 3], [0, -1, 2]], { dtype }));
-      a.save(path);
-      const file = JSON.parse(readFileSync(path, "utf8"));
-      expect(file.tensors["layers.0.weight"].shape).toEqual([5, 3]);
-      expect(file.tensors["layers.0.weight"].dtype).toBe(dtype);
-      const b = new MLP({ sizes: [3, 5, 2], dtype, seed: 6, batchNorm: true }).load(path);
+      const text = stateDictToJson(a.stateDict());
+      const parsed = JSON.parse(text);
+      expect(parsed.tensors["layers.0.weight"].shape).toEqual([5, 3]);
+      expect(parsed.tensors["layers.0.weight"].dtype).toBe(dtype);
+      const b = new MLP({ sizes: [3, 5, 2], dtype, seed: 6, batchNorm: true });
+      b.loadStateDict(stateDictFromJson(text));
       for (const [name, t] of Object.entries(a.stateDict())) expect(Array.from(b.stateDict()[name]!.data)).toEqual(Array.from(t.data));
     }
   });
@@ -130,87 +123,61 @@ describe("save and load", () => {
       float32: [-0, 0, 1e-45, -1e-45, 3.4028234663852886e38, -1.1754943508222875e-38, 0.1, 1 / 3, Infinity, -Infinity, NaN],
     } as const;
     for (const [dtype, values] of Object.entries(cases) as ["float64" | "float32", readonly number[]][]) {
-      const path = join(dir, `bits-${dtype}.json`);
       const a = new Linear(values.length, 1, { dtype, seed: 1 });
       a.weight.data.set(values);
       a.bias!.data[0] = -0;
-      a.save(path);
-      const b = new Linear(values.length, 1, { dtype, seed: 2 }).load(path, { allowNonFinite: true });
+      const b = new Linear(values.length, 1, { dtype, seed: 2 });
+      b.loadStateDict(stateDictFromJson(stateDictToJson(a.stateDict()), { allowNonFinite: true }));
       expect(bytes(b.weight).slice(0, -(dtype === "float64" ? 8 : 4)), dtype).toEqual(bytes(a.weight).slice(0, -(dtype === "float64" ? 8 : 4)));
       expect(b.weight.data.at(-1)).toBeNaN();
       expect(Object.is(b.bias!.data[0], -0), dtype).toBe(true);
     }
   });
 
-  it("refuses a file with NaN or infinite weights unless allowNonFinite, naming the key and where", () => {
-    const path = join(dir, "diverged.json");
+  it("refuses text with NaN or infinite weights unless allowNonFinite, naming the source, the key and where", () => {
     const a = new MLP({ sizes: [2, 3, 1], seed: 1 });
     a.linears[1]!.weight.data[2] = NaN;
-    a.save(path);
-    const b = new MLP({ sizes: [2, 3, 1], seed: 2 });
-    const original = snapshot(b);
-    expect(() => b.load(path)).toThrow(StateDictError);
-    expect(() => b.load(path)).toThrow(new RegExp(`^load: ${path.replace(/[.\\/]/g, "\\$&")}: "layers\\.2\\.weight" holds NaN at \\[0,2\\]; nothing was loaded\\. The saved model had diverged: train it again, or pass \\{ allowNonFinite: true \\} to load it as it is$`));
-    expect(snapshot(b)).toEqual(original);
-    expect(b.load(path, { allowNonFinite: true }).linears[1]!.weight.data[2]).toBeNaN();
+    const text = stateDictToJson(a.stateDict());
+    expect(() => stateDictFromJson(text)).toThrow(StateDictError);
+    expect(() => stateDictFromJson(text, { source: "model.json" })).toThrow(/^stateDictFromJson: model\.json: "layers\.2\.weight" holds NaN at \[0,2\]; nothing was loaded\. The saved model had diverged: train it again, or pass \{ allowNonFinite: true \} to load it as it is$/);
+    expect(() => stateDictFromJson(text)).toThrow(/^stateDictFromJson: the JSON text: "layers\.2\.weight" holds NaN/);
+    expect(stateDictFromJson(text, { allowNonFinite: true })["layers.2.weight"]!.data[2]).toBeNaN();
   });
 
-  it("reads files of format version 1 (before -0 was kept)", () => {
-    const path = join(dir, "v1.json");
-    writeFileSync(path, JSON.stringify({ format: "dagrad.stateDict", version: 1, tensors: { weight: { dtype: "float64", shape: [1, 2], data: [0.5, "Infinity"] }, bias: { dtype: "float64", shape: [1], data: [0] } } }));
-    const m = new Linear(2, 1, { dtype: "float64", seed: 1 }).load(path, { allowNonFinite: true });
+  it("reads texts of format version 1 (before -0 was kept)", () => {
+    const text = JSON.stringify({ format: "dagrad.stateDict", version: 1, tensors: { weight: { dtype: "float64", shape: [1, 2], data: [0.5, "Infinity"] }, bias: { dtype: "float64", shape: [1], data: [0] } } });
+    const m = new Linear(2, 1, { dtype: "float64", seed: 1 });
+    m.loadStateDict(stateDictFromJson(text, { allowNonFinite: true }));
     expect(Array.from(m.weight.data)).toEqual([0.5, Infinity]);
   });
 
-  it("writes atomically: a missing folder is a SaveError naming the path and what to do", () => {
-    const path = join(dir, "no-such-folder", "model.json");
-    const save = () => new Linear(2, 1, { seed: 1 }).save(path);
-    expect(save).toThrow(SaveError);
-    expect(save).toThrow(DagradError);
-    expect(save).toThrow(new RegExp(`^save: cannot write .*model\\.json: the folder .*no-such-folder does not exist; create it first \\(ENOENT\\)$`));
-    try { save(); } catch (e) { expect([(e as SaveError).path, (e as SaveError).code]).toEqual([path, "ENOENT"]); }
+  it("throws on corrupt JSON, another format, a wrong value count, value or dtype, and on what is not text", () => {
+    const saved = JSON.parse(stateDictToJson(new MLP({ sizes: [2, 3, 1], seed: 8 }).stateDict()));
+    const cases: [string, string, RegExp][] = [
+      ["corrupt", '{"format": "dagrad.stateDict", "tens', /^stateDictFromJson: the JSON text is not valid JSON \(.*\); it is corrupt or was not written by dagrad \(saveModule, stateDictToJson\)$/],
+      ["other", JSON.stringify({ weights: [] }), /is not a dagrad state dict/],
+      ["version", JSON.stringify({ ...saved, version: 3 }), /has format version 3; this dagrad reads versions 1 and 2/],
+      ["count", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.bias": { dtype: "float32", shape: [3], data: [1, 2] } } }), /tensor "layers\.0\.bias" has 2 values, but its shape \[3\] needs 3/],
+      ["value", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.bias": { dtype: "float32", shape: [3], data: [1, "x", 2] } } }), /tensor "layers\.0\.bias" has "x" at position 1/],
+      ["dtype", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.2.bias": { dtype: "int8", shape: [1], data: [1] } } }), /tensor "layers\.2\.bias" has dtype "int8"/],
+    ];
+    for (const [name, text, message] of cases) {
+      expect(() => stateDictFromJson(text), name).toThrow(StateDictError);
+      expect(() => stateDictFromJson(text), name).toThrow(message);
+    }
+    // What localStorage.getItem gives for a key never set.
+    expect(() => stateDictFromJson(null as unknown as string)).toThrow("stateDictFromJson: expected the JSON text of a state dict, got null");
   });
 
-  it("a save that hits the file-size limit leaves the model saved before whole, and no temporary file", () => {
-    const folder = mkdtempSync(join(dir, "limit-"));
-    const path = join(folder, "model.json");
-    new Linear(2, 1, { seed: 1 }).save(path);
-    const before = readFileSync(path, "utf8");
-    const nn = resolve("src/nn/index.ts");
-    // A model whose file is ~90 KB; ulimit -f 20 allows 20 KB (Node ignores SIGXFSZ, so the write fails with EFBIG).
-    const script = `import { Linear } from ${JSON.stringify(nn)};
-      try { new Linear(100, 40, { seed: 2 }).save(${JSON.stringify(path)}); console.log("written"); }
-      catch (e) { console.log(e.name + " " + e.code + " " + e.message); }`;
-    const out = execFileSync("bash", ["-c", `ulimit -f 20; exec node --import tsx --input-type=module -e '${script.replace(/'/g, "'\\''")}'`], { encoding: "utf8" });
-    expect(out).toMatch(/^SaveError EFBIG save: cannot write .*model\.json: the file is larger than this process may write \(file-size limit\) \(EFBIG\); raise the file-size limit \(ulimit -f\) or save elsewhere\. A file already at .*model\.json is unchanged/);
-    expect(readFileSync(path, "utf8")).toBe(before);
-    expect(readdirSync(folder)).toEqual(["model.json"]);
-    expect(new Linear(2, 1, { seed: 3 }).load(path).weight.data[0]).toBe(new Linear(2, 1, { seed: 1 }).weight.data[0]);
-  });
-
-  it("throws on corrupt JSON, a missing key, a wrong shape or a wrong value count, and loads nothing", () => {
+  it("a state dict that does not fit the module (missing key, wrong shape) loads nothing", () => {
     const model = new MLP({ sizes: [2, 3, 1], seed: 7 });
     const original = snapshot(model);
-    const source = new MLP({ sizes: [2, 3, 1], seed: 8 });
-    source.save(join(dir, "good.json"));
-    const saved = JSON.parse(readFileSync(join(dir, "good.json"), "utf8"));
-    const cases: [string, string, RegExp][] = [
-      ["corrupt.json", '{"format": "dagrad.stateDict", "tens', /corrupt\.json is not valid JSON/],
-      ["other.json", JSON.stringify({ weights: [] }), /is not a dagrad state dict/],
-      ["missing.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.2.bias": undefined } }), /missing key "layers\.2\.bias"/],
-      ["shape.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.weight": { ...saved.tensors["layers.0.weight"], shape: [2, 3] } } }), /"layers\.0\.weight" has shape \[2,3\], expected \[3,2\]/],
-      ["count.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.bias": { dtype: "float32", shape: [3], data: [1, 2] } } }), /tensor "layers\.0\.bias" has 2 values, but its shape \[3\] needs 3/],
-      ["value.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.bias": { dtype: "float32", shape: [3], data: [1, "x", 2] } } }), /tensor "layers\.0\.bias" has "x" at position 1/],
-      ["dtype.json", JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.2.bias": { dtype: "int8", shape: [1], data: [1] } } }), /tensor "layers\.2\.bias" has dtype "int8"/],
-    ];
-    for (const [file, text, message] of cases) {
-      const path = join(dir, file);
-      writeFileSync(path, text);
-      expect(() => model.load(path), file).toThrow(StateDictError);
-      expect(() => model.load(path), file).toThrow(message);
-      expect(snapshot(model), file).toEqual(original);
-    }
-    expect(() => model.load(join(dir, "absent.json"))).toThrow(/cannot read .*absent\.json/);
+    const saved = JSON.parse(stateDictToJson(new MLP({ sizes: [2, 3, 1], seed: 8 }).stateDict()));
+    const missing = JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.2.bias": undefined } });
+    const shape = JSON.stringify({ ...saved, tensors: { ...saved.tensors, "layers.0.weight": { ...saved.tensors["layers.0.weight"], shape: [2, 3] } } });
+    expect(() => model.loadStateDict(stateDictFromJson(missing))).toThrow(/missing key "layers\.2\.bias"/);
+    expect(() => model.loadStateDict(stateDictFromJson(shape))).toThrow(/"layers\.0\.weight" has shape \[2,3\], expected \[3,2\]/);
+    expect(snapshot(model)).toEqual(original);
   });
 });
 

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DagradError } from "../../src/autograd/index.js";
-import { DatasetError, MNIST_PIXELS, mnist, mnistDigits } from "../../src/datasets/index.js";
-import { readDigits } from "../../src/datasets/mnist.js";
-import { bytesOf, counts } from "./helpers.js";
+import { DatasetError } from "../../src/datasets/index.js";
+import { MNIST_PIXELS, mnist, mnistDigits } from "../../src/node/index.js";
+import { readDigits } from "../../src/node/mnist.js";
+import { bytesOf, counts } from "../datasets/helpers.js";
 
 // The package's files, read here with plain JSON.parse as an independent oracle.
 const digitsDir = join(dirname(createRequire(import.meta.url).resolve("mnist/package.json")), "src", "digits");

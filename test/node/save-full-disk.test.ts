@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { Linear, SaveError } from "../../src/nn/index.js";
+import { saveModule } from "../../src/node/index.js";
 
 const disk = vi.hoisted(() => ({ full: false }));
 
@@ -20,16 +21,16 @@ vi.mock("node:fs", async (importOriginal) => {
 const dir = mkdtempSync(join(tmpdir(), "dagrad-full-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("Module.save on a full disk", () => {
+describe("saveModule on a full disk", () => {
   it("throws a SaveError naming the path and what to do, and leaves the file saved before", () => {
     const path = join(dir, "model.json");
-    new Linear(3, 2, { seed: 1 }).save(path);
+    saveModule(new Linear(3, 2, { seed: 1 }), path);
     const before = readFileSync(path, "utf8");
     disk.full = true;
-    const save = () => new Linear(3, 2, { seed: 2 }).save(path);
+    const save = () => saveModule(new Linear(3, 2, { seed: 2 }), path);
     try {
       expect(save).toThrow(SaveError);
-      expect(save).toThrow(/^save: cannot write .*model\.json: the disk is full \(ENOSPC\); free some space or save elsewhere\. A file already at .*model\.json is unchanged$/);
+      expect(save).toThrow(/^saveModule: cannot write .*model\.json: the disk is full \(ENOSPC\); free some space or save elsewhere\. A file already at .*model\.json is unchanged$/);
     } finally {
       disk.full = false;
     }

