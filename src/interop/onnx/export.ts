@@ -19,7 +19,7 @@ export interface ExportOnnxOptions {
   inputShape?: readonly number[];
   /** The ONNX opset, 13 to 21 (default 17). */
   opset?: number;
-  /** The dtype of a model without parameters (default float32); a model with parameters has theirs. */
+  /** The dtype of a model without parameters or buffers (default float32); any other model computes in theirs. */
   dtype?: DType;
   /** Strings stored in the model's metadata_props. */
   metadata?: Record<string, string>;
@@ -148,13 +148,23 @@ function emit(b: GraphBuilder, module: Module, path: string, x: Value): Value {
       b.initializer(at(path, module.weight === null ? "unit_scale" : "weight"), scale),
       b.initializer(at(path, module.bias === null ? "zero_shift" : "bias"), shift),
       b.initializer(at(path, "running_mean"), module.runningMean!),
-      b.initializer(at(path, "running_var"), module.runningVar!),
+      b.initializer(at(path, "running_var"), b.dtype === "float64" ? varianceForFloat32Epsilon(module.runningVar!, module.eps) : module.runningVar!),
     ];
     // ONNX's momentum weighs the running value, PyTorch's and dagrad's the new batch.
     return b.node("BatchNormalization", path, [x.name, ...inputs], x.dims, [float("epsilon", module.eps), float("momentum", 1 - module.momentum)]);
   }
   if (module instanceof Dropout) return x;
   return fail(`cannot be exported: ONNX export reads Sequential, MLP, Residual, Linear, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax, BatchNorm1d and Dropout, not a module with its own forward; build the network from those`);
+}
+
+/**
+ * BatchNormalization's epsilon is a float32 attribute, so a float64 runtime
+ * adds float32(eps) to the variance: the rest, eps - float32(eps) (2.5e-14
+ * for 1e-5), goes into the exported variance, and var + eps comes out as
+ * dagrad computes it. importOnnx takes it back out.
+ */
+function varianceForFloat32Epsilon(runningVar: Tensor, eps: number): Tensor {
+  return runningVar.add(eps - Math.fround(eps));
 }
 
 /** The first Linear reached from the input, through containers; null when something else comes first. */
@@ -170,15 +180,16 @@ function firstLinear(module: Module): Linear | null {
   return null;
 }
 
-/** The model's dtype: its parameters' (all alike), else the option's. */
-function modelDType(model: Module, fallback: DType | undefined): DType {
-  const params = model.namedParameters();
-  if (params.length === 0) return fallback ?? "float32";
-  const [firstName, first] = params[0]!;
-  const other = params.find(([, p]) => p.dtype !== first.dtype);
+/** The model's dtype: its parameters' and buffers' (all alike), else the option's. */
+function modelDType(model: Module, asked: DType | undefined): DType {
+  const tensors = [...model.namedParameters(), ...model.namedBuffers()];
+  if (tensors.length === 0) return asked ?? "float32";
+  const [firstName, first] = tensors[0]!;
+  const other = tensors.find(([, t]) => t.dtype !== first.dtype);
   if (other !== undefined) {
     throw new OnnxError("exportOnnx", `${firstName} is ${first.dtype} but ${other[0]} is ${other[1].dtype}; an ONNX model computes in one dtype: convert the parameters to one`, other[0]);
   }
+  if (asked !== undefined && asked !== first.dtype) throw new OnnxError("exportOnnx", `dtype ${asked} was asked for, but the model's parameters are ${first.dtype}; leave dtype out, or build the model in ${asked}`);
   return first.dtype;
 }
 

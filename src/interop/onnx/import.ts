@@ -210,11 +210,14 @@ class GraphReader {
     if (inputs.length !== 5 || [scale, shift, mean, variance].some((t) => t!.ndim !== 1 || t!.size !== features) || (this.features !== null && this.features !== features)) {
       throw this.error(`has node ${node.label} whose scale, bias, mean and variance are not ${this.features ?? "n"} values each (one per feature)`, node.label);
     }
-    const eps = shortestFloat32(Math.fround(attribute(node, "epsilon")?.f ?? 1e-5));
+    const epsilon = Math.fround(attribute(node, "epsilon")?.f ?? 1e-5);
+    const eps = shortestFloat32(epsilon);
     // ONNX's momentum weighs the running value (0.9), dagrad's the new batch (0.1).
     const momentum = Number((1 - shortestFloat32(Math.fround(attribute(node, "momentum")?.f ?? 0.9))).toPrecision(12));
     const bn = new BatchNorm1d(features, { eps, momentum: Math.min(1, Math.max(0, momentum)), dtype: this.#dtype ?? "float32" });
-    bn.loadStateDict({ weight: scale!, bias: shift!, runningMean: mean!, runningVar: variance! });
+    // A float64 graph adds float32(eps) to the variance; with eps read as its decimal, the difference moves into the variance (as exportOnnx puts it there).
+    const runningVar = this.#dtype === "float64" ? variance!.add(epsilon - eps) : variance!;
+    bn.loadStateDict({ weight: scale!, bias: shift!, runningMean: mean!, runningVar });
     this.push(bn, node, output);
   }
 
@@ -293,7 +296,11 @@ class GraphReader {
       case "Sigmoid": return new Sigmoid();
       case "Tanh": return new Tanh();
       case "Softplus": return new Softplus();
-      case "LeakyRelu": return new LeakyReLU(shortestFloat32(Math.fround(attribute(node, "alpha")?.f ?? 0.01)));
+      case "LeakyRelu": {
+        // A float64 graph multiplies by float32(alpha) itself; a float32 one cannot tell it from the decimal it was written from.
+        const alpha = Math.fround(attribute(node, "alpha")?.f ?? 0.01);
+        return new LeakyReLU(this.#dtype === "float64" ? alpha : shortestFloat32(alpha));
+      }
       case "Softmax": return new Softmax(this.softmaxAxis(node));
       case "LogSoftmax": return new LogSoftmax(this.softmaxAxis(node));
       default: throw this.error(`has node ${node.label} of op type ${node.op}, which dagrad does not read; it reads ${OPS.join(", ")}`, node.label);
