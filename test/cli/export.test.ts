@@ -24,7 +24,7 @@ describe("dagrad export", () => {
   it("writes model.onnx into the run folder; ONNX Runtime on the standardised points gives dagrad predict's probabilities", async () => {
     const result = await runCli(["export", run, "--format", "onnx"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^Wrote .*moons\/model\.onnx \(ONNX opset 17, [\d.]+ kB\): MLP \[2, 8, 1\] of run \S+\nInput "input": float32 \[batch, 2\]; output "output": float32 \[batch, 1\] \(sigmoid output\)\nThe model reads standardised features: \(x - mean\) \/ std with mean \[.*\], std \[.*\] \(exactly: the file's metadata "dagrad.scaling"\)\n$/);
+    expect(result.stdout).toMatch(/^Wrote .*moons\/model\.onnx \(ONNX opset 17, [\d.]+ kB\): MLP \[2, 8, 1\]\nInput "input": float32 \[batch, 2\]; output "output": float32 \[batch, 1\] \(sigmoid output\)\nThe model reads standardised features: \(x - mean\) \/ std with mean \[.*\], std \[.*\] \(exactly: the file's metadata "dagrad.scaling"\)\n$/);
     const bytes = readFileSync(join(run, "model.onnx"));
     const metadata = Object.fromEntries(decodeModel(bytes).metadataProps!.map((p) => [p.key, p.value]));
     const { mean, std } = JSON.parse(metadata["dagrad.scaling"]!) as { mean: number[]; std: number[] };

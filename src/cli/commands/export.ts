@@ -67,12 +67,12 @@ async function run({ values, positionals, given }: Parsed): Promise<number> {
   const { sizes, output } = saved.config.model;
   const kb = `${(bytes.length / 1024).toFixed(1)} kB`;
   if (format === "onnx") {
-    print(`Wrote ${out} (ONNX opset ${opset}, ${kb}): MLP [${sizes.join(", ")}] of run ${saved.runId}`);
+    print(`Wrote ${out} (ONNX opset ${opset}, ${kb}): MLP [${sizes.join(", ")}]`);
     print(`Input "input": float32 [batch, ${sizes[0]}]; output "output": float32 [batch, ${sizes[sizes.length - 1]}] (${output} output)`);
   } else {
     const names = Object.keys(torchStateDict(model));
     const shown = names.length <= 6 ? names.join(", ") : `${names.slice(0, 4).join(", ")}, ... (${names.length} tensors)`;
-    print(`Wrote ${out} (safetensors, ${kb}): MLP [${sizes.join(", ")}] of run ${saved.runId}, as PyTorch's state_dict (${shown})`);
+    print(`Wrote ${out} (safetensors, ${kb}): MLP [${sizes.join(", ")}] as PyTorch's state_dict (${shown})`);
     print(`Loads into nn.Sequential(${model.layers.modules.map(torchModule).join(", ")})`);
   }
   const scaling = saved.config.scaling;
