@@ -118,6 +118,7 @@ describe("what importOnnx refuses, whole, with an OnnxError naming what and wher
 
   it("an op outside dagrad's subset, by name", () => {
     refused(edited((m) => { m.graph!.node![1]!.opType = "Elu"; }), /node 1 "1.Tanh" \(Elu\) of op type Elu, which dagrad does not read; it reads Gemm, MatMul, Add/);
+    refused(edited((m) => { m.graph!.node![2]!.opType = "Conv"; }), /node 2 "2.Gemm" \(Conv\) of op type Conv, which dagrad does not read/);
   });
 
   it("truncated or foreign bytes", () => {

@@ -282,6 +282,7 @@ class GraphReader {
         this.dropout(node, output);
         return false;
       default: {
+        if (!OPS.includes(node.op)) throw this.error(`has node ${node.label} of op type ${node.op}, which dagrad does not read; it reads ${OPS.join(", ")}`, node.label);
         this.takesCurrent(node, 0);
         this.push(this.activation(node), node, output);
         return false;
@@ -303,7 +304,7 @@ class GraphReader {
       }
       case "Softmax": return new Softmax(this.softmaxAxis(node));
       case "LogSoftmax": return new LogSoftmax(this.softmaxAxis(node));
-      default: throw this.error(`has node ${node.label} of op type ${node.op}, which dagrad does not read; it reads ${OPS.join(", ")}`, node.label);
+      default: throw this.error(`has node ${node.label} of op type ${node.op} where dagrad reads an activation`, node.label);
     }
   }
 
