@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The dagrad command: train, evaluate, predict, explain, gradcheck, graph,
-// experiment and activations. Bad input prints one line and exits with 2.
+// The dagrad command: train, evaluate, predict, export, explain, gradcheck,
+// graph, experiment and activations. Bad input prints one line and exits with 2.
 import { DagradError } from "../autograd/index.js";
 import { FileWriteError } from "../node/files.js";
 import { UsageError, helpText, parseCommand } from "./args.js";
@@ -9,12 +9,13 @@ import { activations } from "./commands/activations.js";
 import { evaluate } from "./commands/evaluate.js";
 import { experiment } from "./commands/experiment.js";
 import { explain } from "./commands/explain.js";
+import { exportCommand } from "./commands/export.js";
 import { gradcheck } from "./commands/gradcheck.js";
 import { graph } from "./commands/graph.js";
 import { predict } from "./commands/predict.js";
 import { train } from "./commands/train.js";
 
-const COMMANDS: readonly Command[] = [train, evaluate, predict, explain, gradcheck, graph, experiment, activations];
+const COMMANDS: readonly Command[] = [train, evaluate, predict, exportCommand, explain, gradcheck, graph, experiment, activations];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.spec.name.padEnd(12)} ${c.spec.summary}`);

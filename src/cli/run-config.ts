@@ -97,6 +97,12 @@ class Fields {
     return v as string;
   }
 
+  text(key: string): string {
+    const v = this.object[key];
+    if (typeof v !== "string" || v === "") this.fail(key, "a file path");
+    return v as string;
+  }
+
   has(key: string): boolean {
     return Object.hasOwn(this.object, key);
   }
@@ -127,6 +133,7 @@ export function parseRunConfig(value: unknown): RunConfig {
     output: m.choice<ActivationName>("output", OUTPUTS),
     init: m.choice<InitScheme>("init", INITS),
     seed: m.integer("seed", 0),
+    ...(m.has("initFrom") ? { initFrom: m.text("initFrom") } : {}),
   };
   const t = top.child("training");
   // In the order train writes them, so a config read back is written again byte for byte.

@@ -62,6 +62,8 @@ export class RunFolderError extends DagradError {
 }
 
 const MANIFEST = "manifest.json";
+/** Where dagrad export writes into a run folder by default: files of that run, so a new run in the folder removes them. */
+export const EXPORT_FILES = { onnx: "model.onnx", safetensors: "model.safetensors" } as const;
 const MANIFEST_FORMAT = "dagrad.run";
 const MANIFEST_VERSION = 1;
 const STAGING_PREFIX = ".incoming-";
@@ -187,6 +189,8 @@ export function commitRun({ dir, staging, manifest }: StagedRun): void {
   if (earlier !== null) {
     for (const name of Object.keys(earlier.files)) if (!Object.hasOwn(manifest.files, name)) rmSync(join(dir, name), { force: true });
   }
+  // An export of the earlier run would otherwise sit beside this run as if it were its model.
+  for (const name of Object.values(EXPORT_FILES)) rmSync(join(dir, name), { force: true });
   rmSync(staging, { recursive: true, force: true });
 }
 

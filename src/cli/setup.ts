@@ -155,6 +155,8 @@ export interface ModelSpec {
   output: ActivationName;
   init: InitScheme;
   seed: number;
+  /** The file the weights started from (train --init-from) instead of init. */
+  initFrom?: string;
 }
 
 export function buildModel(spec: ModelSpec): MLP {

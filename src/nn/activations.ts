@@ -43,6 +43,13 @@ export class Softmax extends Module {
   protected override describe(): string { return `axis=${this.axis}`; }
 }
 
+/** log(softmax(x)) along `axis`, computed stably; PyTorch's nn.LogSoftmax (what a PyTorch classifier often ends with). */
+export class LogSoftmax extends Module {
+  constructor(readonly axis = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.logSoftmax(this.axis); }
+  protected override describe(): string { return `axis=${this.axis}`; }
+}
+
 /** The module for an activation name; leakyRelu takes `negativeSlope`. */
 export function activationModule(name: ActivationName, negativeSlope = 0.01): Module {
   switch (name) {

@@ -6,7 +6,7 @@ export type { JsonNumber, TensorRecord } from "./serial.js";
 export * as init from "./init.js";
 export { Linear, type LinearOptions, type InitScheme, type InitFn } from "./linear.js";
 export type { SeedOptions } from "./seed.js";
-export { Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, activationModule, ACTIVATION_NAMES, type ActivationName } from "./activations.js";
+export { Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax, activationModule, ACTIVATION_NAMES, type ActivationName } from "./activations.js";
 export { Sequential, Residual } from "./containers.js";
 export { Dropout, BatchNorm1d, type BatchNormOptions } from "./regularization.js";
 export { MLP, type MLPOptions } from "./mlp.js";

@@ -50,7 +50,7 @@ describe("bad input exits with 2 and one line", () => {
   it("an unknown dataset, activation and command", async () => {
     expectUsageError(await runCli(["train", "--data", "iris"]), '--data must be one of moons, circles, xor, and, spirals, blobs, mnist or csv:<path>, got "iris"');
     expectUsageError(await runCli(["train", "--activation", "gelu"]), '--activation must be one of relu, leakyRelu, sigmoid, tanh, softplus, identity, got "gelu"');
-    expectUsageError(await runCli(["fit"]), 'unknown command "fit"; commands: train, evaluate, predict, explain, gradcheck, graph, experiment, activations');
+    expectUsageError(await runCli(["fit"]), 'unknown command "fit"; commands: train, evaluate, predict, export, explain, gradcheck, graph, experiment, activations');
   });
 
   it("an unreadable CSV file", async () => {

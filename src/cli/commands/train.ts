@@ -1,7 +1,7 @@
 // dagrad train: fit an MLP on a dataset, print progress and final metrics,
 // and write a run folder with the model, history, pictures and report.html.
 import { join } from "node:path";
-import { type EpochRecord, evaluate } from "../../nn/index.js";
+import { type EpochRecord, type HeadOutput, evaluate } from "../../nn/index.js";
 import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
 import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
@@ -12,6 +12,7 @@ import { type RunConfig, RunFolderError, type RunMetrics, type TrainingSpec, com
 import { type DataSpec, type PreparedData, buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData, runHead } from "../setup.js";
 import { type Interrupt, catchInterrupt, pause } from "../interrupt.js";
 import { type RngState, fitInSlices } from "../train-loop.js";
+import { type InitFile, readInitFile } from "../init-from.js";
 
 const spec: CommandSpec = {
   name: "train",
@@ -29,6 +30,7 @@ const spec: CommandSpec = {
     { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>" },
     { name: "checkpoint-every", type: "string", value: "N", help: "write checkpoint.json every N epochs (and at Ctrl-C), for --resume" },
     { name: "resume", type: "boolean", help: "continue the run in --out from its checkpoint.json, with the run's own settings" },
+    { name: "init-from", type: "string", value: "FILE", help: "start from the weights of an ONNX model (.onnx) or a safetensors file (.safetensors, PyTorch's names); its widths (and an ONNX file's activations) are the defaults of --layers, --activation and --output" },
   ],
   notes: [
     "Examples:",
@@ -38,6 +40,7 @@ const spec: CommandSpec = {
     "  dagrad train --data csv:points.csv --csv-header --layers 8",
     "  dagrad train --epochs 5000 --checkpoint-every 100 --out runs/long   # then, after a kill or Ctrl-C:",
     "  dagrad train --resume --out runs/long",
+    "  dagrad train --init-from model.onnx --epochs 200 --out runs/tuned     # fine-tune a model exported by PyTorch",
     "Ctrl-C stops after the current epoch and still writes the run folder; a second Ctrl-C quits at once.",
   ].join("\n"),
 };
@@ -66,19 +69,35 @@ async function run(parsed: Parsed): Promise<number> {
   }
 }
 
-/** A new run from the options: the data, and the model and loss that fit them. */
-function newRun(values: Values): { config: RunConfig; prepared: PreparedData } {
+/** A new run from the options: the data, and the model and loss that fit them (with --init-from, the file's network). */
+function newRun(values: Values, init: InitFile | null): { config: RunConfig; prepared: PreparedData } {
   const mnist = isMnist(values);
   const data = dataSpec(values);
   const choice = networkChoice(values);
+  if (init !== null) {
+    if (values.layers === undefined) choice.hidden = init.sizes.slice(1, -1);
+    if (values.activation === undefined && init.activation !== undefined) choice.activation = init.activation;
+    if (values.output === undefined && init.output !== undefined) choice.output = init.output as HeadOutput;
+  }
   const partial = trainingSpec(values, mnist);
   const prepared = prepareData(data);
-  const { output, loss, outputs } = resolveHead(choice, prepared.classes, data.data);
+  let head: ReturnType<typeof resolveHead>;
+  try {
+    head = resolveHead(choice, prepared.classes, data.data);
+  } catch (e) {
+    // The output may be the file's rather than the user's: say where it came from.
+    if (init === null || !(e instanceof UsageError)) throw e;
+    throw new UsageError(`--init-from ${init.path} (a network of widths [${init.sizes.join(", ")}] with a ${choice.output ?? "default"} output): ${e.message}`);
+  }
+  const { output, loss, outputs } = head;
   const sizes = [prepared.features, ...choice.hidden, outputs];
+  if (init !== null && init.sizes.join() !== sizes.join()) {
+    throw new UsageError(`--init-from ${init.path}: its network has widths [${init.sizes.join(", ")}], but ${data.data} with these options needs [${sizes.join(", ")}] (${prepared.features} features in, ${outputs} output${outputs === 1 ? "" : "s"} for ${loss} on ${prepared.classes} classes); train on data of that shape, or leave out --layers`);
+  }
   checkModelSize(sizes);
   const config: RunConfig = {
     data,
-    model: { sizes, activation: choice.activation, output, init: choice.init, seed: data.seed },
+    model: { sizes, activation: choice.activation, output, init: choice.init, seed: data.seed, ...(init === null ? {} : { initFrom: init.path }) },
     training: { ...partial, loss },
     task: prepared.task, classes: prepared.classes, scaling: prepared.scaling,
   };
@@ -127,6 +146,10 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const { values } = parsed;
   const dataName = optionalString(values, "data") ?? "moons";
   const out = optionalString(values, "out") ?? `runs/${dataName.startsWith("csv:") ? "csv" : dataName}`;
+  const initPath = optionalString(values, "init-from");
+  if (initPath !== undefined && values.resume === true) throw new UsageError(`--resume continues the run in ${out} from its own weights; leave out --init-from ${initPath}`);
+  if (initPath !== undefined && parsed.given.has("init")) throw new UsageError(`--init does not apply with --init-from: the weights come from ${initPath}; leave out --init`);
+  const init = initPath === undefined ? null : await readInitFile(initPath);
   const checkpoint = values.resume === true ? readCheckpoint(out) : null;
   let config: RunConfig, prepared: PreparedData;
   if (checkpoint !== null) {
@@ -137,7 +160,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
       throw new RunFolderError("resume", out, `the data of ${config.data.data} are not those the checkpoint's run trained on (a changed CSV file?), so training on would not continue that run: start it again without --resume`);
     }
   } else {
-    ({ config, prepared } = newRun(values));
+    ({ config, prepared } = newRun(values, init));
   }
   const mnist = config.data.data === "mnist";
   const logEvery = values["log-every"] === undefined ? (mnist ? 1 : 100) : integerOption(values, "log-every", 1);
@@ -148,6 +171,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const model = buildModel(config.model);
   const optimizer = makeOptimizer(model, config.training);
   if (checkpoint !== null) restoreCheckpoint(out, checkpoint, model, optimizer);
+  init?.load(model);
   const { epochs } = config.training;
   const head = runHead(out, config);
   const train = { x: prepared.xTrain, y: head.encode(prepared.labelsTrain) };
@@ -156,6 +180,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   print(`Training MLP [${config.model.sizes.join(", ")}] (${config.model.activation} hidden, ${config.model.output} output, ${config.training.loss} loss) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
   for (const c of prepared.untested) print(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
   if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
+  if (init !== null) print(`Starting from the weights in ${init.path}`);
   const tty = process.stdout.isTTY === true;
   const progress = new Progress({ total: epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
   // The weights after the last finished epoch (what the folder gets if a later epoch diverges), in copies allocated once.
