@@ -18,4 +18,5 @@ export { accuracy, type AccuracyOptions, type Metric, type MetricName } from "./
 export { ClassifierHead, HeadError, headLayout, HEAD_OUTPUTS, HEAD_LOSSES, type HeadOutput, type HeadLoss, type HeadLayout, type OutputReading, type TargetEncoding, type ClassifierHeadOptions } from "./decision.js";
 export type { Batch, TrainingData } from "./batching.js";
 export { fit, evaluate, predict, type FitOptions, type EpochRecord, type History, type Evaluation } from "./fit.js";
+export { randomDirection, lossSlice, lossSurface, type DirectionOptions, type SliceOptions, type Surface } from "./landscape.js";
 export * from "./manual/index.js";
