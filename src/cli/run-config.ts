@@ -1,9 +1,9 @@
 // Reading a run's config.json back: every field is checked, so a file that was
 // edited, hand-made or written by another program gets an error naming the
 // field instead of a crash (or a model built from undefined) further on.
-import type { ActivationName, InitScheme, LossName } from "../nn/index.js";
+import type { ActivationName, LossName } from "../nn/index.js";
 import type { RunConfig } from "./run-folder.js";
-import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS } from "./setup.js";
+import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS, parseInit } from "./setup.js";
 
 /** Why a value was refused: the dotted field and what it must be. */
 export class ConfigFieldError extends Error {
@@ -97,6 +97,22 @@ class Fields {
     return v as string;
   }
 
+  /** A field newer than some saved runs: `fallback` when it is missing, else read as given. */
+  optional<T>(key: string, fallback: T, read: (key: string) => T): T {
+    return this.has(key) ? read(key) : fallback;
+  }
+
+  /** null, or a number checked as number() does. */
+  nullableNumber(key: string, range: { min?: number; exclusiveMin?: number; max?: number } = {}): number | null {
+    return this.object[key] === null ? null : this.number(key, range);
+  }
+
+  init(key: string, schemes: readonly string[]): string {
+    const v = this.object[key];
+    if (typeof v !== "string" || "refused" in parseInit(v, schemes)) this.fail(key, `one of ${schemes.join(", ")}, uniform:A,B or normal:STD`);
+    return v as string;
+  }
+
   has(key: string): boolean {
     return Object.hasOwn(this.object, key);
   }
@@ -118,6 +134,7 @@ export function parseRunConfig(value: unknown): RunConfig {
     testSize: d.number("testSize", { exclusiveMin: 0, max: 0.9 }),
     seed: d.integer("seed", 0),
     standardize: d.boolean("standardize"),
+    scaleOn: d.optional("scaleOn", "train" as const, (k) => d.choice(k, ["train", "all"] as const)),
     csvHeader: d.boolean("csvHeader"),
   };
   const m = top.child("model");
@@ -125,8 +142,13 @@ export function parseRunConfig(value: unknown): RunConfig {
     sizes: m.integers("sizes", 1, 2),
     activation: m.choice<ActivationName>("activation", ACTIVATIONS),
     output: m.choice<ActivationName>("output", OUTPUTS),
-    init: m.choice<InitScheme>("init", INITS),
+    init: m.init("init", INITS),
+    // Fields written since the options that set them exist; runs saved before read as without them.
+    biasInit: m.optional("biasInit", null, (k) => (m.isNull(k) ? null : m.init(k, ["zeros"]))),
     seed: m.integer("seed", 0),
+    batchNorm: m.optional("batchNorm", false, (k) => m.boolean(k)),
+    residual: m.optional("residual", null, (k) => m.nullableNumber(k, { exclusiveMin: 0 })),
+    dropout: m.optional("dropout", 0, (k) => m.number(k, { min: 0, max: 0.999999 })),
   };
   const t = top.child("training");
   // In the order train writes them, so a config read back is written again byte for byte.
@@ -136,6 +158,9 @@ export function parseRunConfig(value: unknown): RunConfig {
     momentum: t.number("momentum", { min: 0, max: 1 }),
     epochs: t.integer("epochs", 1),
     batchSize: t.integer("batchSize", 0),
+    clipNorm: t.optional("clipNorm", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),
+    clipValue: t.optional("clipValue", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),
+    reduction: t.optional("reduction", "mean" as const, (k) => t.choice(k, ["mean", "sum"] as const)),
     loss: t.choice<LossName>("loss", LOSS_NAMES),
   };
   const task = top.choice("task", ["binary", "multiclass"] as const);

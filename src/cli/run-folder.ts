@@ -29,6 +29,12 @@ export interface TrainingSpec {
   momentum: number;
   epochs: number;
   batchSize: number;
+  /** Clip the global gradient norm to this before every step; null: no clipping. */
+  clipNorm: number | null;
+  /** Clip every gradient element into [-clipValue, clipValue]; null: no clipping. */
+  clipValue: number | null;
+  /** The loss over a batch: its mean, or its sum (as 002 and 003 compute their gradients). */
+  reduction: "mean" | "sum";
 }
 
 export interface RunConfig {

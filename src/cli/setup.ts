@@ -2,9 +2,9 @@
 // friends into a standardised train/test split of class labels, and --layers
 // and friends into an MLP. Everything is seeded, so a run's config.json
 // rebuilds the same data.
-import { Tensor } from "../autograd/index.js";
+import { DagradError, type Rng, Tensor, concat, createRng } from "../autograd/index.js";
 import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
-import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitScheme, MLP, type Optimizer, SGD, type TrainingError, predict } from "../nn/index.js";
+import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitFn, type InitScheme, type LossFn, type LossName, type LossOptions, MLP, type Optimizer, SGD, type TrainingError, bceLoss, bceWithLogitsLoss, crossEntropy, halfSquaredError, init, mseLoss, predict } from "../nn/index.js";
 import { UsageError } from "./args.js";
 
 export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist"] as const;
@@ -23,8 +23,10 @@ export interface DataSpec {
   noise: number;
   testSize: number;
   seed: number;
-  /** Standardise features with the training part's mean and std. */
+  /** Standardise features with the training part's mean and std (or all data's, see scaleOn). */
   standardize: boolean;
+  /** Which rows the scaler's mean and std come from: "train" (default), or "all" as 000 does (fit_transform before the split). */
+  scaleOn: "train" | "all";
   csvHeader: boolean;
 }
 
@@ -127,7 +129,7 @@ export function prepareData(spec: DataSpec): PreparedData {
   }
   let scaling: Scaling | null = null;
   if (spec.standardize) {
-    const scaler = new StandardScaler().fit(parts.xTrain);
+    const scaler = new StandardScaler().fit(spec.scaleOn === "all" ? concat([parts.xTrain, parts.xTest], 0) : parts.xTrain);
     scaling = { mean: Array.from(scaler.mean!), std: Array.from(scaler.std!) };
     parts.xTrain = scaler.transform(parts.xTrain);
     parts.xTest = scaler.transform(parts.xTest);
@@ -152,13 +154,83 @@ export interface ModelSpec {
   sizes: number[];
   activation: ActivationName;
   output: ActivationName;
-  init: InitScheme;
+  /** A scheme of INITS, "uniform:A,B" or "normal:STD" (see parseInit). */
+  init: string;
+  /** "zeros", "uniform:A,B" or "normal:STD"; null: the init scheme's rule. */
+  biasInit: string | null;
+  /** Seed of the initial weights (and of dropout's masks and the shuffling). */
   seed: number;
+  batchNorm: boolean;
+  /** Scale of the residual blocks (h + scale · layer(h)); null: no residual connections. */
+  residual: number | null;
+  /** Dropout probability after each hidden activation; 0: none. */
+  dropout: number;
 }
 
-export function buildModel(spec: ModelSpec): MLP {
-  return new MLP({ sizes: spec.sizes, activation: spec.activation, outputActivation: spec.output, init: spec.init, seed: spec.seed });
+/** An init as the documents write it: a scheme, U[low, high) or N(0, std²). */
+export type InitSpec = { scheme: InitScheme } | { uniform: [number, number] } | { normal: number };
+
+/**
+ * "xavier", "uniform:0,1" (002's np.random.rand) or "normal:0.5" (003's
+ * randn * 0.5); { refused: why } when the text is none of them.
+ */
+export function parseInit(text: string, schemes: readonly string[] = INITS): InitSpec | { refused: string } {
+  const [kind, args, ...rest] = text.split(":");
+  const numbers = args === undefined ? [] : args.split(",").map((a) => (a.trim() === "" ? NaN : Number(a)));
+  if (rest.length > 0) return { refused: "has more than one ':'" };
+  if (kind === "uniform") {
+    const [low, high] = numbers;
+    if (numbers.length !== 2 || !Number.isFinite(low) || !Number.isFinite(high) || !(low! < high!)) return { refused: "uniform needs two finite bounds low < high, e.g. uniform:0,1" };
+    return { uniform: [low!, high!] };
+  }
+  if (kind === "normal") {
+    const [std] = numbers;
+    if (numbers.length !== 1 || !Number.isFinite(std) || std! < 0) return { refused: "normal needs one finite standard deviation >= 0, e.g. normal:0.5" };
+    return { normal: std! };
+  }
+  if (args === undefined && schemes.includes(kind!)) return { scheme: kind as InitScheme };
+  return { refused: `must be one of ${schemes.join(", ")}, uniform:A,B or normal:STD` };
 }
+
+function initFn(spec: InitSpec): InitScheme | InitFn {
+  if ("scheme" in spec) return spec.scheme;
+  if ("uniform" in spec) {
+    const [low, high] = spec.uniform;
+    return (t, rng) => { init.uniform(t, low, high, { rng }); };
+  }
+  const std = spec.normal;
+  return (t, rng) => { init.normal(t, 0, std, { rng }); };
+}
+
+/** The init a saved or checked spec names; throws on one parseInit refuses (the options checked it before). */
+function resolvedInit(text: string, schemes?: readonly string[]): InitScheme | InitFn {
+  const spec = parseInit(text, schemes);
+  if ("refused" in spec) throw new DagradError("buildModel", `init "${text}" ${spec.refused}`);
+  return initFn(spec);
+}
+
+/** The MLP a spec describes. `rng` (seeded with spec.seed) draws the weights and then dropout's masks; pass one to keep its state. */
+export function buildModel(spec: ModelSpec, rng: Rng = createRng(spec.seed)): MLP {
+  const biasInit = spec.biasInit === null ? undefined : resolvedInit(spec.biasInit, ["zeros"]);
+  return new MLP({
+    sizes: spec.sizes, activation: spec.activation, outputActivation: spec.output, rng,
+    init: resolvedInit(spec.init),
+    biasInit: typeof biasInit === "string" ? (t) => { init.zeros(t); } : biasInit,
+    batchNorm: spec.batchNorm, dropout: spec.dropout,
+    residual: spec.residual !== null, residualScale: spec.residual ?? undefined,
+  });
+}
+
+/** The loss fit minimises: the head's, averaged over the samples or (as 002 and 003 do) summed. */
+export function trainingLoss(name: HeadLoss, reduction: "mean" | "sum"): LossName | LossFn {
+  if (reduction === "mean") return name;
+  const fn = LOSS_FUNCTIONS[name];
+  return (a, b) => fn(a, b, { reduction: "sum" });
+}
+
+const LOSS_FUNCTIONS: Record<HeadLoss, (a: Tensor, b: Tensor, options: LossOptions) => Tensor> = {
+  bce: bceLoss, bceWithLogits: bceWithLogitsLoss, crossEntropy: crossEntropy, mse: mseLoss, halfSquaredError,
+};
 
 /** Whether every output of the model on these inputs is a finite number (false after its weights blew up). */
 export function outputsFinite(model: MLP, inputs: readonly Tensor[]): boolean {
@@ -188,7 +260,7 @@ export function checkRebuiltData(dir: string, run: { data: DataSpec; model: Mode
 }
 
 /** The head a run folder's model was trained with, or why the folder cannot be read with one. */
-export function runHead(dir: string, run: { model: ModelSpec; training: { loss: string }; classes: number }): ClassifierHead {
+export function runHead(dir: string, run: { model: Pick<ModelSpec, "sizes" | "output">; training: { loss: string }; classes: number }): ClassifierHead {
   let head: ClassifierHead;
   try {
     head = new ClassifierHead({ output: run.model.output as HeadOutput, loss: run.training.loss as HeadLoss, classes: run.classes });

@@ -19,7 +19,7 @@ function csvFile(text: string): string {
 }
 
 function spec(data: string, extra: Partial<DataSpec> = {}): DataSpec {
-  return { data, samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, csvHeader: false, ...extra };
+  return { data, samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, scaleOn: "train", csvHeader: false, ...extra };
 }
 
 /** 60 rows: classes 0 and 1 alternating, with a single row of class 2 among them. */

@@ -6,7 +6,7 @@ import { confusionCounts } from "../../report/index.js";
 import { type CommandSpec, type Values, noPositionals, stringOption } from "../args.js";
 import { type Command, print } from "../command.js";
 import { readRun } from "../run-folder.js";
-import { checkRebuiltData, outputsFinite, prepareData, runHead } from "../setup.js";
+import { checkRebuiltData, outputsFinite, prepareData, runHead, trainingLoss } from "../setup.js";
 
 const spec: CommandSpec = {
   name: "evaluate",
@@ -32,7 +32,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
       print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, -: the model's outputs are not finite numbers, so it has no loss or accuracy`);
       continue;
     }
-    const result = evaluateModel(model, { x, y: head.encode(labels) }, { loss: head.loss, metrics: [head.accuracy] });
+    const result = evaluateModel(model, { x, y: head.encode(labels) }, { loss: trainingLoss(head.loss, config.training.reduction), metrics: [head.accuracy] });
     print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, loss ${result.loss.toFixed(4)}, accuracy ${result.metrics.accuracy!.toFixed(4)}`);
   }
   if (!scored) return 1;

@@ -5,13 +5,13 @@ import { type EpochRecord, evaluate } from "../../nn/index.js";
 import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
 import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
-import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, resolveHead } from "../options.js";
+import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, residualScaleFor, resolveHead } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, RunFolderError, type RunMetrics, type TrainingSpec, commitRun, ensureFolder, newRunId, removeLeftovers, runFiles, stageRun } from "../run-folder.js";
-import { type DataSpec, type PreparedData, buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData, runHead } from "../setup.js";
+import { type DataSpec, type PreparedData, buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData, runHead, trainingLoss } from "../setup.js";
 import { type Interrupt, catchInterrupt, pause } from "../interrupt.js";
-import { type RngState, fitInSlices } from "../train-loop.js";
+import { type RngState, StatefulRng, fitInSlices } from "../train-loop.js";
 
 const spec: CommandSpec = {
   name: "train",
@@ -25,6 +25,9 @@ const spec: CommandSpec = {
     { name: "momentum", type: "string", value: "M", help: "SGD momentum", default: "0" },
     { name: "epochs", type: "string", value: "N", help: "passes over the training data", defaultNote: "2000; mnist 5" },
     { name: "batch-size", type: "string", value: "N", help: "rows per step, 0 for the whole training set", defaultNote: "0; mnist 64" },
+    { name: "reduction", type: "string", value: "HOW", help: "the loss over a batch: mean, or sum (002 and 003 sum their gradients over samples)", default: "mean" },
+    { name: "clip-norm", type: "string", value: "MAX", help: "clip the gradients' global L2 norm to MAX before every step (001's remedy)" },
+    { name: "clip-value", type: "string", value: "MAX", help: "clip every gradient element into [-MAX, MAX] before every step" },
     { name: "log-every", type: "string", value: "N", help: "print a progress line every N epochs when not on a terminal", defaultNote: "100; mnist 1" },
     { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>" },
     { name: "checkpoint-every", type: "string", value: "N", help: "write checkpoint.json every N epochs (and at Ctrl-C), for --resume" },
@@ -43,12 +46,17 @@ const spec: CommandSpec = {
 };
 
 function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"> {
+  const clip = (name: string) => (values[name] === undefined ? null : numberOption(values, name, { exclusiveMin: 0 }));
+  // In the order config.json holds them (run-config.ts reads them back in this order).
   return {
     optimizer: values.optimizer === undefined ? (mnist ? "adam" : "sgd") : choiceOption(values, "optimizer", ["sgd", "adam"] as const),
     lr: values.lr === undefined ? (mnist ? 0.001 : 0.5) : numberOption(values, "lr", { exclusiveMin: 0 }),
     momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, exclusiveMax: 1 }),
     epochs: values.epochs === undefined ? (mnist ? 5 : 2000) : integerOption(values, "epochs", 1),
     batchSize: values["batch-size"] === undefined ? (mnist ? 64 : 0) : integerOption(values, "batch-size", 0),
+    clipNorm: clip("clip-norm"),
+    clipValue: clip("clip-value"),
+    reduction: values.reduction === undefined ? "mean" : choiceOption(values, "reduction", ["mean", "sum"] as const),
   };
 }
 
@@ -76,13 +84,37 @@ function newRun(values: Values): { config: RunConfig; prepared: PreparedData } {
   const { output, loss, outputs } = resolveHead(choice, prepared.classes, data.data);
   const sizes = [prepared.features, ...choice.hidden, outputs];
   checkModelSize(sizes);
+  const residual = residualScaleFor(choice, sizes);
+  if (choice.batchNorm) checkBatchNormBatches(prepared.xTrain.shape[0]!, partial.batchSize);
   const config: RunConfig = {
     data,
-    model: { sizes, activation: choice.activation, output, init: choice.init, seed: data.seed },
+    model: {
+      sizes, activation: choice.activation, output, init: choice.init, biasInit: choice.biasInit, seed: choice.initSeed,
+      batchNorm: choice.batchNorm, residual, dropout: choice.dropout,
+    },
     training: { ...partial, loss },
     task: prepared.task, classes: prepared.classes, scaling: prepared.scaling,
   };
   return { config, prepared };
+}
+
+/** "tanh hidden, sigmoid output, bce loss", with the remedies and reduction a run uses named after their parts. */
+function describeRun({ model, training }: RunConfig): string {
+  const hidden = [`${model.activation} hidden`];
+  if (model.batchNorm) hidden.push("batch norm");
+  if (model.residual !== null) hidden.push(`residual blocks ×${model.residual}`);
+  if (model.dropout > 0) hidden.push(`dropout ${model.dropout}`);
+  const clipping = [training.clipNorm === null ? "" : `gradient norm clipped at ${training.clipNorm}`, training.clipValue === null ? "" : `gradients clipped to ±${training.clipValue}`].filter(Boolean);
+  return [hidden.join(" + "), `${model.output} output`, `${training.loss} loss${training.reduction === "sum" ? " summed over samples" : ""}`, ...clipping].join(", ");
+}
+
+/** Batch norm estimates a variance per batch, which one row cannot give: refuse a split that leaves a batch of one. */
+function checkBatchNormBatches(rows: number, batchSize: number): void {
+  const size = batchSize === 0 || batchSize >= rows ? rows : batchSize;
+  const last = rows % size;
+  if (size < 2 || last === 1) {
+    throw new UsageError(`--batch-norm needs at least 2 rows in every batch, and ${rows} training rows in batches of ${size} leave ${size < 2 ? "batches" : "a last batch"} of 1; choose another --batch-size`);
+  }
 }
 
 /** Per option that shapes a run: its value as given on the command line, and the saved run's. */
@@ -91,7 +123,10 @@ const SETTINGS: Record<string, (given: { data: DataSpec; choice: NetworkChoice; 
   samples: (g, s) => [g.data.samples, s.data.samples],
   noise: (g, s) => [g.data.noise, s.data.noise],
   "test-size": (g, s) => [g.data.testSize, s.data.testSize],
-  seed: (g, s) => [g.data.seed, s.data.seed],
+  seed: (g, s) => [[g.data.seed, g.choice.initSeed], [s.data.seed, s.model.seed]],
+  "data-seed": (g, s) => [g.data.seed, s.data.seed],
+  "init-seed": (g, s) => [g.choice.initSeed, s.model.seed],
+  "scale-on": (g, s) => [g.data.scaleOn, s.data.scaleOn],
   "csv-header": (g, s) => [g.data.csvHeader, s.data.csvHeader],
   "no-scale": (g, s) => [!g.data.standardize, !s.data.standardize],
   layers: (g, s) => [g.choice.hidden, s.model.sizes.slice(1, -1)],
@@ -99,11 +134,19 @@ const SETTINGS: Record<string, (given: { data: DataSpec; choice: NetworkChoice; 
   output: (g, s) => [g.choice.output, s.model.output],
   loss: (g, s) => [g.choice.loss, s.training.loss],
   init: (g, s) => [g.choice.init, s.model.init],
+  "bias-init": (g, s) => [g.choice.biasInit, s.model.biasInit],
+  "batch-norm": (g, s) => [g.choice.batchNorm, s.model.batchNorm],
+  residual: (g, s) => [g.choice.residual, s.model.residual !== null],
+  "residual-scale": (g, s) => [g.choice.residualScale, s.model.residual],
+  dropout: (g, s) => [g.choice.dropout, s.model.dropout],
   optimizer: (g, s) => [g.training.optimizer, s.training.optimizer],
   lr: (g, s) => [g.training.lr, s.training.lr],
   momentum: (g, s) => [g.training.momentum, s.training.momentum],
   epochs: (g, s) => [g.training.epochs, s.training.epochs],
   "batch-size": (g, s) => [g.training.batchSize, s.training.batchSize],
+  reduction: (g, s) => [g.training.reduction, s.training.reduction],
+  "clip-norm": (g, s) => [g.training.clipNorm, s.training.clipNorm],
+  "clip-value": (g, s) => [g.training.clipValue, s.training.clipValue],
 };
 
 /** --resume continues a run as it was: an option that would change it is refused, naming each one. */
@@ -145,15 +188,20 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   ensureFolder(out);
   removeLeftovers(out);
   const runId = checkpoint?.runId ?? newRunId();
-  const model = buildModel(config.model);
+  // The model's generator draws the weights, then dropout's masks: its state is part of a checkpoint.
+  const modelRng = new StatefulRng(config.model.seed);
+  const model = buildModel(config.model, modelRng.next);
   const optimizer = makeOptimizer(model, config.training);
-  if (checkpoint !== null) restoreCheckpoint(out, checkpoint, model, optimizer);
+  if (checkpoint !== null) {
+    restoreCheckpoint(out, checkpoint, model, optimizer);
+    modelRng.restore(checkpoint.modelRng);
+  }
   const { epochs } = config.training;
   const head = runHead(out, config);
   const train = { x: prepared.xTrain, y: head.encode(prepared.labelsTrain) };
   const test = { x: prepared.xTest, y: head.encode(prepared.labelsTest) };
 
-  print(`Training MLP [${config.model.sizes.join(", ")}] (${config.model.activation} hidden, ${config.model.output} output, ${config.training.loss} loss) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
+  print(`Training MLP [${config.model.sizes.join(", ")}] (${describeRun(config)}) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
   for (const c of prepared.untested) print(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
   if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
   const tty = process.stdout.isTTY === true;
@@ -169,12 +217,13 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const saveCheckpoint = (records: readonly EpochRecord[], rng: RngState) => {
     writeCheckpoint(out, {
       runId, config, dataHash: hash, epoch: records.length, seconds: secondsSoFar(), checkpointEvery,
-      history: [...records], rng, model: modelState(model), optimizer: optimizer.stateDict(),
+      history: [...records], rng, modelRng: modelRng.state(), model: modelState(model), optimizer: optimizer.stateDict(),
     });
     checkpointed = records.length;
   };
   const { records, diverged, rngState } = await fitInSlices(model, train, {
-    loss: head.loss, optimizer, epochs, batchSize: config.training.batchSize, seed: config.data.seed,
+    loss: trainingLoss(head.loss, config.training.reduction), optimizer, epochs, batchSize: config.training.batchSize, seed: config.model.seed,
+    clipGradNorm: config.training.clipNorm ?? undefined, clipGradValue: config.training.clipValue ?? undefined,
     metrics: [head.accuracy], validation: test,
     resume: checkpoint === null ? undefined : { records: checkpoint.history, rngState: checkpoint.rng },
     onEpoch: (r, run) => {
@@ -199,8 +248,9 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   await pause();
   // A model whose outputs are not finite has no loss or accuracy to report and no boundary to draw.
   const scored = outputsFinite(model, [train.x, test.x]);
-  const trainEval = scored ? evaluate(model, train, { loss: head.loss, metrics: [head.accuracy] }) : null;
-  const testEval = scored ? evaluate(model, test, { loss: head.loss, metrics: [head.accuracy] }) : null;
+  const lossFn = trainingLoss(head.loss, config.training.reduction);
+  const trainEval = scored ? evaluate(model, train, { loss: lossFn, metrics: [head.accuracy] }) : null;
+  const testEval = scored ? evaluate(model, test, { loss: lossFn, metrics: [head.accuracy] }) : null;
   const metrics: RunMetrics = {
     epochsRun: records.length, interrupted, diverged: diverged !== null || !scored, seconds: Number(seconds.toFixed(2)),
     trainLoss: trainEval?.loss ?? NaN, trainAccuracy: trainEval?.metrics.accuracy ?? NaN, testLoss: testEval?.loss ?? NaN, testAccuracy: testEval?.metrics.accuracy ?? NaN,

@@ -39,12 +39,13 @@ export interface ExperimentResult {
   pictures: NamedPicture[];
 }
 
-export async function trainRun(label: string, model: MLP, head: ClassifierHead, settings: ExperimentSettings, training: { optimizer?: "sgd" | "adam"; lr: number; epochs?: number }): Promise<TrainedRun> {
+export async function trainRun(label: string, model: MLP, head: ClassifierHead, settings: ExperimentSettings, training: { optimizer?: "sgd" | "adam"; lr: number; epochs?: number; clipGradNorm?: number }): Promise<TrainedRun> {
   const { data } = settings;
   const started = Date.now();
   const { records, diverged } = await fitInSlices(model, { x: data.xTrain, y: head.encode(data.labelsTrain) }, {
     loss: head.loss, optimizer: makeOptimizer(model, { optimizer: training.optimizer ?? "sgd", lr: training.lr, momentum: 0 }),
     epochs: training.epochs ?? settings.epochs, seed: settings.seed, metrics: [head.accuracy], shouldStop: settings.shouldStop,
+    clipGradNorm: training.clipGradNorm,
   });
   const test = diverged === null ? evaluate(model, { x: data.xTest, y: head.encode(data.labelsTest) }, { loss: head.loss, metrics: [head.accuracy] }) : null;
   const run: TrainedRun = {
