@@ -8,6 +8,8 @@ export interface ProgressOptions {
   /** Plain mode prints epoch 1, every logEvery-th epoch and the last. */
   logEvery: number;
   write: (text: string) => void;
+  /** A document's own line for an epoch (null: none), printed instead of the bar and the usual lines. */
+  line?: (r: EpochRecord) => string | null;
 }
 
 export function epochLine(r: EpochRecord): string {
@@ -22,7 +24,12 @@ export class Progress {
   constructor(private readonly options: ProgressOptions) {}
 
   update(r: EpochRecord): void {
-    const { total, tty, logEvery, write } = this.options;
+    const { total, tty, logEvery, write, line } = this.options;
+    if (line !== undefined) {
+      const text = line(r);
+      if (text !== null) write(text + "\n");
+      return;
+    }
     if (!tty) {
       if (r.epoch === 1 || r.epoch % logEvery === 0 || r.epoch === total) write(epochLine(r) + "\n");
       return;
@@ -40,6 +47,6 @@ export class Progress {
 
   /** End the bar's line so later output starts on a fresh one. */
   finish(): void {
-    if (this.options.tty) this.options.write("\n");
+    if (this.options.tty && this.options.line === undefined) this.options.write("\n");
   }
 }

@@ -3,6 +3,7 @@
 // field instead of a crash (or a model built from undefined) further on.
 import type { ActivationName, LossName } from "../nn/index.js";
 import type { RunConfig } from "./run-folder.js";
+import { PRESET_IDS } from "./presets.js";
 import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS, parseInit } from "./setup.js";
 
 /** Why a value was refused: the dotted field and what it must be. */
@@ -175,5 +176,6 @@ export function parseRunConfig(value: unknown): RunConfig {
       std: s.numbers("std", features, (n) => Number.isFinite(n) && n > 0, "positive finite numbers (one per input feature)"),
     };
   }
-  return { data, model, training, task, classes, scaling };
+  const preset = top.optional("preset", null, (k) => (top.isNull(k) ? null : top.choice(k, PRESET_IDS)));
+  return { data, model, training, task, classes, scaling, preset };
 }

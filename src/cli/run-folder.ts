@@ -19,6 +19,7 @@ import { writeFileAtomic } from "../node/files.js";
 import { reportHtml } from "../report/index.js";
 import { UsageError } from "./args.js";
 import type { NamedPicture } from "./pictures.js";
+import type { PresetId } from "./presets.js";
 import { ConfigFieldError, parseRunConfig } from "./run-config.js";
 import { type DataSpec, type ModelSpec, type PreparedData, type Scaling, buildModel } from "./setup.js";
 
@@ -44,6 +45,8 @@ export interface RunConfig {
   task: PreparedData["task"];
   classes: number;
   scaling: Scaling | null;
+  /** The source document whose setup and printed lines the run follows (train --preset); null for none. */
+  preset: PresetId | null;
 }
 
 export interface RunMetrics {

@@ -50,6 +50,27 @@ describe("dagrad explain", () => {
     expect(step(result.stdout, "dA2").autograd).toEqual([-0.5786232402]);
   });
 
+  it("ends 004 with the update the document prints at lr 0.1: the change in W1 and W2 and the new weights", async () => {
+    const result = await runCli(["explain", "--example", "004"]);
+    expect(result.stdout).toContain("--- Update: gradient descent at lr 0.1 (the weights only, as the document) ---");
+    // The document's [in, out] numbers, transposed to dagrad's [out, in].
+    const round = (v: number[]) => v.map((x) => Number(x.toFixed(4)));
+    expect(round(step(result.stdout, "ΔW1").manual)).toEqual([0, 0.0012, 0, 0.0014]);
+    expect(round(step(result.stdout, "new W1").autograd)).toEqual([-0.083, -0.5011, 0.2203, -0.1991]);
+    expect(round(step(result.stdout, "ΔW2").autograd)).toEqual([-0.0053, -0.0064]);
+    expect(round(step(result.stdout, "new W2").manual)).toEqual([-0.3479, -0.4013]);
+    expect(result.stdout).not.toMatch(/^Δb/m);
+  });
+
+  it("--lr adds an update of every weight and bias to any example", async () => {
+    const result = await runCli(["explain", "--example", "001", "--lr", "0.5"]);
+    expect(result.stdout).toContain("--- Update: gradient descent at lr 0.5 ---");
+    // W2 = [0.5, 0.6] and dW2 = [-0.045, -0.099] in 001.
+    expect(step(result.stdout, "new W2").manual).toEqual([0.5225, 0.6495]);
+    expect(step(result.stdout, "new b2").autograd).toEqual([0.045]);
+    expect((await runCli(["explain", "--lr", "0"])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+  });
+
   it("explains a seeded random network of the user's size over a batch", async () => {
     const result = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
     expect(result.code).toBe(0);

@@ -1,15 +1,17 @@
 // dagrad train: fit an MLP on a dataset, print progress and final metrics,
 // and write a run folder with the model, history, pictures and report.html.
 import { join } from "node:path";
-import { type EpochRecord, evaluate } from "../../nn/index.js";
+import { tensor } from "../../autograd/index.js";
+import { type EpochRecord, evaluate, predict } from "../../nn/index.js";
 import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
 import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
 import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, residualScaleFor, resolveHead } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
+import { PRESETS, type PresetId, presetFor } from "../presets.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, RunFolderError, type RunMetrics, type TrainingSpec, commitRun, ensureFolder, newRunId, removeLeftovers, runFiles, stageRun } from "../run-folder.js";
-import { type DataSpec, type PreparedData, buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData, runHead, trainingLoss } from "../setup.js";
+import { type DataSpec, type PreparedData, applyScaling, buildModel, divergenceCause, makeOptimizer, outputsFinite, prepareData, runHead, trainingLoss } from "../setup.js";
 import { type Interrupt, catchInterrupt, pause } from "../interrupt.js";
 import { type RngState, StatefulRng, fitInSlices } from "../train-loop.js";
 
@@ -29,7 +31,8 @@ const spec: CommandSpec = {
     { name: "clip-norm", type: "string", value: "MAX", help: "clip the gradients' global L2 norm to MAX before every step (001's remedy)" },
     { name: "clip-value", type: "string", value: "MAX", help: "clip every gradient element into [-MAX, MAX] before every step" },
     { name: "log-every", type: "string", value: "N", help: "print a progress line every N epochs when not on a terminal", defaultNote: "100; mnist 1" },
-    { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>" },
+    { name: "preset", type: "string", value: "ID", help: "a source document's exact setup, printing its lines: 000, 002 or 003 (other options still apply)" },
+    { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>; runs/preset-<ID>" },
     { name: "checkpoint-every", type: "string", value: "N", help: "write checkpoint.json every N epochs (and at Ctrl-C), for --resume" },
     { name: "resume", type: "boolean", help: "continue the run in --out from its checkpoint.json, with the run's own settings" },
   ],
@@ -39,6 +42,7 @@ const spec: CommandSpec = {
     "  dagrad train --data xor --layers 4 --epochs 3000 --out runs/xor",
     "  dagrad train --data mnist --epochs 3 --out runs/mnist",
     "  dagrad train --data csv:points.csv --csv-header --layers 8",
+    "  dagrad train --preset 002                      # 002's XOR as the document runs it: near 0.5 after 100 epochs",
     "  dagrad train --epochs 5000 --checkpoint-every 100 --out runs/long   # then, after a kill or Ctrl-C:",
     "  dagrad train --resume --out runs/long",
     "Ctrl-C stops after the current epoch and still writes the run folder; a second Ctrl-C quits at once.",
@@ -60,8 +64,24 @@ function trainingSpec(values: Values, mnist: boolean): Omit<TrainingSpec, "loss"
   };
 }
 
-async function run(parsed: Parsed): Promise<number> {
-  noPositionals(spec, parsed.positionals);
+/** The options with a preset's filled in where the command line left them out (and counted as given, for --resume). */
+function withPreset(parsed: Parsed): Parsed {
+  const id = optionalString(parsed.values, "preset");
+  if (id === undefined) return parsed;
+  const preset = presetFor(id);
+  const values: Values = { ...parsed.values };
+  const given = new Set(parsed.given);
+  for (const [name, value] of Object.entries(preset.options)) {
+    if (parsed.given.has(name)) continue;
+    values[name] = value;
+    given.add(name);
+  }
+  return { ...parsed, values, given };
+}
+
+async function run(given: Parsed): Promise<number> {
+  noPositionals(spec, given.positionals);
+  const parsed = withPreset(given);
   // From here on, a first Ctrl-C stops training and still writes the folder; a second quits (see interrupt.ts).
   let phase: "training" | "writing" = "training";
   const interrupt = catchInterrupt(() => phase === "training"
@@ -94,6 +114,7 @@ function newRun(values: Values): { config: RunConfig; prepared: PreparedData } {
     },
     training: { ...partial, loss },
     task: prepared.task, classes: prepared.classes, scaling: prepared.scaling,
+    preset: (optionalString(values, "preset") as PresetId | undefined) ?? null,
   };
   return { config, prepared };
 }
@@ -169,7 +190,8 @@ function refuseOtherSettings({ values, given }: Parsed, saved: RunConfig, out: s
 async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void): Promise<number> {
   const { values } = parsed;
   const dataName = optionalString(values, "data") ?? "moons";
-  const out = optionalString(values, "out") ?? `runs/${dataName.startsWith("csv:") ? "csv" : dataName}`;
+  const presetId = optionalString(values, "preset");
+  const out = optionalString(values, "out") ?? (presetId !== undefined ? `runs/preset-${presetId}` : `runs/${dataName.startsWith("csv:") ? "csv" : dataName}`);
   const checkpoint = values.resume === true ? readCheckpoint(out) : null;
   let config: RunConfig, prepared: PreparedData;
   if (checkpoint !== null) {
@@ -201,11 +223,17 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const train = { x: prepared.xTrain, y: head.encode(prepared.labelsTrain) };
   const test = { x: prepared.xTest, y: head.encode(prepared.labelsTest) };
 
+  const preset = config.preset === null ? null : PRESETS[config.preset];
+  if (preset !== null) print(`Preset: ${preset.title}`);
   print(`Training MLP [${config.model.sizes.join(", ")}] (${describeRun(config)}) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
   for (const c of prepared.untested) print(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
   if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
   const tty = process.stdout.isTTY === true;
-  const progress = new Progress({ total: epochs, tty, logEvery, write: (t) => process.stdout.write(t) });
+  const rows = prepared.xTrain.shape[0]!;
+  const progress = new Progress({
+    total: epochs, tty, logEvery, write: (t) => process.stdout.write(t),
+    line: preset === null ? undefined : (r) => preset.line(r, epochs, rows),
+  });
   // The weights after the last finished epoch (what the folder gets if a later epoch diverges), in copies allocated once.
   const lastEpochWeights = model.stateDict();
   const live = [...model.namedParameters(), ...model.namedBuffers()];
@@ -272,7 +300,10 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
     const kept = records.length === 0 ? "no finished epoch, and the initial weights" : `epochs 1 to ${records.length} and the weights after epoch ${records.length}`;
     print(`The run folder has ${kept}.`);
   }
-  if (scored) {
+  if (scored && preset !== null) {
+    const outputs = (points: number[][]) => predict(model, applyScaling(tensor(points), config.scaling));
+    for (const line of preset.closing(outputs, { accuracy: metrics.testAccuracy, labels: prepared.labelsTest })) print(line);
+  } else if (scored) {
     print(`Train: loss ${metrics.trainLoss.toFixed(4)}, accuracy ${metrics.trainAccuracy.toFixed(4)}`);
     print(`Test:  loss ${metrics.testLoss.toFixed(4)}, accuracy ${metrics.testAccuracy.toFixed(4)}`);
   } else {
@@ -280,6 +311,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   }
   print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
   print(`Report: ${join(out, "report.html")}`);
+  if (preset !== null) print(`Note: ${preset.note}`);
   return interrupt.requested() ? 130 : metrics.diverged ? 1 : 0;
 }
 
