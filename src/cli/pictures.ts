@@ -6,7 +6,7 @@
 import { type Tensor, concat } from "../autograd/index.js";
 import { grid } from "../datasets/index.js";
 import { type ClassifierHead, type EpochRecord, type MLP, predict } from "../nn/index.js";
-import { type Figure, type Series, confusionCounts, confusionMatrix, decisionBoundary, imageGrid, lineChart, toSvg } from "../report/index.js";
+import { type Figure, type Series, confusionCounts, confusionMatrix, decisionBoundary, imageGrid, lineChart, scatterPlot, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
 import type { PreparedData } from "./setup.js";
 
 export interface NamedPicture {
@@ -89,6 +89,14 @@ export function boundaryCaption(head: ClassifierHead): string {
     : `predicted probability over the input range, ${line}, test points on top`;
 }
 
+/** 000 section 3's two panels: the training part and the test part, side by side on the same axes. */
+function dataFigure(data: PreparedData): Figure {
+  const sets = [data.xTrain, data.xTest].map((x, k) => ({ x: column(x, 0), y: column(x, 1), label: Array.from((k === 0 ? data.labelsTrain : data.labelsTest).data) }));
+  const domains = sharedDomains(sets);
+  const titles = [`Training data (${data.xTrain.shape[0]} points)`, `Test data (${data.xTest.shape[0]} points)`];
+  return smallMultiples("", sets.map((points, k) => scatterPlot({ title: titles[k]!, points, ...domains })), 2);
+}
+
 function column(x: Tensor, feature: number): number[] {
   const features = x.shape[1]!;
   return Array.from({ length: x.shape[0]! }, (_, r) => x.data[r * features + feature]!);
@@ -97,6 +105,7 @@ function column(x: Tensor, feature: number): number[] {
 export function dataPictures(model: MLP, head: ClassifierHead, data: PreparedData, testAccuracy: number): NamedPicture[] {
   const pictures: NamedPicture[] = [];
   if (data.features === 2) {
+    pictures.push(picture("data.svg", "Training and test data", "the points each part holds, coloured by class, on shared axes (000 section 3)", dataFigure(data)));
     pictures.push(picture("decision-boundary.svg", "Decision boundary", boundaryCaption(head), boundaryFigure(model, head, data, `Decision boundary (test accuracy ${testAccuracy.toFixed(3)})`)));
   }
   if (data.task === "multiclass") {

@@ -26,7 +26,7 @@ describe("dagrad train on moons", () => {
   });
 
   it("writes the model, the history, the metrics, the pictures and report.html", () => {
-    for (const file of ["config.json", "model.json", "history.json", "metrics.json", "report.html", "loss.svg", "loss-after-100.svg", "accuracy.svg", "gradient-flow.svg", "decision-boundary.svg"]) {
+    for (const file of ["config.json", "model.json", "history.json", "metrics.json", "report.html", "loss.svg", "loss-after-100.svg", "accuracy.svg", "gradient-flow.svg", "data.svg", "decision-boundary.svg"]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epochs: { epoch: number; gradNorms: Record<string, number> }[] };
@@ -37,7 +37,13 @@ describe("dagrad train on moons", () => {
     expect(metrics.interrupted).toBe(false);
     expect(result.stdout).toContain(`accuracy ${metrics.testAccuracy.toFixed(4)}`);
     const html = readFileSync(join(out, "report.html"), "utf8");
-    expect(html.match(/<svg /g)).toHaveLength(5);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+  });
+
+  it("draws 000 section 3's training and test data side by side, every point of each part", () => {
+    const svg = parseXml(readFileSync(join(out, "data.svg"), "utf8"));
+    expect(byClass(svg, "title").map((t) => t.text)).toEqual(["Training data (240 points)", "Test data (60 points)"]);
+    expect(byClass(svg, "point")).toHaveLength(300);
   });
 
   it("draws the 60 test points and a boundary on the decision-boundary picture", () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { confusionCounts, confusionMatrix, dagFigure, imageGrid, lineChart, reportHtml, smallMultiples, toSvg } from "../../src/report/index.js";
+import { confusionCounts, confusionMatrix, dagFigure, imageGrid, lineChart, reportHtml, scatterPlot, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -26,6 +26,26 @@ describe("confusionMatrix", () => {
     const doc = parseXml(toSvg(confusionMatrix({ title: "Confusion", counts })));
     expect(byClass(doc, "count").map((t) => t.text)).toEqual(["1", "1", "0", "0", "2", "0", "1", "0", "0"]);
     expect(byClass(doc, "axis-label").map((t) => t.text)).toEqual(["Predicted", "True"]);
+  });
+});
+
+describe("scatterPlot", () => {
+  it("draws each point in its class's colour, where its coordinates say, and panels can share their axes", () => {
+    const train = { x: [0, 1, 2], y: [0, 1, 4], label: [0, 1, 1] };
+    const test = { x: [3], y: [-1], label: [0] };
+    const domains = sharedDomains([train, test]);
+    expect(domains).toEqual({ xDomain: [0, 3], yDomain: [-1, 4] });
+    const doc = parseXml(toSvg(scatterPlot({ title: "Training data", points: train, ...domains })));
+    const points = byClass(doc, "point");
+    expect(points.map((p) => p.attrs.class)).toEqual(["point class-0", "point class-1", "point class-1"]);
+    const [a, b, c] = points.map((p) => [Number(p.attrs.cx), Number(p.attrs.cy)] as const);
+    expect(b![0] - a![0]).toBeCloseTo(c![0] - b![0], 6); // x evenly spaced
+    expect(a![1]).toBeGreaterThan(b![1]); // larger y higher up
+    expect(points[1]!.attrs.fill).toBe(points[2]!.attrs.fill);
+    expect(points[0]!.attrs.fill).not.toBe(points[1]!.attrs.fill);
+    expect(byClass(doc, "legend-label").map((t) => t.text)).toEqual(["Class 0", "Class 1"]);
+    const testDoc = parseXml(toSvg(scatterPlot({ title: "Test data", points: test, ...domains })));
+    expect(byClass(testDoc, "tick-label").map((t) => t.text)).toEqual(byClass(doc, "tick-label").map((t) => t.text));
   });
 });
 
