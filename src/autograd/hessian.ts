@@ -78,9 +78,9 @@ export function hvp(loss: Tensor, params: readonly Tensor[], v: readonly Tensor[
 }
 
 export interface EigenOptions {
-  /** Most products H v to take (default 100). */
+  /** Most products H v per power iteration (default 100; a second iteration may follow, see topHessianEigenvalue). */
   maxIterations?: number;
-  /** Stop when the estimate changes by less than this, relative to its size (default 1e-6). */
+  /** Stop when the residual ||H v - λ v|| is at most this times |λ| (default 1e-4). */
   tolerance?: number;
   /** Seed of the random start vector (or pass rng); default 0. */
   seed?: number | string;
@@ -92,9 +92,9 @@ export interface EigenResult {
   value: number;
   /** Its unit eigenvector, one tensor per parameter. */
   vector: Tensor[];
-  /** Products H v taken, over both passes when a second was needed. */
+  /** Products H v taken, over both iterations when a second was needed. */
   iterations: number;
-  /** Whether the estimate settled within the tolerance before maxIterations. */
+  /** Whether the residual fell within the tolerance before maxIterations. */
   converged: boolean;
 }
 
@@ -105,13 +105,15 @@ const norm = (a: Vector): number => Math.sqrt(dot(a, a));
 const scaled = (a: Vector, f: number): Vector => a.map((x) => x.map((v) => v * f));
 
 /**
- * Power iteration on H v from a seeded random start. Power iteration finds
- * the eigenvalue largest in magnitude; when that one is negative it is run
- * again on H - λ I, whose dominant eigenvalue is then the largest of H minus λ.
+ * Power iteration on H v from a seeded random start. It finds the eigenvalue
+ * largest in magnitude; when that one is negative, or a negative and a
+ * positive one of nearly equal magnitude keep it from settling, it runs again
+ * on H + ρ I (ρ the spectral radius it measured), whose eigenvalues are all
+ * >= 0 and whose largest is then H's largest plus ρ.
  */
 export function topHessianEigenvalue(loss: Tensor, params: readonly Tensor[], options: EigenOptions = {}): EigenResult {
   const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-6;
+  const tolerance = options.tolerance ?? 1e-4;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new DTypeError("topHessianEigenvalue", `maxIterations must be an integer >= 1, got ${String(maxIterations)}`);
   if (!(tolerance > 0)) throw new DTypeError("topHessianEigenvalue", `tolerance must be a number > 0, got ${String(tolerance)}`);
   const operator = hessianOperator(loss, params);
@@ -121,12 +123,11 @@ export function topHessianEigenvalue(loss: Tensor, params: readonly Tensor[], op
     const products = operator.times(v.map((x, k) => new Tensor(params[k]!.dtype === "float64" ? Float64Array.from(x) : Float32Array.from(x), params[k]!.shape)));
     return products.map((h) => Float64Array.from(h.data));
   };
-  const first = powerIteration(apply, start, maxIterations, tolerance);
-  let result = first;
-  if (first.value < 0) {
-    const shift = first.value;
-    const second = powerIteration((v) => apply(v).map((h, k) => h.map((x, i) => x - shift * v[k]![i]!)), start, maxIterations, tolerance);
-    result = { ...second, value: second.value + shift, iterations: first.iterations + second.iterations };
+  let result = powerIteration(apply, start, maxIterations, tolerance);
+  if (!(result.converged && result.value >= 0)) {
+    const shift = result.radius;
+    const second = powerIteration((v) => apply(v).map((h, k) => h.map((x, i) => x + shift * v[k]![i]!)), start, maxIterations, tolerance);
+    result = { ...second, value: second.value - shift, iterations: result.iterations + second.iterations };
   }
   return {
     value: result.value,
@@ -137,25 +138,27 @@ export function topHessianEigenvalue(loss: Tensor, params: readonly Tensor[], op
 }
 
 interface PowerResult {
+  /** The Rayleigh quotient v·Hv of the last unit vector. */
   value: number;
   vector: Vector;
+  /** ||H v|| of the last unit vector: the spectral radius, once v has settled. */
+  radius: number;
   iterations: number;
   converged: boolean;
 }
 
 function powerIteration(apply: (v: Vector) => Vector, start: Vector, maxIterations: number, tolerance: number): PowerResult {
   let v = scaled(start, 1 / norm(start));
-  let value = NaN;
+  let value = NaN, radius = NaN;
   for (let k = 1; k <= maxIterations; k++) {
     const w = apply(v);
-    const next = dot(v, w); // the Rayleigh quotient: v is a unit vector
-    const size = norm(w);
-    if (!Number.isFinite(size)) throw new DTypeError("topHessianEigenvalue", `H v is not finite at iteration ${k}: the loss or its second derivatives overflow at these parameters`);
-    if (size === 0) return { value: 0, vector: v, iterations: k, converged: true };
-    const settled = Math.abs(next - value) <= tolerance * Math.abs(next);
-    value = next;
-    v = scaled(w, 1 / size);
-    if (settled) return { value, vector: v, iterations: k, converged: true };
+    value = dot(v, w); // the Rayleigh quotient: v is a unit vector
+    radius = norm(w);
+    if (!Number.isFinite(radius)) throw new DTypeError("topHessianEigenvalue", `H v is not finite at iteration ${k}: the loss or its second derivatives overflow at these parameters`);
+    if (radius === 0) return { value: 0, vector: v, radius, iterations: k, converged: true };
+    const residual = norm(w.map((x, k) => x.map((h, i) => h - value * v[k]![i]!)));
+    if (residual <= tolerance * Math.abs(value)) return { value, vector: v, radius, iterations: k, converged: true };
+    v = scaled(w, 1 / radius);
   }
-  return { value, vector: v, iterations: maxIterations, converged: false };
+  return { value, vector: v, radius, iterations: maxIterations, converged: false };
 }

@@ -1,5 +1,5 @@
-// Colours: a categorical palette for series and classes, and the two colour
-// maps the pictures need (diverging blue-white-red, grey).
+// Colours: a categorical palette for series and classes, and the colour maps
+// the pictures need (diverging blue-white-red, sequential dark-to-light, grey).
 
 /** Series colours (the widely used "category10" set). */
 export const SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -39,6 +39,11 @@ function along(stops: readonly string[], t: number): string {
 /** 0 -> blue (class 0), 0.5 -> near white, 1 -> red (class 1). */
 export function diverging(t: number): string {
   return along(["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"], t);
+}
+
+/** 0 -> dark blue, 1 -> yellow, evenly brighter in between (viridis's stops): low loss dark, high loss light. */
+export function sequential(t: number): string {
+  return along(["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"], t);
 }
 
 /** 0 -> white, 1 -> black (digits are dark ink on white paper). */

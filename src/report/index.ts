@@ -9,4 +9,6 @@ export { scatterPlot, sharedDomains, type ScatterOptions } from "./scatter.js";
 export { dagFigure } from "./dag.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";
 export { zeroContour } from "./contour.js";
+export { contourMap, colorBar, bandEdges, type ColorScale, type ContourMapOptions } from "./contour-map.js";
+export { sequential } from "./color.js";
 export { niceTicks } from "./scale.js";

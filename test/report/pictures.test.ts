@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { confusionCounts, confusionMatrix, dagFigure, imageGrid, lineChart, reportHtml, scatterPlot, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
+import { bandEdges, colorBar, confusionCounts, confusionMatrix, contourMap, dagFigure, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -46,6 +46,28 @@ describe("scatterPlot", () => {
     expect(byClass(doc, "legend-label").map((t) => t.text)).toEqual(["Class 0", "Class 1"]);
     const testDoc = parseXml(toSvg(scatterPlot({ title: "Test data", points: test, ...domains })));
     expect(byClass(testDoc, "tick-label").map((t) => t.text)).toEqual(byClass(doc, "tick-label").map((t) => t.text));
+  });
+});
+
+describe("contourMap and colorBar", () => {
+  const scale = { domain: [0.01, 10] as const, log: true, color: sequential, bands: 3 };
+
+  it("puts band edges evenly on a log scale and draws lines only where the field crosses one", () => {
+    expect(bandEdges(scale).map((v) => Number(v.toPrecision(6)))).toEqual([0.1, 1]);
+    const xs = [-1, 0, 1];
+    // A bowl: 0.05 at the centre, 5 at the corners, crossing both edges.
+    const bowl = xs.flatMap((y) => xs.map((x) => 0.05 * 100 ** ((x * x + y * y) / 2)));
+    const doc = parseXml(toSvg(contourMap({ title: "bowl", xs, ys: xs, values: bowl, scale, marker: [0, 0] })));
+    expect(byClass(doc, "contour")[0]!.attrs.d!.match(/M/g)!.length).toBeGreaterThanOrEqual(8);
+    const flat = parseXml(toSvg(contourMap({ title: "flat", xs, ys: xs, values: new Array(9).fill(0.5), scale })));
+    expect(byClass(flat, "contour")[0]!.attrs.d).toBe("");
+    expect(byClass(doc, "marker")).toHaveLength(1);
+  });
+
+  it("labels the colour bar in decades for a log scale", () => {
+    const doc = parseXml(toSvg(colorBar(scale, "Loss")));
+    expect(byClass(doc, "colorbar-label").map((t) => t.text)).toEqual(["1e-2", "1e-1", "1e0", "1e1"]);
+    expect(byClass(doc, "colorbar-title")[0]!.text).toBe("Loss");
   });
 });
 

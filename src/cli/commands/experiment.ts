@@ -3,34 +3,38 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../../node/files.js";
 import { reportHtml } from "../../report/index.js";
-import { type CommandSpec, UsageError, type Values, integerOption, numberListOption, optionalString } from "../args.js";
+import { type CommandSpec, UsageError, type Values, intListOption, integerOption, numberListOption, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
 import { activationsExperiment } from "../experiments/activations.js";
 import type { ExperimentResult, ExperimentSettings } from "../experiments/common.js";
 import { depthExperiment } from "../experiments/depth.js";
 import { hiddenSizes } from "../experiments/hidden-sizes.js";
 import { initExperiment } from "../experiments/init.js";
+import { type LandscapeOptions, landscapeExperiment } from "../experiments/landscape.js";
 import { learningRates } from "../experiments/learning-rate.js";
 import { catchInterrupt } from "../interrupt.js";
 import { DATA_OPTIONS, MAX_HIDDEN_LAYERS, dataSpec } from "../options.js";
 import { ensureFolder } from "../run-folder.js";
 import { prepareData } from "../setup.js";
 
-const NAMES = ["hidden-sizes", "activations", "depth", "init", "lr"] as const;
+const NAMES = ["hidden-sizes", "activations", "depth", "init", "lr", "landscape"] as const;
 type Name = (typeof NAMES)[number];
 
-const DEFAULT_EPOCHS: Record<Name, number> = { "hidden-sizes": 1000, activations: 1000, depth: 300, init: 1000, lr: 1000 };
+const DEFAULT_EPOCHS: Record<Name, number> = { "hidden-sizes": 1000, activations: 1000, depth: 300, init: 1000, lr: 1000, landscape: 300 };
 
 const spec: CommandSpec = {
   name: "experiment",
-  summary: "the documents' comparisons: hidden-sizes, activations, depth, init, lr",
-  usage: "dagrad experiment <hidden-sizes|activations|depth|init|lr> [--epochs N] [--out DIR]",
+  summary: "the documents' comparisons: hidden-sizes, activations, depth, init, lr, landscape",
+  usage: "dagrad experiment <hidden-sizes|activations|depth|init|lr|landscape> [--epochs N] [--out DIR]",
   options: [
     ...DATA_OPTIONS.filter((o) => o.name !== "data"),
     { name: "data", type: "string", value: "NAME", help: "2-D binary dataset: moons, circles, xor, and or csv:<path>", default: "moons" },
-    { name: "epochs", type: "string", value: "N", help: "epochs per configuration", defaultNote: "1000; depth 300" },
+    { name: "epochs", type: "string", value: "N", help: "epochs per configuration", defaultNote: "1000; depth and landscape 300" },
     { name: "depth", type: "string", value: "N", help: "hidden layers of the depth experiment", default: "10" },
     { name: "rates", type: "string", value: "LIST", help: "learning rates of the lr experiment", default: "0.01,0.1,0.5,1" },
+    { name: "depths", type: "string", value: "LIST", help: "hidden layers of each landscape network", default: "2,5,10,20" },
+    { name: "grid", type: "string", value: "N", help: "points per axis of the landscape's slices and surfaces (odd)", default: "21" },
+    { name: "span", type: "string", value: "S", help: "the landscape's slices and surfaces reach ±S along each direction", default: "1" },
     { name: "out", type: "string", value: "DIR", help: "folder for the pictures, results.json and report.html", defaultNote: "runs/experiment-<name>" },
   ],
   notes: [
@@ -40,9 +44,20 @@ const spec: CommandSpec = {
     "  depth         per-layer gradient norms of a deep sigmoid net vs ReLU + He, BatchNorm, residual (001)",
     "  init          zeros / small normal / Xavier / He: loss curves",
     "  lr            learning rates 0.01 to 1.0 (the lab's \"set the learning rate to 1.0\"): loss curves",
+    "  landscape     loss surfaces around trained nets of depth 2 to 20 (Li et al. 2018) and their sharpness (001)",
     "Example:\n  dagrad experiment hidden-sizes --out runs/hidden-sizes",
   ].join("\n"),
 };
+
+function landscapeOptions(values: Values): LandscapeOptions {
+  const depths = intListOption(values, "depths");
+  if (depths.length === 0) throw new UsageError("--depths needs at least one depth, e.g. 2,5,10,20");
+  const deepest = Math.max(...depths);
+  if (deepest > MAX_HIDDEN_LAYERS) throw new UsageError(`--depths must be at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${deepest}`);
+  const grid = integerOption(values, "grid", 3);
+  if (grid % 2 === 0 || grid > 201) throw new UsageError(`--grid must be odd (so the trained weights are on it) and at most 201, got ${grid}`);
+  return { depths, grid, span: numberOption(values, "span", { exclusiveMin: 0, max: 100 }) };
+}
 
 function formatCell(value: string | number): string {
   return typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(4)) : value;
@@ -67,6 +82,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const depth = integerOption(values, "depth", 1);
   if (depth > MAX_HIDDEN_LAYERS) throw new UsageError(`--depth must be at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${depth}`);
   const rates = numberListOption(values, "rates", 0);
+  const landscape = landscapeOptions(values);
   const out = optionalString(values, "out") ?? `runs/experiment-${experiment}`;
   const dataOptions = dataSpec(values);
   const data = prepareData(dataOptions);
@@ -85,6 +101,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
     depth: () => depthExperiment(settings, depth),
     init: () => initExperiment(settings),
     lr: () => learningRates(settings, rates),
+    landscape: () => landscapeExperiment(settings, landscape),
   } satisfies Record<Name, () => Promise<ExperimentResult>>)[experiment]();
   const interrupted = interrupt.requested();
 
@@ -97,7 +114,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
       title: `dagrad experiment: ${result.title}`,
       subtitle: result.about,
       metrics: { configurations: result.table.rows.length, "epochs each": epochs, interrupted: interrupted ? "yes" : "no" },
-      config: { experiment, data: String(values.data), seed: settings.seed, ...(experiment === "depth" ? { "hidden layers": depth } : {}), ...(experiment === "lr" ? { rates: rates.join(", ") } : {}) },
+      config: { experiment, data: String(values.data), seed: settings.seed, ...(experiment === "depth" ? { "hidden layers": depth } : {}), ...(experiment === "lr" ? { rates: rates.join(", ") } : {}), ...(experiment === "landscape" ? { depths: landscape.depths.join(", "), grid: landscape.grid, span: landscape.span } : {}) },
       tables: [{ title: "Results", header: result.table.header, rows: result.table.rows.map((r) => r.map(formatCell)) }],
       figures: result.pictures.map((p) => ({ title: p.title, caption: p.caption, svg: p.svg })),
     }) },
