@@ -1,9 +1,9 @@
 // Options that several commands share: which data, which network, and the
 // output and loss, checked against the one rule of what they can mean
 // (ClassifierHead in src/nn/decision.ts).
-import { type ActivationName, ClassifierHead, type HeadLoss, type HeadOutput, HeadError } from "../nn/index.js";
+import { type ActivationName, ClassifierHead, type HeadLoss, type HeadOutput, HeadError, type HeadTask } from "../nn/index.js";
 import { type OptionSpec, type Values, UsageError, choiceOption, intListOption, integerOption, numberOption, optionalString, stringOption } from "./args.js";
-import { ACTIVATIONS, DATA_NAMES, type DataSpec, INITS, LOSS_NAMES, OUTPUTS, parseInit } from "./setup.js";
+import { ACTIVATIONS, DATA_NAMES, type DataSpec, INITS, LOSS_NAMES, OUTPUTS, dataTask, parseInit } from "./setup.js";
 
 export const DATA_OPTIONS: readonly OptionSpec[] = [
   { name: "data", type: "string", value: "NAME", help: `dataset: ${DATA_NAMES.join(", ")} or csv:<path> (last column the label)`, default: "moons" },
@@ -11,6 +11,7 @@ export const DATA_OPTIONS: readonly OptionSpec[] = [
   { name: "noise", type: "string", value: "SD", help: "noise of moons, circles and spirals", defaultNote: "0.2" },
   { name: "test-size", type: "string", value: "FRACTION", help: "share of samples held out for testing (xor and and test on their 4 rows)", defaultNote: "0.2" },
   { name: "csv-header", type: "boolean", help: "the CSV file's first line holds column names" },
+  { name: "task", type: "string", value: "TASK", help: "what a CSV file's last column holds: classification (class indices) or regression (real numbers)", defaultNote: "classification" },
   { name: "no-scale", type: "boolean", help: "do not standardise the features (default: standardise, except mnist)" },
   { name: "scale-on", type: "string", value: "ROWS", help: "rows the standardising mean and std come from: train, or all (as 000: before the split)", default: "train" },
   { name: "seed", type: "string", value: "N", help: "seed of everything: the data, the split, the initial weights, dropout and the shuffling", default: "42" },
@@ -41,7 +42,8 @@ export const MAX_HIDDEN_LAYERS = 1000;
 /** Which options each dataset reads; the others would be silently ignored, so they are refused. */
 const READS: Record<string, readonly string[]> = {
   moons: ["samples", "noise", "test-size"], circles: ["samples", "noise", "test-size"], spirals: ["samples", "noise", "test-size"],
-  blobs: ["samples", "test-size"], mnist: ["samples", "test-size"], xor: [], and: [], csv: ["test-size", "csv-header"],
+  blobs: ["samples", "test-size"], mnist: ["samples", "test-size"], xor: [], and: [], csv: ["test-size", "csv-header", "task"],
+  sine: ["samples", "noise", "test-size"], surface: ["samples", "noise", "test-size"],
 };
 
 export function isMnist(values: Values): boolean {
@@ -54,7 +56,7 @@ export function dataSpec(values: Values): DataSpec {
     throw new UsageError(`--data must be one of ${DATA_NAMES.join(", ")} or csv:<path>, got "${data}"`);
   }
   const kind = data.startsWith("csv:") ? "csv" : data;
-  for (const name of ["samples", "noise", "test-size", "csv-header"]) {
+  for (const name of ["samples", "noise", "test-size", "csv-header", "task"]) {
     if (values[name] !== undefined && !READS[kind]!.includes(name)) {
       throw new UsageError(`--${name} does not apply to ${kind === "csv" ? "csv data" : data}${kind === "xor" || kind === "and" ? ` (its 4 rows are the training and the test data)` : ""}; leave it out`);
     }
@@ -72,6 +74,7 @@ export function dataSpec(values: Values): DataSpec {
     standardize: !values["no-scale"] && !mnist,
     scaleOn: values["scale-on"] === undefined ? "train" : choiceOption(values, "scale-on", ["train", "all"] as const),
     csvHeader: values["csv-header"] === true,
+    task: dataTask(data, values.task === undefined ? "classification" : choiceOption(values, "task", ["classification", "regression"] as const)),
   };
 }
 
@@ -145,16 +148,17 @@ const OUTPUT_FOR: Record<HeadLoss, HeadOutput | null> = { bce: "sigmoid", bceWit
  * a name left out is filled in to fit the other (or the task), and a
  * combination that cannot mean anything is refused with what to use instead.
  */
-export function resolveHead(choice: { output?: HeadOutput | undefined; loss?: HeadLoss | undefined }, classes: number, dataName: string): ClassifierHead {
+export function resolveHead(choice: { output?: HeadOutput | undefined; loss?: HeadLoss | undefined }, classes: number, dataName: string, task: HeadTask = "classification"): ClassifierHead {
   const two = classes === 2;
+  const regression = task === "regression";
   const output = choice.output ?? (choice.loss ? OUTPUT_FOR[choice.loss] : null) ?? (two ? "sigmoid" : "identity");
-  const loss = choice.loss ?? (output === "identity" ? (two ? "bceWithLogits" : "crossEntropy") : two ? "bce" : "crossEntropy");
+  const loss = choice.loss ?? (regression ? "mse" : output === "identity" ? (two ? "bceWithLogits" : "crossEntropy") : two ? "bce" : "crossEntropy");
   try {
-    return new ClassifierHead({ output, loss, classes });
+    return new ClassifierHead({ output, loss, classes, task });
   } catch (e) {
     if (!(e instanceof HeadError)) throw e;
     const named = (flag: string, value: string, given: boolean) => `--${flag} ${value}${given ? "" : " (the default)"}`;
-    throw new UsageError(`${named("output", output, choice.output !== undefined)} with ${named("loss", loss, choice.loss !== undefined)} on ${dataName} (${classes} classes): ${e.reason}`);
+    throw new UsageError(`${named("output", output, choice.output !== undefined)} with ${named("loss", loss, choice.loss !== undefined)} on ${dataName} (${regression ? "regression" : `${classes} classes`}): ${e.reason}`);
   }
 }
 

@@ -3,10 +3,10 @@
 // flow per layer (000 section 5), the decision boundary for 2-D data, and for
 // MNIST-like data the first layer's weights, a confusion matrix and
 // misclassified digits.
-import { type Tensor, concat } from "../autograd/index.js";
+import { Tensor, concat } from "../autograd/index.js";
 import { grid } from "../datasets/index.js";
 import { type ClassifierHead, type EpochRecord, type MLP, predict } from "../nn/index.js";
-import { type Figure, type Series, confusionCounts, confusionMatrix, decisionBoundary, imageGrid, lineChart, scatterPlot, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
+import { type ColorScale, type Figure, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, fitPlot, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
 import type { PreparedData } from "./setup.js";
 
 export interface NamedPicture {
@@ -58,6 +58,12 @@ export function trainingPictures(model: MLP, epochs: readonly EpochRecord[], los
       series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.accuracy ?? NaN) }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.accuracy ?? NaN), dashed: true }],
     })));
   }
+  if (epochs.some((r) => r.metrics.r2 !== undefined)) {
+    pictures.push(picture("r2.svg", "R²", "the share of the targets' variance the model explains, per epoch (1 is a perfect fit, 0 no better than the mean)", lineChart({
+      title: "R²", xLabel: "Epoch", yLabel: "R²",
+      series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.r2 ?? NaN) }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.r2 ?? NaN), dashed: true }],
+    })));
+  }
   pictures.push(picture("gradient-flow.svg", "Gradient flow", "L2 norm of each layer's weight gradient at the last step of every epoch (log scale)", lineChart({
     title: "Gradient magnitude over training", xLabel: "Epoch", yLabel: "Gradient norm ||dW||", logY: true,
     series: gradientFlowSeries(model, epochs),
@@ -102,7 +108,9 @@ function column(x: Tensor, feature: number): number[] {
   return Array.from({ length: x.shape[0]! }, (_, r) => x.data[r * features + feature]!);
 }
 
-export function dataPictures(model: MLP, head: ClassifierHead, data: PreparedData, testAccuracy: number): NamedPicture[] {
+export function dataPictures(model: MLP, head: ClassifierHead, data: PreparedData, test: Record<string, number>): NamedPicture[] {
+  if (head.task === "regression") return regressionPictures(model, data, test);
+  const testAccuracy = test.accuracy ?? NaN;
   const pictures: NamedPicture[] = [];
   if (data.features === 2) {
     pictures.push(picture("data.svg", "Training and test data", "the points each part holds, coloured by class, on shared axes (000 section 3)", dataFigure(data)));
@@ -114,6 +122,39 @@ export function dataPictures(model: MLP, head: ClassifierHead, data: PreparedDat
     pictures.push(picture("confusion-matrix.svg", "Confusion matrix", "test samples by true class (rows) and predicted class (columns)", confusionMatrix({ title: "Confusion matrix (test)", counts: confusionCounts(truth, predicted, data.classes) })));
     if (data.features === 28 * 28) pictures.push(...digitPictures(model, data, truth, predicted));
   }
+  return pictures;
+}
+
+/** A regression's fitted curve (one input) or predicted surface (two), and predicted against true values. */
+function regressionPictures(model: MLP, data: PreparedData, test: Record<string, number>): NamedPicture[] {
+  const pictures: NamedPicture[] = [];
+  const predicted = (x: Tensor) => Array.from(predict(model, x).data);
+  const parts = [
+    { name: "train" as const, x: data.xTrain, targets: Array.from(data.labelsTrain.data) },
+    { name: "test" as const, x: data.xTest, targets: Array.from(data.labelsTest.data) },
+  ];
+  const fit = `test R² ${(test.r2 ?? NaN).toFixed(3)}`;
+  if (data.features === 1) {
+    const all = [...column(data.xTrain, 0), ...column(data.xTest, 0)];
+    const lo = Math.min(...all), hi = Math.max(...all);
+    const xs = Array.from({ length: 201 }, (_, i) => lo + ((hi - lo) * i) / 200);
+    const curve = { x: xs, y: predicted(new Tensor(Float32Array.from(xs), [xs.length, 1])) };
+    pictures.push(picture("fit.svg", "Fitted curve", "the model's output over the input range (line) through the training and test points", fitPlot({
+      title: `Fitted curve (${fit})`, parts: parts.map((p) => ({ name: p.name, x: column(p.x, 0), y: p.targets })), curve,
+    })));
+  } else if (data.features === 2) {
+    const mesh = grid(concat([data.xTrain, data.xTest], 0), { steps: 61, margin: 0.3 });
+    const values = predicted(mesh.points);
+    const targets = parts.flatMap((p) => p.targets);
+    const scale: ColorScale = { domain: [Math.min(...targets), Math.max(...targets)], log: false, color: sequential, bands: 16 };
+    // grid() puts point i * steps + j at (xs[j], ys[i]): row by row in y, as contourMap reads them.
+    pictures.push(picture("surface.svg", "Predicted surface", "the model's output over the input range, on the targets' colour scale", smallMultiples("", [
+      contourMap({ title: `Predicted surface (${fit})`, xs: Array.from(mesh.xs), ys: Array.from(mesh.ys), values, scale, xLabel: "Feature 1", yLabel: "Feature 2", width: 420, height: 400 }),
+    ], 1, { side: colorBar(scale, "Predicted value", { height: 400 }) })));
+  }
+  pictures.push(picture("predicted-vs-true.svg", "Predicted against true", "each point's prediction against its target: on the dashed diagonal the model is exact", parityPlot({
+    title: `Predicted against true (${fit})`, parts: parts.map((p) => ({ name: p.name, x: p.targets, y: predicted(p.x) })),
+  })));
   return pictures;
 }
 

@@ -12,9 +12,11 @@ export interface ProgressOptions {
   line?: (r: EpochRecord) => string | null;
 }
 
+/** 000's line, "Epoch  100: Loss = 0.2929, Accuracy = 0.8667" (R² = ... for regression). */
 export function epochLine(r: EpochRecord): string {
   const accuracy = r.metrics.accuracy !== undefined ? `, Accuracy = ${r.metrics.accuracy.toFixed(4)}` : "";
-  return `Epoch ${String(r.epoch).padStart(4)}: Loss = ${r.loss.toFixed(4)}${accuracy}`;
+  const r2 = r.metrics.r2 !== undefined ? `, R² = ${r.metrics.r2.toFixed(4)}` : "";
+  return `Epoch ${String(r.epoch).padStart(4)}: Loss = ${r.loss.toFixed(4)}${accuracy}${r2}`;
 }
 
 export class Progress {
@@ -39,8 +41,8 @@ export class Progress {
     this.lastDraw = now;
     const width = 28;
     const filled = Math.round((r.epoch / total) * width);
-    const accuracy = r.metrics.accuracy !== undefined ? `  acc ${r.metrics.accuracy.toFixed(4)}` : "";
-    const test = r.valMetrics?.accuracy !== undefined ? `  test acc ${r.valMetrics.accuracy.toFixed(4)}` : "";
+    const accuracy = r.metrics.accuracy !== undefined ? `  acc ${r.metrics.accuracy.toFixed(4)}` : r.metrics.r2 !== undefined ? `  R² ${r.metrics.r2.toFixed(4)}` : "";
+    const test = r.valMetrics?.accuracy !== undefined ? `  test acc ${r.valMetrics.accuracy.toFixed(4)}` : r.valMetrics?.r2 !== undefined ? `  test R² ${r.valMetrics.r2.toFixed(4)}` : "";
     const seconds = ((now - this.started) / 1000).toFixed(1);
     write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${r.epoch}/${total}  loss ${r.loss.toFixed(4)}${accuracy}${test}  ${seconds}s\x1b[K`);
   }

@@ -4,7 +4,7 @@
 import type { ActivationName, LossName } from "../nn/index.js";
 import type { RunConfig } from "./run-folder.js";
 import { PRESET_IDS } from "./presets.js";
-import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS, parseInit } from "./setup.js";
+import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS, dataTask, parseInit } from "./setup.js";
 
 /** Why a value was refused: the dotted field and what it must be. */
 export class ConfigFieldError extends Error {
@@ -138,6 +138,7 @@ export function parseRunConfig(value: unknown): RunConfig {
     scaleOn: d.optional("scaleOn", "train" as const, (k) => d.choice(k, ["train", "all"] as const)),
     csvHeader: d.boolean("csvHeader"),
   };
+  const dataSpec = { ...data, task: d.optional("task", dataTask(data.data), (k) => d.choice(k, ["classification", "regression"] as const)) };
   const m = top.child("model");
   const model = {
     sizes: m.integers("sizes", 1, 2),
@@ -164,8 +165,8 @@ export function parseRunConfig(value: unknown): RunConfig {
     reduction: t.optional("reduction", "mean" as const, (k) => t.choice(k, ["mean", "sum"] as const)),
     loss: t.choice<LossName>("loss", LOSS_NAMES),
   };
-  const task = top.choice("task", ["binary", "multiclass"] as const);
-  const classes = top.integer("classes", 2);
+  const task = top.choice("task", ["binary", "multiclass", "regression"] as const);
+  const classes = task === "regression" ? top.integer("classes", 0) : top.integer("classes", 2);
   let scaling: RunConfig["scaling"] = null;
   if (!top.isNull("scaling")) {
     if (!top.has("scaling")) throw new ConfigFieldError("scaling", "null or { mean, std }", undefined);
@@ -177,5 +178,5 @@ export function parseRunConfig(value: unknown): RunConfig {
     };
   }
   const preset = top.optional("preset", null, (k) => (top.isNull(k) ? null : top.choice(k, PRESET_IDS)));
-  return { data, model, training, task, classes, scaling, preset };
+  return { data: dataSpec, model, training, task, classes, scaling, preset };
 }

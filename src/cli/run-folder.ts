@@ -55,9 +55,15 @@ export interface RunMetrics {
   /** Training stopped on a non-finite loss, gradient or weight; the model is the one after the last finished epoch. */
   diverged: boolean;
   trainLoss: number;
-  trainAccuracy: number;
   testLoss: number;
-  testAccuracy: number;
+  /** Classifiers: the fraction of rows classified right. */
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  /** Regression: R² and the mean squared error. */
+  trainR2?: number;
+  testR2?: number;
+  trainMse?: number;
+  testMse?: number;
   seconds: number;
 }
 

@@ -3,18 +3,24 @@
 // and friends into an MLP. Everything is seeded, so a run's config.json
 // rebuilds the same data.
 import { DagradError, type Rng, Tensor, concat, createRng } from "../autograd/index.js";
-import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, spirals, trainTestSplit, xor } from "../datasets/index.js";
-import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type InitFn, type InitScheme, type LossFn, type LossName, type LossOptions, MLP, type Optimizer, SGD, type TrainingError, bceLoss, bceWithLogitsLoss, crossEntropy, halfSquaredError, init, mseLoss, predict } from "../nn/index.js";
+import { type Dataset, DatasetError, StandardScaler, and, blobs, circles, loadCsv, mnist, moons, sine, spirals, surface, trainTestSplit, xor } from "../datasets/index.js";
+import { Adam, type ActivationName, type BaseHyperparameters, ClassifierHead, HEAD_LOSSES, HEAD_OUTPUTS, type HeadLoss, type HeadOutput, HeadError, type HeadTask, type InitFn, type InitScheme, type LossFn, type LossName, type LossOptions, MLP, type Optimizer, SGD, type TrainingError, bceLoss, bceWithLogitsLoss, crossEntropy, halfSquaredError, init, mseLoss, predict } from "../nn/index.js";
 import { UsageError } from "./args.js";
 
-export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist"] as const;
+export const DATA_NAMES = ["moons", "circles", "xor", "and", "spirals", "blobs", "mnist", "sine", "surface"] as const;
 export const ACTIVATIONS: readonly ActivationName[] = ["relu", "leakyRelu", "sigmoid", "tanh", "softplus", "identity"];
 export const OUTPUTS = HEAD_OUTPUTS;
 export const LOSS_NAMES = HEAD_LOSSES;
 export const INITS: readonly InitScheme[] = ["default", "xavier", "he", "xavierNormal", "kaimingNormal", "zeros"];
 
-/** Classes of each built-in dataset, known by construction (a small --samples may leave one out). */
-const CLASSES: Record<(typeof DATA_NAMES)[number], number> = { moons: 2, circles: 2, xor: 2, and: 2, spirals: 3, blobs: 3, mnist: 10 };
+/** Classes of each built-in dataset, known by construction (a small --samples may leave one out); 0 for the regression sets. */
+const CLASSES: Record<(typeof DATA_NAMES)[number], number> = { moons: 2, circles: 2, xor: 2, and: 2, spirals: 3, blobs: 3, mnist: 10, sine: 0, surface: 0 };
+
+/** What a dataset asks of a model: the built-in sets by construction, a CSV file by --task (classification unless told). */
+export function dataTask(data: string, csvTask: HeadTask = "classification"): HeadTask {
+  if (data.startsWith("csv:")) return csvTask;
+  return CLASSES[data as (typeof DATA_NAMES)[number]] === 0 ? "regression" : "classification";
+}
 
 export interface DataSpec {
   /** A name from DATA_NAMES or csv:<path>. */
@@ -28,6 +34,8 @@ export interface DataSpec {
   /** Which rows the scaler's mean and std come from: "train" (default), or "all" as 000 does (fit_transform before the split). */
   scaleOn: "train" | "all";
   csvHeader: boolean;
+  /** What the labels are: classes, or real numbers to predict (the last column of a CSV file, with --task regression). */
+  task: HeadTask;
 }
 
 export interface Scaling {
@@ -38,11 +46,12 @@ export interface Scaling {
 export interface PreparedData {
   xTrain: Tensor;
   xTest: Tensor;
-  /** Class indices [n] (as floats); a ClassifierHead turns them into the loss's targets. */
+  /** Class indices [n] (as floats), or the target values for regression; a ClassifierHead turns them into the loss's targets. */
   labelsTrain: Tensor;
   labelsTest: Tensor;
-  /** "binary" for two classes, "multiclass" for more. */
-  task: "binary" | "multiclass";
+  /** "binary" for two classes, "multiclass" for more, "regression" for real-valued targets. */
+  task: "binary" | "multiclass" | "regression";
+  /** 0 for regression. */
   classes: number;
   features: number;
   scaling: Scaling | null;
@@ -68,6 +77,8 @@ function rawDataset(spec: DataSpec): Dataset | { train: Dataset; test: Dataset }
     case "circles": return circles({ n, noise, seed, factor: 0.5 });
     case "spirals": return spirals({ n, noise, seed, classes: 3 });
     case "blobs": return blobs({ n, seed, centers: [[-2, -2], [2, -1], [0, 2.5]] });
+    case "sine": return sine({ n, noise, seed });
+    case "surface": return surface({ n, noise, seed });
     case "xor": return xor();
     case "and": return and();
     case "mnist": {
@@ -88,7 +99,7 @@ function csvClasses(spec: DataSpec, y: Tensor): number {
   const rows = new Map<number, number>();
   y.data.forEach((v, i) => {
     if (!Number.isInteger(v) || v < 0) {
-      throw new UsageError(`${file}: the label of data row ${i + 1} is ${v}, not a class index; dagrad classifies, so labels must be 0, 1, 2, ... (one per class)`);
+      throw new UsageError(`${file}: the label of data row ${i + 1} is ${v}, not a class index; labels of classes must be 0, 1, 2, ... (one per class), and for real-valued targets add --task regression`);
     }
     rows.set(v, (rows.get(v) ?? 0) + 1);
   });
@@ -108,6 +119,13 @@ function csvClasses(spec: DataSpec, y: Tensor): number {
   return classes;
 }
 
+/** A CSV's targets for regression: at least two rows, and not all one value (nothing to learn). */
+function csvTargets(spec: DataSpec, y: Tensor): void {
+  const file = spec.data.slice(4);
+  if (y.size < 2) throw new UsageError(`${file} has ${y.size} data row; training and testing need at least 2`);
+  if (y.data.every((v) => v === y.data[0])) throw new UsageError(`${file}: every target is ${y.data[0]}; regression needs targets that vary`);
+}
+
 export function prepareData(spec: DataSpec): PreparedData {
   const raw = rawDataset(spec);
   const csv = spec.data.startsWith("csv:");
@@ -118,13 +136,18 @@ export function prepareData(spec: DataSpec): PreparedData {
     classes = CLASSES.mnist;
   } else {
     const labels = raw.y.reshape(raw.y.shape[0]!);
-    classes = csv ? csvClasses(spec, labels) : CLASSES[spec.data as (typeof DATA_NAMES)[number]];
+    if (spec.task === "regression") {
+      classes = 0;
+      if (csv) csvTargets(spec, labels);
+    } else {
+      classes = csv ? csvClasses(spec, labels) : CLASSES[spec.data as (typeof DATA_NAMES)[number]];
+    }
     if (spec.data === "xor" || spec.data === "and") {
       // The four-row truth tables: the documents train and test on all four rows.
       parts = { xTrain: raw.x, yTrain: labels, xTest: raw.x, yTest: labels };
     } else {
       // A user's file may hold a small class: stratify, so each part gets its share and training every class.
-      parts = trainTestSplit(raw.x, labels, { testSize: spec.testSize, seed: spec.seed, stratify: csv });
+      parts = trainTestSplit(raw.x, labels, { testSize: spec.testSize, seed: spec.seed, stratify: csv && spec.task === "classification" });
     }
   }
   let scaling: Scaling | null = null;
@@ -137,8 +160,8 @@ export function prepareData(spec: DataSpec): PreparedData {
   const tested = new Set(parts.yTest.data);
   return {
     xTrain: parts.xTrain, xTest: parts.xTest, labelsTrain: parts.yTrain, labelsTest: parts.yTest,
-    task: classes === 2 ? "binary" : "multiclass", classes, features: parts.xTrain.shape[1]!, scaling,
-    untested: csv ? Array.from({ length: classes }, (_, c) => c).filter((c) => !tested.has(c)) : [],
+    task: spec.task === "regression" ? "regression" : classes === 2 ? "binary" : "multiclass", classes, features: parts.xTrain.shape[1]!, scaling,
+    untested: csv && spec.task === "classification" ? Array.from({ length: classes }, (_, c) => c).filter((c) => !tested.has(c)) : [],
   };
 }
 
@@ -221,6 +244,13 @@ export function buildModel(spec: ModelSpec, rng: Rng = createRng(spec.seed)): ML
   });
 }
 
+const METRIC_NAMES: Record<string, string> = { accuracy: "accuracy", r2: "R²", mse: "MSE" };
+
+/** "accuracy 0.9833", or "R² 0.9712, MSE 0.0123": a head's metrics as people name them (" = " between, for the documents' epoch lines). */
+export function metricsText(values: Record<string, number>, between = " "): string {
+  return Object.entries(values).map(([name, v]) => `${METRIC_NAMES[name] ?? name}${between}${v.toFixed(4)}`).join(", ");
+}
+
 /** The loss fit minimises: the head's, averaged over the samples or (as 002 and 003 do) summed. */
 export function trainingLoss(name: HeadLoss, reduction: "mean" | "sum"): LossName | LossFn {
   if (reduction === "mean") return name;
@@ -260,17 +290,19 @@ export function checkRebuiltData(dir: string, run: { data: DataSpec; model: Mode
 }
 
 /** The head a run folder's model was trained with, or why the folder cannot be read with one. */
-export function runHead(dir: string, run: { model: Pick<ModelSpec, "sizes" | "output">; training: { loss: string }; classes: number }): ClassifierHead {
+export function runHead(dir: string, run: { model: Pick<ModelSpec, "sizes" | "output">; training: { loss: string }; classes: number; task?: string }): ClassifierHead {
   let head: ClassifierHead;
+  const task: HeadTask = run.task === "regression" ? "regression" : "classification";
+  const what = (classes: number) => (task === "regression" ? "for regression" : `on ${classes} classes`);
   try {
-    head = new ClassifierHead({ output: run.model.output as HeadOutput, loss: run.training.loss as HeadLoss, classes: run.classes });
+    head = new ClassifierHead({ output: run.model.output as HeadOutput, loss: run.training.loss as HeadLoss, classes: run.classes, task });
   } catch (e) {
     if (!(e instanceof HeadError)) throw e;
-    throw new UsageError(`${dir} was trained with ${e.output} output and ${e.loss} loss on ${e.classes} classes, which dagrad no longer reads (${e.reason}); train it again`);
+    throw new UsageError(`${dir} was trained with ${e.output} output and ${e.loss} loss ${what(e.classes)}, which dagrad no longer reads (${e.reason}); train it again`);
   }
   const outputs = run.model.sizes[run.model.sizes.length - 1];
   if (outputs !== head.outputs) {
-    throw new UsageError(`${dir}: its model has ${outputs} outputs, but ${head.output} with ${head.loss} on ${head.classes} classes needs ${head.outputs}; train it again`);
+    throw new UsageError(`${dir}: its model has ${outputs} outputs, but ${head.output} with ${head.loss} ${what(head.classes)} needs ${head.outputs}; train it again`);
   }
   return head;
 }

@@ -14,8 +14,8 @@ export {
   type Reduction, type LossOptions, type Labels, type LossFn, type LossName,
 } from "./losses.js";
 export * from "./optim/index.js";
-export { accuracy, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
-export { ClassifierHead, HeadError, headLayout, HEAD_OUTPUTS, HEAD_LOSSES, type HeadOutput, type HeadLoss, type HeadLayout, type OutputReading, type TargetEncoding, type ClassifierHeadOptions } from "./decision.js";
+export { accuracy, r2Score, meanSquaredError, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
+export { ClassifierHead, HeadError, headLayout, HEAD_OUTPUTS, HEAD_LOSSES, type HeadOutput, type HeadLoss, type HeadLayout, type HeadTask, type OutputReading, type TargetEncoding, type ClassifierHeadOptions } from "./decision.js";
 export type { Batch, TrainingData } from "./batching.js";
 export { fit, evaluate, predict, type FitOptions, type EpochRecord, type History, type Evaluation } from "./fit.js";
 export { randomDirection, lossSlice, lossSurface, type DirectionOptions, type SliceOptions, type Surface } from "./landscape.js";

@@ -7,6 +7,9 @@ export const SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467
 /** Class 0 blue and class 1 red, as in the source notebook's scatter plots; then more for multi-class sets. */
 export const CLASS_COLORS = ["#2166ac", "#b2182b", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"];
 
+/** Training and test data keep one colour each in every picture: blue and orange, as their loss curves. */
+export const PART_COLORS = { train: "#1f77b4", test: "#ff7f0e" } as const;
+
 export function seriesColor(index: number): string {
   return SERIES_COLORS[index % SERIES_COLORS.length]!;
 }

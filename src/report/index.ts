@@ -10,5 +10,6 @@ export { dagFigure } from "./dag.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";
 export { zeroContour } from "./contour.js";
 export { contourMap, colorBar, bandEdges, type ColorScale, type ContourMapOptions } from "./contour-map.js";
-export { sequential } from "./color.js";
+export { sequential, PART_COLORS } from "./color.js";
+export { fitPlot, parityPlot, type PartPoints, type FitPlotOptions, type ParityPlotOptions } from "./regression.js";
 export { niceTicks } from "./scale.js";

@@ -16,7 +16,7 @@ import { byClass, parseXml } from "../report/svg-dom.js";
 import { runCli, tempDir } from "./run-cli.js";
 
 // The data every experiment trains on by default.
-const data = prepareData({ data: "moons", samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, scaleOn: "train", csvHeader: false });
+const data = prepareData({ data: "moons", samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, scaleOn: "train", csvHeader: false, task: "classification" });
 const logits = new ClassifierHead({ output: "identity", loss: "bceWithLogits", classes: 2 });
 const probabilities = new ClassifierHead({ output: "sigmoid", loss: "bce", classes: 2 });
 
