@@ -89,7 +89,7 @@ describe("dagrad gradcheck", () => {
     const rows = result.stdout.split("\n").filter((l) => l.startsWith("layers."));
     expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "layers.4.weight", "layers.4.bias"]);
     for (const row of rows) {
-      const [, , numerical, manual, , verdict] = row.split(/\s+/);
+      const [, , , numerical, manual, , verdict] = row.split(/\s+/);
       expect(Number(numerical)).toBeLessThan(1e-5);
       expect(Number(manual)).toBeLessThan(1e-12);
       expect(verdict).toBe("pass");
@@ -97,10 +97,33 @@ describe("dagrad gradcheck", () => {
     expect(result.stdout).toContain("All 6 parameters pass.");
   });
 
-  it("fails, with exit code 1, when the threshold is below what central differences can reach", async () => {
+  it("tells a deep sigmoid net's vanishing gradients (below central differences' resolution) from a failure: exit code 0", async () => {
+    const result = await runCli(["gradcheck", "--layers", new Array(20).fill("4").join(","), "--activation", "sigmoid"]);
+    expect(result.code, result.stdout).toBe(0);
+    const rows = result.stdout.split("\n").filter((l) => l.startsWith("layers."));
+    expect(rows).toHaveLength(42);
+    const verdict = (row: string) => row.split(/ {2,}/).at(-1);
+    const norm = (row: string) => Number(row.split(/ {2,}/)[2]);
+    // Layer 1's gradient is about 1e-13: central differences at eps 1e-5 see only rounding.
+    expect(verdict(rows[0]!)).toBe("below resolution");
+    expect(norm(rows[0]!)).toBeLessThan(1e-12);
+    expect(verdict(rows[41]!)).toBe("pass");
+    expect(rows.every((r) => verdict(r) === "pass" || verdict(r) === "below resolution")).toBe(true);
+    expect(result.stdout).toMatch(/^No parameter fails: \d+ pass; \d+ are below central differences' resolution \(off by no more than their rounding noise\), and on those autograd and the manual formulas agree to \d\.\de-1[5-7]\.$/m);
+  });
+
+  it("a threshold below what central differences can reach is a resolution limit, not a failure", async () => {
     const result = await runCli(["gradcheck", "--threshold", "1e-15"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/FAIL/);
+    expect(result.stdout).toMatch(/below resolution/);
+  });
+
+  it("fails, with exit code 1, where central differences are off by more than rounding: a step of 0.1 leaves a truncation error", async () => {
+    const result = await runCli(["gradcheck", "--eps", "0.1"]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/FAIL/);
+    expect(result.stdout).toMatch(/^layers\.0\.weight .* FAIL: numerical$/m);
+    expect(result.stdout).toMatch(/^\d of 4 parameters FAIL: \d where it differs from central differences by more than their rounding noise\.$/m);
   });
 });
 
