@@ -12,6 +12,8 @@ export interface Series {
   x?: readonly number[];
   color?: string;
   dashed?: boolean;
+  /** A dot at every point (for a few values); "only": dots and no line (values whose order means nothing, such as one per seed). */
+  markers?: boolean | "only";
 }
 
 export interface LineChartOptions {
@@ -132,11 +134,12 @@ export function lineChart(options: LineChartOptions): Figure {
     const single = pieces.filter((p) => p.length === 1);
     const color = s.color ?? seriesColor(i);
     parts.push(element("path", {
-      d: pathData(pieces.filter((p) => p.length > 1), x, y), fill: "none", stroke: color, "stroke-width": 2,
+      d: s.markers === "only" ? "" : pathData(pieces.filter((p) => p.length > 1), x, y), fill: "none", stroke: color, "stroke-width": 2,
       "stroke-linejoin": "round", "stroke-dasharray": s.dashed ? "6 4" : undefined, class: "series", "data-name": s.name,
     }));
     // A lone point (one finite value between gaps) would be invisible as a path.
-    for (const [[a, b]] of single as [Point][]) parts.push(element("circle", { cx: x.map(a), cy: y.map(b), r: 2, fill: color }));
+    const dots = s.markers ? pieces.flat() : (single as [Point][]).map(([p]) => p);
+    for (const [a, b] of dots) parts.push(element("circle", { cx: x.map(a), cy: y.map(b), r: s.markers ? 3.5 : 2, fill: color, class: s.markers ? "marker" : undefined }));
   });
   if (legendBeside) parts.push(legend(options.series, area.left + area.width + 12, area.top));
   else if (options.series.length > 1) parts.push(legend(options.series, area.left + area.width - legendWidth(options.series) - 8, area.top + 8));

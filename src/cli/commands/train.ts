@@ -2,9 +2,12 @@
 // and write a run folder with the model, history, pictures and report.html.
 import { join } from "node:path";
 import { tensor } from "../../autograd/index.js";
-import { type ClassifierHead, type EpochRecord, type Evaluation, evaluate, predict } from "../../nn/index.js";
+import { type ClassifierHead, type EpochRecord, type Evaluation, type TrainingError, evaluate, predict } from "../../nn/index.js";
 import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
 import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
+import { type Spread, describeSpread, formatSeeds, seedListOption, spread } from "../seeds.js";
+import { writeFileAtomic } from "../../node/files.js";
+import { lineChart, reportHtml, toSvg } from "../../report/index.js";
 import { type Command, print } from "../command.js";
 import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, residualScaleFor, resolveHead } from "../options.js";
 import { dataPictures, trainingPictures } from "../pictures.js";
@@ -35,6 +38,7 @@ const spec: CommandSpec = {
     { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>; runs/preset-<ID>" },
     { name: "checkpoint-every", type: "string", value: "N", help: "write checkpoint.json every N epochs (and at Ctrl-C), for --resume" },
     { name: "resume", type: "boolean", help: "continue the run in --out from its checkpoint.json, with the run's own settings" },
+    { name: "seeds", type: "string", value: "LIST", help: "one run per seed (0..9 or 1,5,9), each in --out/seed-N, and their spread: mean ± std, median, min, max" },
   ],
   notes: [
     "Examples:",
@@ -43,6 +47,7 @@ const spec: CommandSpec = {
     "  dagrad train --data mnist --epochs 3 --out runs/mnist",
     "  dagrad train --data csv:points.csv --csv-header --layers 8",
     "  dagrad train --preset 002                      # 002's XOR as the document runs it: near 0.5 after 100 epochs",
+    "  dagrad train --seeds 0..9 --out runs/moons-seeds   # ten runs and the spread of their results",
     "  dagrad train --epochs 5000 --checkpoint-every 100 --out runs/long   # then, after a kill or Ctrl-C:",
     "  dagrad train --resume --out runs/long",
     "Ctrl-C stops after the current epoch and still writes the run folder; a second Ctrl-C quits at once.",
@@ -91,10 +96,112 @@ async function run(given: Parsed): Promise<number> {
     ? `Stopping after this epoch; the run folder will still be written`
     : `Training is over; finishing the run folder`);
   try {
-    return await trainAndWrite(parsed, interrupt, (p) => { phase = p; });
+    const seeds = parsed.values.seeds === undefined ? null : seedListOption(parsed.values, "seeds");
+    if (seeds === null) return (await trainAndWrite(parsed, interrupt, (p) => { phase = p; }, { out: defaultOut(parsed.values), quiet: false })).code;
+    return await trainSeeds(parsed, seeds, interrupt, (p) => { phase = p; });
   } finally {
     interrupt.dispose();
   }
+}
+
+/** runs/<data> (runs/csv for a file), or runs/preset-<ID>. */
+function defaultOut(values: Values): string {
+  const presetId = optionalString(values, "preset");
+  const dataName = optionalString(values, "data") ?? "moons";
+  return optionalString(values, "out") ?? (presetId !== undefined ? `runs/preset-${presetId}` : `runs/${dataName.startsWith("csv:") ? "csv" : dataName}`);
+}
+
+/**
+ * --seeds: the same run once per seed (--seed set to it, so the data, the
+ * split and the initial weights all change unless --data-seed or --init-seed
+ * pin one), each written whole into its own folder, then the spread of their
+ * test results printed and written as summary.json and report.html.
+ */
+async function trainSeeds(parsed: Parsed, seeds: readonly number[], interrupt: Interrupt, enter: (phase: "writing") => void): Promise<number> {
+  if (parsed.values.resume === true) throw new UsageError("--resume continues one run: leave out --seeds and give that seed's folder, e.g. --out runs/moons-seeds/seed-3");
+  if (parsed.given.has("seed")) throw new UsageError("--seeds sets --seed for each run: give one of them");
+  const base = optionalString(parsed.values, "out") ?? `${defaultOut(parsed.values)}-seeds`;
+  ensureFolder(base);
+  print(`Training ${seeds.length} runs, seeds ${formatSeeds(seeds)}, one folder each in ${base}`);
+  const done: { seed: number; outcome: RunOutcome }[] = [];
+  for (const seed of seeds) {
+    if (interrupt.requested()) break;
+    const values: Values = { ...parsed.values, seed: String(seed) };
+    const out = join(base, `seed-${seed}`);
+    const outcome = await trainAndWrite({ ...parsed, values, given: new Set([...parsed.given, "seed"]) }, interrupt, enter, { out, quiet: true });
+    if (outcome.metrics !== null) done.push({ seed, outcome });
+    print(seedLine(seed, outcome));
+  }
+  const summary = seedSummary(done);
+  print("");
+  for (const { label, spread: s, values } of summary) print(s === null ? `${label}: no seed has one` : `${label} over ${s.count} of ${values.length} seeds: ${describeSpread(s)}`);
+  const diverged = done.filter((d) => d.outcome.diverged !== null).map((d) => d.seed);
+  if (diverged.length > 0) print(`Diverged: seed${diverged.length > 1 ? "s" : ""} ${diverged.join(", ")} (left out of the spread)`);
+  const files = seedFiles(base, done, summary);
+  await interrupt.hold(() => { for (const f of files) writeFileAtomic(join(base, f.name), f.data); }, `Quit: ${base} has the summary.`);
+  const folders = done.map((d) => `seed-${d.seed}`);
+  print(`Wrote summary.json and report.html to ${base}, beside the run folders ${folders.length > 3 ? `${folders[0]} ... ${folders[folders.length - 1]}` : folders.join(", ")}`);
+  return interrupt.requested() ? 130 : diverged.length > 0 ? 1 : 0;
+}
+
+function seedLine(seed: number, { metrics, records, diverged }: RunOutcome): string {
+  const head = `seed ${String(seed).padEnd(4)}`;
+  if (metrics === null) return `${head} stopped before its first epoch: nothing written`;
+  const time = `(${records.length} epochs, ${metrics.seconds.toFixed(1)} s)`;
+  if (diverged !== null) return `${head} diverged at epoch ${diverged.epoch}: ${divergenceCause(diverged)} ${time}`;
+  const shown = metrics.testAccuracy !== undefined
+    ? `test accuracy ${metrics.testAccuracy.toFixed(4)}`
+    : `test R² ${(metrics.testR2 ?? NaN).toFixed(4)}, test MSE ${(metrics.testMse ?? NaN).toFixed(4)}`;
+  return `${head} ${shown}, test loss ${metrics.testLoss.toFixed(4)} ${time}${metrics.interrupted ? " (interrupted)" : ""}`;
+}
+
+interface SeedStatistic {
+  label: string;
+  key: keyof RunMetrics;
+  values: { seed: number; value: number }[];
+  spread: Spread | null;
+}
+
+/** The spread of each test number over the seeds whose runs did not diverge. */
+function seedSummary(done: readonly { seed: number; outcome: RunOutcome }[]): SeedStatistic[] {
+  const regression = done.some((d) => d.outcome.metrics!.testR2 !== undefined);
+  const keys: [string, keyof RunMetrics][] = regression
+    ? [["Test R²", "testR2"], ["Test MSE", "testMse"]]
+    : [["Test accuracy", "testAccuracy"], ["Test loss", "testLoss"]];
+  return keys.map(([label, key]) => {
+    const values = done.map((d) => ({ seed: d.seed, value: d.outcome.diverged === null ? Number(d.outcome.metrics![key]) : NaN }));
+    return { label, key, values, spread: spread(values) };
+  });
+}
+
+function seedFiles(base: string, done: readonly { seed: number; outcome: RunOutcome }[], summary: readonly SeedStatistic[]): { name: string; data: string }[] {
+  const runs = done.map((d) => ({ seed: d.seed, folder: `seed-${d.seed}`, diverged: d.outcome.diverged?.epoch ?? null, metrics: d.outcome.metrics }));
+  const json = { seeds: done.map((d) => d.seed), runs, spread: Object.fromEntries(summary.map((s) => [s.key, s.spread])) };
+  const lossCurves = lineChart({
+    title: "Training loss, one line per seed", xLabel: "Epoch", yLabel: "Training loss", logY: true,
+    series: done.map((d) => ({ name: `seed ${d.seed}${d.outcome.diverged ? ` (diverged at epoch ${d.outcome.diverged.epoch})` : ""}`, y: d.outcome.records.map((r) => r.loss) })),
+  });
+  const main = summary[0]!;
+  const bySeed = lineChart({
+    title: `${main.label} by seed`, xLabel: "Seed", yLabel: main.label,
+    series: [{ name: main.label, x: main.values.map((v) => v.seed), y: main.values.map((v) => v.value), markers: "only" }],
+    referenceLines: main.spread === null ? [] : [main.spread.mean],
+  });
+  const html = reportHtml({
+    title: `dagrad train over ${done.length} seeds`,
+    subtitle: `one run folder per seed in ${base}; the spread leaves out runs that diverged`,
+    metrics: Object.fromEntries(summary.map((s) => [s.label, s.spread === null ? "-" : describeSpread(s.spread)])),
+    config: { seeds: formatSeeds(done.map((d) => d.seed)) },
+    tables: [{
+      title: "Runs", header: ["seed", "folder", "epochs", ...summary.map((s) => s.label), "diverged at epoch"],
+      rows: done.map((d, i) => [d.seed, runs[i]!.folder, d.outcome.records.length, ...summary.map((s) => s.values[i]!.value), runs[i]!.diverged ?? "-"]),
+    }],
+    figures: [
+      { title: `${main.label} by seed`, caption: "each seed's result; the dashed line is their mean", svg: toSvg(bySeed) },
+      { title: "Training loss by seed", caption: "the loss of every run per epoch (log scale)", svg: toSvg(lossCurves) },
+    ],
+  });
+  return [{ name: "summary.json", data: JSON.stringify(json, null, 2) + "\n" }, { name: "report.html", data: html }];
 }
 
 /** A new run from the options: the data, and the model and loss that fit them. */
@@ -199,11 +306,24 @@ function refuseOtherSettings({ values, given }: Parsed, saved: RunConfig, out: s
   }
 }
 
-async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void): Promise<number> {
+/** How one run is reported: into which folder, and whether its lines are printed (a run of several seeds prints one line per seed). */
+interface RunTarget {
+  out: string;
+  quiet: boolean;
+}
+
+/** What a finished (or stopped) run leaves for a summary over seeds. */
+interface RunOutcome {
+  code: number;
+  /** Null when nothing was written (stopped before the first epoch). */
+  metrics: RunMetrics | null;
+  records: EpochRecord[];
+  diverged: TrainingError | null;
+}
+
+async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void, { out, quiet }: RunTarget): Promise<RunOutcome> {
   const { values } = parsed;
-  const dataName = optionalString(values, "data") ?? "moons";
-  const presetId = optionalString(values, "preset");
-  const out = optionalString(values, "out") ?? (presetId !== undefined ? `runs/preset-${presetId}` : `runs/${dataName.startsWith("csv:") ? "csv" : dataName}`);
+  const say = quiet ? () => {} : print;
   const checkpoint = values.resume === true ? readCheckpoint(out) : null;
   let config: RunConfig, prepared: PreparedData;
   if (checkpoint !== null) {
@@ -236,14 +356,14 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const test = { x: prepared.xTest, y: head.encode(prepared.labelsTest) };
 
   const preset = config.preset === null ? null : PRESETS[config.preset];
-  if (preset !== null) print(`Preset: ${preset.title}`);
-  print(`Training MLP [${config.model.sizes.join(", ")}] (${describeRun(config)}) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
-  for (const c of prepared.untested) print(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
-  if (checkpoint !== null) print(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
+  if (preset !== null) say(`Preset: ${preset.title}`);
+  say(`Training MLP [${config.model.sizes.join(", ")}] (${describeRun(config)}) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
+  for (const c of prepared.untested) say(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
+  if (checkpoint !== null) say(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
   const tty = process.stdout.isTTY === true;
   const rows = prepared.xTrain.shape[0]!;
   const progress = new Progress({
-    total: epochs, tty, logEvery, write: (t) => process.stdout.write(t),
+    total: epochs, tty, logEvery, write: quiet ? () => {} : (t) => process.stdout.write(t),
     line: preset === null ? undefined : (r) => preset.line(r, epochs, rows),
   });
   // The weights after the last finished epoch (what the folder gets if a later epoch diverges), in copies allocated once.
@@ -277,8 +397,8 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   const interrupted = interrupt.requested() && records.length < epochs && diverged === null;
   const seconds = secondsSoFar();
   if (records.length === 0 && interrupted) {
-    print(`Interrupted before the first epoch finished: nothing written, ${out} is as it was.`);
-    return 130;
+    say(`Interrupted before the first epoch finished: nothing written, ${out} is as it was.`);
+    return { code: 130, metrics: null, records, diverged };
   }
   // So that --resume continues from exactly here.
   if (interrupted && checkpointEvery > 0 && checkpointed !== records.length) saveCheckpoint(records, rngState);
@@ -303,25 +423,25 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
     if (!resumable) removeCheckpoint(out);
   }, `Quit: ${out} holds the new run, complete.`);
 
-  if (interrupted) print(`Interrupted after epoch ${records.length} of ${epochs}.${resumable ? ` Continue with: dagrad train --resume --out ${out}` : ""}`);
+  if (interrupted) say(`Interrupted after epoch ${records.length} of ${epochs}.${resumable ? ` Continue with: dagrad train --resume --out ${out}` : ""}`);
   if (diverged !== null) {
-    print(`Training stopped at epoch ${diverged.epoch}, step ${diverged.step}: ${divergenceCause(diverged)}; try a lower --lr.`);
+    say(`Training stopped at epoch ${diverged.epoch}, step ${diverged.step}: ${divergenceCause(diverged)}; try a lower --lr.`);
     const kept = records.length === 0 ? "no finished epoch, and the initial weights" : `epochs 1 to ${records.length} and the weights after epoch ${records.length}`;
-    print(`The run folder has ${kept}.`);
+    say(`The run folder has ${kept}.`);
   }
   if (scored && preset !== null) {
     const outputs = (points: number[][]) => predict(model, applyScaling(tensor(points), config.scaling));
-    for (const line of preset.closing(outputs, { accuracy: metrics.testAccuracy ?? NaN, labels: prepared.labelsTest })) print(line);
+    for (const line of preset.closing(outputs, { accuracy: metrics.testAccuracy ?? NaN, labels: prepared.labelsTest })) say(line);
   } else if (scored) {
-    print(`Train: loss ${metrics.trainLoss.toFixed(4)}, ${metricsText(trainEval!.metrics)}`);
-    print(`Test:  loss ${metrics.testLoss.toFixed(4)}, ${metricsText(testEval!.metrics)}`);
+    say(`Train: loss ${metrics.trainLoss.toFixed(4)}, ${metricsText(trainEval!.metrics)}`);
+    say(`Test:  loss ${metrics.testLoss.toFixed(4)}, ${metricsText(testEval!.metrics)}`);
   } else {
-    print("Train: -, Test: - (the model's outputs are not finite numbers, so it has no loss or accuracy)");
+    say("Train: -, Test: - (the model's outputs are not finite numbers, so it has no loss or accuracy)");
   }
-  print(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
-  print(`Report: ${join(out, "report.html")}`);
-  if (preset !== null) print(`Note: ${preset.note}`);
-  return interrupt.requested() ? 130 : metrics.diverged ? 1 : 0;
+  say(`Trained ${records.length} epochs in ${seconds.toFixed(1)} s. Run folder: ${out} (model.json, history.json, ${pictures.length} SVGs)`);
+  say(`Report: ${join(out, "report.html")}`);
+  if (preset !== null) say(`Note: ${preset.note}`);
+  return { code: interrupt.requested() ? 130 : metrics.diverged ? 1 : 0, metrics, records, diverged };
 }
 
 export const train: Command = { spec, run };

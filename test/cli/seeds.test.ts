@@ -1,0 +1,45 @@
+// --seeds: one whole run per seed and the spread of their results (mean ±
+// std, median, min and max with their seeds), for train and the experiments.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { byClass, parseXml } from "../report/svg-dom.js";
+import { type CliResult, runCli, tempDir } from "./run-cli.js";
+
+function expectUsageError(result: CliResult, message: string): void {
+  expect(result.code).toBe(2);
+  expect(result.stderr).toBe(`dagrad: ${message}\n`);
+}
+
+describe("train --seeds", () => {
+  it("trains each seed into its own run folder and prints the spread, where moons seed 1 is the one stuck at 0.80", async () => {
+    const out = tempDir();
+    const result = await runCli(["train", "--seeds", "0..2", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const accuracies = [0, 1, 2].map((seed) => {
+      const dir = join(out, `seed-${seed}`);
+      expect(existsSync(join(dir, "manifest.json"))).toBe(true);
+      expect((JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as { data: { seed: number } }).data.seed).toBe(seed);
+      return (JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8")) as { testAccuracy: number }).testAccuracy;
+    });
+    expect(accuracies[1]).toBeCloseTo(0.8, 10);
+    for (const [seed, accuracy] of accuracies.entries()) expect(result.stdout).toMatch(new RegExp(`^seed ${seed} +test accuracy ${accuracy.toFixed(4)}, test loss \\d\\.\\d{4} \\(2000 epochs, `, "m"));
+    const mean = accuracies.reduce((a, b) => a + b, 0) / 3;
+    const std = Math.sqrt(accuracies.reduce((s, a) => s + (a - mean) ** 2, 0) / 2);
+    const sorted = [...accuracies].sort((a, b) => a - b);
+    expect(result.stdout).toContain(`Test accuracy over 3 of 3 seeds: ${mean.toFixed(4)} ± ${std.toFixed(4)} (mean ± std), median ${sorted[1]!.toFixed(4)}, min 0.8000 (seed 1), max ${sorted[2]!.toFixed(4)} (seed ${accuracies.indexOf(sorted[2]!)})`);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { seeds: number[]; spread: { testAccuracy: { mean: number; std: number; minSeed: number } } };
+    expect(summary.seeds).toEqual([0, 1, 2]);
+    expect(summary.spread.testAccuracy.mean).toBeCloseTo(mean, 12);
+    expect(summary.spread.testAccuracy.std).toBeCloseTo(std, 12);
+    expect(summary.spread.testAccuracy.minSeed).toBe(1);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(byClass(parseXml(html.slice(html.indexOf("<svg "), html.indexOf("</svg>") + 6)), "marker")).toHaveLength(3);
+  });
+
+  it("refuses --seed and --resume beside it, and a list that is no seeds", async () => {
+    expectUsageError(await runCli(["train", "--seeds", "0..2", "--seed", "4"]), "--seeds sets --seed for each run: give one of them");
+    expectUsageError(await runCli(["train", "--seeds", "0..2", "--resume"]), "--resume continues one run: leave out --seeds and give that seed's folder, e.g. --out runs/moons-seeds/seed-3");
+    expectUsageError(await runCli(["train", "--seeds", "3..1"]), '--seeds must be seeds (integers >= 0) as a list or ranges, e.g. 0..9 or 1,5,9, got "3..1"');
+  });
+});
