@@ -61,7 +61,8 @@ export function describeSpread(s: Spread): string {
   return `${four(s.mean)} ± ${four(s.std)} (mean ± std), median ${four(s.median)}, min ${four(s.min)} (seed ${s.minSeed}), max ${four(s.max)} (seed ${s.maxSeed})`;
 }
 
-/** A table cell: "0.9617 ± 0.0560 [0.8000, 1.0000]" (mean ± std [min, max]). */
-export function spreadCell(s: Spread | null): string {
-  return s === null ? "-" : `${four(s.mean)} ± ${four(s.std)} [${four(s.min)}, ${four(s.max)}]`;
+/** A table cell: "0.9617 ± 0.0560 [0.8000, 1.0000]" (mean ± std [min, max]), numbers as `format` writes them. */
+export function spreadCell(s: Spread | null, format: (v: number) => string = four): string {
+  const f = (v: number) => (Number.isFinite(v) ? format(v) : "-");
+  return s === null ? "-" : `${f(s.mean)} ± ${f(s.std)} [${f(s.min)}, ${f(s.max)}]`;
 }

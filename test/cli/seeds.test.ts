@@ -43,3 +43,25 @@ describe("train --seeds", () => {
     expectUsageError(await runCli(["train", "--seeds", "3..1"]), '--seeds must be seeds (integers >= 0) as a list or ranges, e.g. 0..9 or 1,5,9, got "3..1"');
   });
 });
+
+describe("experiment --seeds", () => {
+  it("runs the experiment once per seed; the table shows each number's mean ± std [min, max] and counts the seeds that diverged", async () => {
+    const out = tempDir();
+    const result = await runCli(["experiment", "lr", "--rates", "0.5,1e300", "--epochs", "30", "--seeds", "0..2", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("seeds 0..2)");
+    expect(result.stdout).toMatch(/^Seed 2:$/m);
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { table: { rows: string[][] }; seeds: { seed: number; table: { rows: string[][] } }[] };
+    expect(results.seeds.map((s) => s.seed)).toEqual([0, 1, 2]);
+    const accuracies = results.seeds.map((s) => Number(s.table.rows[0]![1]));
+    const mean = accuracies.reduce((a, b) => a + b, 0) / 3;
+    const std = Math.sqrt(accuracies.reduce((s, a) => s + (a - mean) ** 2, 0) / 2);
+    expect(results.table.rows[0]).toEqual(["0.5", `${mean.toFixed(4)} ± ${std.toFixed(4)} [${Math.min(...accuracies).toFixed(4)}, ${Math.max(...accuracies).toFixed(4)}]`, expect.stringMatching(/ ± /), "-"]);
+    expect(results.table.rows[1]).toEqual(["1e+300", "-", "-", "3 of 3 (epoch 1)"]);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("Results over 3 seeds: mean ± std [min, max]");
+  });
+
+  it("refuses --seed beside --seeds", async () => {
+    expectUsageError(await runCli(["experiment", "lr", "--seeds", "0..2", "--seed", "3"]), "--seeds sets --seed for each run of the experiment: give one of them");
+  });
+});
