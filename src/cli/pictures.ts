@@ -5,8 +5,8 @@
 // misclassified digits.
 import { Tensor, concat } from "../autograd/index.js";
 import { grid } from "../datasets/index.js";
-import { type ClassifierHead, type EpochRecord, type MLP, predict } from "../nn/index.js";
-import { type ColorScale, type Figure, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, fitPlot, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
+import { type ClassifierHead, type EpochRecord, type MLP, SATURATION_Z, layerActivity, predict } from "../nn/index.js";
+import { type ColorScale, type Figure, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, fitPlot, histogram, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
 import type { PreparedData } from "./setup.js";
 
 export interface NamedPicture {
@@ -38,7 +38,52 @@ function curves(epochs: readonly EpochRecord[], from: number): { x: number[]; tr
   return { x: kept.map((r) => r.epoch), train: kept.map((r) => r.loss), test: kept.map((r) => r.valLoss ?? NaN) };
 }
 
-export function trainingPictures(model: MLP, epochs: readonly EpochRecord[], lossName: string): NamedPicture[] {
+/** A history record with the hidden layers' activity, measured every few epochs while training (train's onEpoch). */
+export interface ActivityRecord extends EpochRecord {
+  activity?: { layer: number; saturated?: number; dead?: number }[];
+}
+
+/** Epochs between two measurements of the layers' activity: about 100 over a run, and always the first and last epoch. */
+export function activityEvery(epochs: number): number {
+  return Math.max(1, Math.round(epochs / 100));
+}
+
+/** Measure the hidden layers' activity on the training rows into the record (eval mode, nothing trained). */
+export function recordActivity(record: ActivityRecord, model: MLP, x: Tensor): void {
+  record.activity = layerActivity(model, x).map((s) => ({ layer: s.layer, ...(s.saturated === null ? {} : { saturated: s.saturated }), ...(s.dead === null ? {} : { dead: s.dead }) }));
+}
+
+/** The hidden layers' diagnostics over training: saturation, dead units, the size of each step against the weights, and the weights' spread. */
+function layerPictures(model: MLP, epochs: readonly ActivityRecord[]): NamedPicture[] {
+  const pictures: NamedPicture[] = [];
+  const measured = epochs.filter((r) => r.activity !== undefined);
+  const hidden = model.linears.slice(0, -1);
+  const perLayer = (field: "saturated" | "dead") => hidden.map((linear, i) => ({
+    name: layerLabel(model, linear.weight.name!), x: measured.map((r) => r.epoch),
+    y: measured.map((r) => r.activity!.find((a) => a.layer === i + 1)?.[field] ?? NaN),
+  })).filter((series) => series.y.some(Number.isFinite));
+  const saturated = perLayer("saturated");
+  if (saturated.length > 0) {
+    pictures.push(picture("saturation.svg", "Saturated units", `the share of each sigmoid or tanh layer's pre-activations on the training rows with |z| > ${SATURATION_Z}, where the derivative is nearly 0 and the gradient through the unit vanishes`, lineChart({
+      title: "Saturated pre-activations (|z| > 3)", xLabel: "Epoch", yLabel: "Fraction saturated", yDomain: [0, 1], series: saturated,
+    })));
+  }
+  const dead = perLayer("dead");
+  if (dead.length > 0) {
+    pictures.push(picture("dead-units.svg", "Dead ReLU units", "units of each ReLU layer whose pre-activation is at most 0 on every training row: their gradient is 0, so they no longer learn", lineChart({
+      title: "Dead ReLU units", xLabel: "Epoch", yLabel: "Units never active", series: dead,
+    })));
+  }
+  pictures.push(picture("update-ratio.svg", "Update to weight ratio", "||Δw|| / ||w|| of each layer's weights at the last step of every epoch (log scale); around 1e-3 (dashed) is the usual sign of healthy learning, far below it a layer barely moves", lineChart({
+    title: "Update / weight ratio per layer", xLabel: "Epoch", yLabel: "||Δw|| / ||w||", logY: true, referenceLines: [1e-3],
+    series: model.linears.map((linear) => ({ name: layerLabel(model, linear.weight.name!), y: epochs.map((r) => r.updateRatios[linear.weight.name!] ?? NaN) })),
+  })));
+  const panels = model.linears.map((linear) => histogram({ title: layerLabel(model, linear.weight.name!), values: linear.weight.data, xLabel: "Weight" }));
+  pictures.push(picture("weight-histograms.svg", "Weight histograms", "the trained weights of each layer, counted in 30 equal bins", smallMultiples("Trained weights by layer", panels, 3)));
+  return pictures;
+}
+
+export function trainingPictures(model: MLP, epochs: readonly ActivityRecord[], lossName: string): NamedPicture[] {
   const pictures: NamedPicture[] = [];
   const all = curves(epochs, 0);
   pictures.push(picture("loss.svg", "Loss", "training and test loss per epoch", lineChart({
@@ -68,6 +113,7 @@ export function trainingPictures(model: MLP, epochs: readonly EpochRecord[], los
     title: "Gradient magnitude over training", xLabel: "Epoch", yLabel: "Gradient norm ||dW||", logY: true,
     series: gradientFlowSeries(model, epochs),
   })));
+  pictures.push(...layerPictures(model, epochs));
   return pictures;
 }
 

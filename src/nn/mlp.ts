@@ -44,6 +44,7 @@ export class MLP extends Module {
   readonly sizes: readonly number[];
   // #private: the Linear layers are children of `layers`; a field would register them twice.
   readonly #linears: readonly Linear[];
+  readonly #activationModules: readonly Module[];
   /** One activation per Linear; the last is the output activation. */
   readonly activations: readonly ActivationName[];
   readonly negativeSlope: number;
@@ -71,6 +72,7 @@ export class MLP extends Module {
     this.isPlain = !options.batchNorm && !options.residual && dropout === 0;
 
     const linears: Linear[] = [];
+    const activationModules: Module[] = [];
     const modules: Module[] = [];
     for (let i = 0; i < depth; i++) {
       const linear = new Linear(sizes[i]!, sizes[i + 1]!, { bias: options.bias ?? true, init: options.init ?? "default", biasInit: options.biasInit, dtype: options.dtype ?? "float32", rng });
@@ -78,17 +80,23 @@ export class MLP extends Module {
       const layer: Module[] = [linear];
       const isHidden = i < depth - 1;
       if (isHidden && options.batchNorm) layer.push(new BatchNorm1d(sizes[i + 1]!, { dtype: options.dtype ?? "float32" }));
-      layer.push(activationModule(this.activations[i]!, this.negativeSlope));
+      const activation = activationModule(this.activations[i]!, this.negativeSlope);
+      activationModules.push(activation);
+      layer.push(activation);
       if (isHidden && dropout > 0) layer.push(new Dropout(dropout, { rng }));
       if (isHidden && options.residual && sizes[i] === sizes[i + 1]) modules.push(new Residual(new Sequential(...layer), { scale: options.residualScale ?? 1 }));
       else modules.push(...layer);
     }
     this.#linears = linears;
+    this.#activationModules = activationModules;
     this.layers = this.registerModule("layers", new Sequential(...modules));
   }
 
   /** The Linear layers in order, input to output. */
   get linears(): readonly Linear[] { return this.#linears; }
+
+  /** The activation module after each Linear (the last is the output activation): their inputs are the pre-activations z. */
+  get activationModules(): readonly Module[] { return this.#activationModules; }
 
   forward(x: Tensor): Tensor {
     return this.layers.forward(x);

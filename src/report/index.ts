@@ -5,6 +5,7 @@ export { decisionBoundary, type OutputGrid, type LabelledPoints, type DecisionBo
 export { imageGrid, type ImageGridOptions } from "./image-grid.js";
 export { confusionMatrix, confusionCounts, type ConfusionMatrixOptions } from "./confusion-matrix.js";
 export { smallMultiples, noticePanel } from "./small-multiples.js";
+export { histogram, binCounts, type HistogramOptions } from "./histogram.js";
 export { scatterPlot, sharedDomains, type ScatterOptions } from "./scatter.js";
 export { dagFigure } from "./dag.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";

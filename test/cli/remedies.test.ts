@@ -4,7 +4,7 @@
 // each does, what it refuses, and that --resume continues a run that uses
 // them all exactly as the run that was never stopped.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { moons, trainTestSplit } from "../../src/datasets/index.js";
@@ -164,6 +164,20 @@ describe("--resume with every new option", () => {
     });
     const result = await runCli(["train", "--resume", "--out", out, "--dropout", "0.3", "--clip-value", "0.5"]);
     expectUsageError(result, `--resume continues the run in ${out} with its own settings, and these options differ from them: --dropout 0.3 (the run has --dropout 0.2); leave them out, or start a new run without --resume (in another --out to keep this one)`);
+  });
+});
+
+describe("dead ReLU units", () => {
+  it("are counted per layer over training and drawn; a ReLU net has no saturation picture", async () => {
+    const out = tempDir();
+    const result = await runCli(["train", "--layers", "16,16,16,16,16,16", "--activation", "relu", "--init", "he", "--epochs", "100", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epochs: { activity?: { layer: number; dead: number }[] }[] };
+    const last = history.epochs.at(-1)!.activity!;
+    expect(last.map((a) => a.layer)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const a of last) expect(Number.isInteger(a.dead) && a.dead >= 0 && a.dead <= 16).toBe(true);
+    expect(readFileSync(join(out, "dead-units.svg"), "utf8")).toContain('data-name="Layer 6 (16→16)"');
+    expect(readdirSync(out)).not.toContain("saturation.svg");
   });
 });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { bandEdges, colorBar, confusionCounts, confusionMatrix, contourMap, dagFigure, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
+import { bandEdges, binCounts, colorBar, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -68,6 +68,17 @@ describe("contourMap and colorBar", () => {
     const doc = parseXml(toSvg(colorBar(scale, "Loss")));
     expect(byClass(doc, "colorbar-label").map((t) => t.text)).toEqual(["1e-2", "1e-1", "1e0", "1e1"]);
     expect(byClass(doc, "colorbar-title")[0]!.text).toBe("Loss");
+  });
+});
+
+describe("histogram", () => {
+  it("counts every finite value once in equal bins, the maximum in the last", () => {
+    const { edges, counts } = binCounts([0, 0.1, 0.5, 0.99, 1, NaN], 4);
+    expect(edges).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(counts).toEqual([2, 0, 1, 2]);
+    const doc = parseXml(toSvg(histogram({ title: "w", values: [1, 2, 2, 3], bins: 3 })));
+    const heights = byClass(doc, "bar").map((b) => Number(b.attrs.height));
+    expect(heights[1]! / heights[0]!).toBeCloseTo(2, 6);
   });
 });
 

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../../node/files.js";
 import { lineChart, reportHtml, toSvg } from "../../report/index.js";
 import { type Command, print } from "../command.js";
 import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, residualScaleFor, resolveHead } from "../options.js";
-import { dataPictures, trainingPictures } from "../pictures.js";
+import { activityEvery, dataPictures, recordActivity, trainingPictures } from "../pictures.js";
 import { PRESETS, type PresetId, presetFor } from "../presets.js";
 import { Progress } from "../progress.js";
 import { type RunConfig, RunFolderError, type RunMetrics, type TrainingSpec, commitRun, ensureFolder, newRunId, removeLeftovers, runFiles, stageRun } from "../run-folder.js";
@@ -387,6 +387,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
     metrics: [...head.metrics], validation: test,
     resume: checkpoint === null ? undefined : { records: checkpoint.history, rngState: checkpoint.rng },
     onEpoch: (r, run) => {
+      if (r.epoch === 1 || r.epoch % activityEvery(epochs) === 0 || r.epoch === epochs) recordActivity(r, model, prepared.xTrain);
       progress.update(r);
       keepEpochWeights();
       if (checkpointEvery > 0 && r.epoch % checkpointEvery === 0) saveCheckpoint(run.records, run.rngState());
