@@ -8,6 +8,7 @@ export { smallMultiples, noticePanel } from "./small-multiples.js";
 export { histogram, binCounts, type HistogramOptions } from "./histogram.js";
 export { scatterPlot, sharedDomains, type ScatterOptions } from "./scatter.js";
 export { dagFigure } from "./dag.js";
+export { explainHtml, type ExplainPageOptions, type ExplainPageStep } from "./explain-page.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";
 export { zeroContour } from "./contour.js";
 export { contourMap, colorBar, bandEdges, type ColorScale, type ContourMapOptions } from "./contour-map.js";

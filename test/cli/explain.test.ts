@@ -22,7 +22,7 @@ function step(stdout: string, name: string): { manual: number[]; autograd: numbe
 
 describe("dagrad explain", () => {
   it("prints 000 section 7 step by step, both paths agreeing", async () => {
-    const result = await runCli(["explain"]);
+    const result = await runCli(["explain", "--out", tempDir()]);
     expect(result.code).toBe(0);
     const names = [...result.stdout.matchAll(/^(\w+) = /gm)].map((m) => m[1]);
     expect(names).toEqual(["Z1", "A1", "Z2", "A2", "loss", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]);
@@ -35,7 +35,7 @@ describe("dagrad explain", () => {
   });
 
   it("prints 001's numbers", async () => {
-    const result = await runCli(["explain", "--example", "001"]);
+    const result = await runCli(["explain", "--example", "001", "--out", tempDir()]);
     expect(result.code).toBe(0);
     expect(step(result.stdout, "loss").manual).toEqual([0.00405]);
     expect(step(result.stdout, "dW2").autograd).toEqual([-0.045, -0.099]);
@@ -43,7 +43,7 @@ describe("dagrad explain", () => {
   });
 
   it("prints 004's numbers, with the dA2 step its loss needs", async () => {
-    const result = await runCli(["explain", "--example", "004"]);
+    const result = await runCli(["explain", "--example", "004", "--out", tempDir()]);
     expect(result.code).toBe(0);
     expect(step(result.stdout, "A2").manual).toEqual([0.4213767598]);
     expect(step(result.stdout, "dZ2").autograd).toEqual([-0.1410789846]);
@@ -51,7 +51,7 @@ describe("dagrad explain", () => {
   });
 
   it("ends 004 with the update the document prints at lr 0.1: the change in W1 and W2 and the new weights", async () => {
-    const result = await runCli(["explain", "--example", "004"]);
+    const result = await runCli(["explain", "--example", "004", "--out", tempDir()]);
     expect(result.stdout).toContain("--- Update: gradient descent at lr 0.1 (the weights only, as the document) ---");
     // The document's [in, out] numbers, transposed to dagrad's [out, in].
     const round = (v: number[]) => v.map((x) => Number(x.toFixed(4)));
@@ -63,21 +63,36 @@ describe("dagrad explain", () => {
   });
 
   it("--lr adds an update of every weight and bias to any example", async () => {
-    const result = await runCli(["explain", "--example", "001", "--lr", "0.5"]);
+    const result = await runCli(["explain", "--example", "001", "--lr", "0.5", "--out", tempDir()]);
     expect(result.stdout).toContain("--- Update: gradient descent at lr 0.5 ---");
     // W2 = [0.5, 0.6] and dW2 = [-0.045, -0.099] in 001.
     expect(step(result.stdout, "new W2").manual).toEqual([0.5225, 0.6495]);
     expect(step(result.stdout, "new b2").autograd).toEqual([0.045]);
-    expect((await runCli(["explain", "--lr", "0"])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+    expect((await runCli(["explain", "--lr", "0", "--out", tempDir()])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+  });
+
+  it("writes explain.html: the equations, then every step's formula and both paths' values as matrices", async () => {
+    const out = tempDir();
+    const result = await runCli(["explain", "--example", "001", "--out", out]);
+    expect(result.stdout).toContain(`Wrote ${join(out, "explain.html")}: the equations and every value above as matrices`);
+    const html = readFileSync(join(out, "explain.html"), "utf8");
+    expect(html).toContain("<h2>The equations</h2>");
+    expect(html).toContain("dWₗ = dZₗᵀ Aₗ₋₁");
+    expect([...html.matchAll(/<div class="step"><h3>(\w+) = /g)].map((m) => m[1])).toEqual(["Z1", "A1", "Z2", "A2", "loss", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]);
+    // 001's loss and dW1, each printed once by the manual formulas and once by autograd.
+    expect(html.match(/<td>0\.0040500000<\/td>/g)).toHaveLength(2);
+    expect(html.match(/<td>-0\.1080000000<\/td>/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
   it("explains a seeded random network of the user's size over a batch", async () => {
-    const result = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
+    const out = tempDir();
+    const result = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7", "--out", out]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("random MLP [4, 3, 2, 1], tanh hidden, sigmoid output, bce loss, seed 7");
     expect(step(result.stdout, "Z1").manual).toHaveLength(6);
     expect(step(result.stdout, "dW1").manual).toHaveLength(12);
-    const again = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
+    const again = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7", "--out", out]);
     expect(again.stdout).toBe(result.stdout);
   });
 });
