@@ -6,7 +6,7 @@
 import { Tensor, concat } from "../autograd/index.js";
 import { grid } from "../datasets/index.js";
 import { type ClassifierHead, type EpochRecord, type MLP, SATURATION_Z, layerActivity, predict } from "../nn/index.js";
-import { type ColorScale, type Figure, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, fitPlot, histogram, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
+import { type ColorScale, type Figure, PART_COLORS, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, fitPlot, histogram, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
 import type { PreparedData } from "./setup.js";
 
 export interface NamedPicture {
@@ -88,25 +88,25 @@ export function trainingPictures(model: MLP, epochs: readonly ActivityRecord[], 
   const all = curves(epochs, 0);
   pictures.push(picture("loss.svg", "Loss", "training and test loss per epoch", lineChart({
     title: "Training loss over time", xLabel: "Epoch", yLabel: `Loss (${lossName})`,
-    series: [{ name: "train", x: all.x, y: all.train }, { name: "test", x: all.x, y: all.test, dashed: true }],
+    series: [{ name: "train", x: all.x, y: all.train, color: PART_COLORS.train }, { name: "test", x: all.x, y: all.test, dashed: true, color: PART_COLORS.test }],
   })));
   if (epochs.length > 150) {
     const late = curves(epochs, 100);
     pictures.push(picture("loss-after-100.svg", "Loss after epoch 100", "the same curves without the first 100 epochs, where the scale hides the slow part", lineChart({
       title: "Training loss (after epoch 100)", xLabel: "Epoch", yLabel: "Loss",
-      series: [{ name: "train", x: late.x, y: late.train, color: "#ff7f0e" }, { name: "test", x: late.x, y: late.test, dashed: true, color: "#1f77b4" }],
+      series: [{ name: "train", x: late.x, y: late.train, color: PART_COLORS.train }, { name: "test", x: late.x, y: late.test, dashed: true, color: PART_COLORS.test }],
     })));
   }
   if (epochs.some((r) => r.metrics.accuracy !== undefined)) {
     pictures.push(picture("accuracy.svg", "Accuracy", "fraction classified correctly, per epoch", lineChart({
       title: "Accuracy", xLabel: "Epoch", yLabel: "Accuracy",
-      series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.accuracy ?? NaN) }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.accuracy ?? NaN), dashed: true }],
+      series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.accuracy ?? NaN), color: PART_COLORS.train }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.accuracy ?? NaN), dashed: true, color: PART_COLORS.test }],
     })));
   }
   if (epochs.some((r) => r.metrics.r2 !== undefined)) {
     pictures.push(picture("r2.svg", "R²", "the share of the targets' variance the model explains, per epoch (1 is a perfect fit, 0 no better than the mean)", lineChart({
       title: "R²", xLabel: "Epoch", yLabel: "R²",
-      series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.r2 ?? NaN) }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.r2 ?? NaN), dashed: true }],
+      series: [{ name: "train", x: all.x, y: epochs.map((r) => r.metrics.r2 ?? NaN), color: PART_COLORS.train }, { name: "test", x: all.x, y: epochs.map((r) => r.valMetrics?.r2 ?? NaN), dashed: true, color: PART_COLORS.test }],
     })));
   }
   pictures.push(picture("gradient-flow.svg", "Gradient flow", "L2 norm of each layer's weight gradient at the last step of every epoch (log scale)", lineChart({
@@ -213,7 +213,7 @@ function digitPictures(model: MLP, data: PreparedData, truth: number[], predicte
   // Pixels are rescaled to [0, 1] per image, so digits stay visible if the data was standardised.
   const images = wrong.map((i) => normalised(pixels(i)));
   return [
-    picture("first-layer-weights.svg", "First-layer weights", "each hidden unit's 784 input weights as a 28x28 image: red positive, blue negative", imageGrid({ title: "First-layer weights", images: weights, imageWidth: 28, imageHeight: 28, colormap: "signed", captions: weights.map((_, u) => `unit ${u + 1}`) })),
+    picture("first-layer-weights.svg", "First-layer weights", "each hidden unit's 784 input weights as a 28x28 image, on one colour scale for all (the bar): red positive, blue negative, white 0", imageGrid({ title: "First-layer weights", images: weights, imageWidth: 28, imageHeight: 28, colormap: "signed", scaleLabel: "weight", captions: weights.map((_, u) => `unit ${u + 1}`) })),
     picture("misclassified.svg", "Misclassified digits", "test digits the model got wrong, with true and predicted class", imageGrid({ title: `Misclassified test digits (${truth.filter((t, i) => predicted[i] !== t).length} of ${truth.length})`, images, imageWidth: 28, imageHeight: 28, colormap: "grey", captions: wrong.map((i) => `true ${truth[i]}, predicted ${predicted[i]}`), columns: 4, scale: 3 })),
   ];
 }

@@ -40,6 +40,13 @@ describe("dagrad train on moons", () => {
     expect(html.match(/<svg /g)).toHaveLength(9);
   });
 
+  it("keeps train and test in one colour each in every chart", () => {
+    for (const file of ["loss.svg", "loss-after-100.svg", "accuracy.svg"]) {
+      const colours = Object.fromEntries(byClass(parseXml(readFileSync(join(out, file), "utf8")), "series").map((s) => [s.attrs["data-name"], s.attrs.stroke]));
+      expect(colours, file).toEqual({ train: "#1f77b4", test: "#ff7f0e" });
+    }
+  });
+
   it("draws each layer's update-to-weight ratio, the tanh layer's saturation and the trained weights' histograms", () => {
     const ratio = parseXml(readFileSync(join(out, "update-ratio.svg"), "utf8"));
     expect(byClass(ratio, "series").map((s) => s.attrs["data-name"])).toEqual(["Layer 1 (2→8)", "Layer 2 (8→1)"]);

@@ -19,6 +19,24 @@ describe("imageGrid", () => {
   });
 });
 
+describe("imageGrid's signed scale", () => {
+  it("is one scale for all images, read off a colour bar: equal values get equal colours whatever each image's range", () => {
+    const small = [0.1, -0.1, 0, 0.05];
+    const large = [0.1, -1, 1, 0];
+    const doc = parseXml(toSvg(imageGrid({ title: "w", images: [small, large], imageWidth: 2, imageHeight: 2, colormap: "signed", scaleLabel: "weight" })));
+    const colourOf = (image: number, cell: number) => {
+      // Each colour is one path of runs; find the one covering this cell's position in the image.
+      const [col, row] = [cell % 2, Math.floor(cell / 2)];
+      return byTag(byClass(doc, "image")[image]!, "path").find((p) => p.attrs.d!.split("M").some((run) => run.startsWith(`${col} ${row}h`)))!.attrs.fill;
+    };
+    expect(colourOf(0, 0)).toBe(colourOf(1, 0)); // 0.1 in both
+    expect(colourOf(0, 2)).toBe(colourOf(1, 3)); // 0 in both
+    expect(colourOf(1, 2)).not.toBe(colourOf(0, 0)); // 1 is far redder than 0.1
+    expect(byClass(doc, "colorbar-label").map((t) => t.text)).toEqual(["1", "0", "-1"]);
+    expect(byClass(doc, "colorbar-title")[0]!.text).toBe("weight");
+  });
+});
+
 describe("confusionMatrix", () => {
   it("counts predictions per true class and prints them row by row", () => {
     const counts = confusionCounts([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], 3);
@@ -141,5 +159,12 @@ describe("reportHtml", () => {
     const references = [...html.matchAll(/(?:src|href)="([^"]*)"|url\(([^)]*)\)|https?:\/\/[^\s"]+/g)].map((m) => m[0]);
     expect(references).toEqual(["http://www.w3.org/2000/svg"]); // the SVG namespace name, never fetched
     expect(html).toContain('<td class="number">0.980000</td>');
+  });
+
+  it("gives a figure wider than a grid cell a row of its own", () => {
+    const narrow = toSvg(lineChart({ title: "n", xLabel: "x", yLabel: "y", series: [{ name: "a", y: [1, 2] }] }));
+    const wide = toSvg(smallMultiples("w", [0, 1, 2].map(() => lineChart({ title: "p", xLabel: "x", yLabel: "y", series: [{ name: "s", y: [1, 2] }] })), 3));
+    const html = reportHtml({ title: "t", config: {}, metrics: {}, figures: [{ title: "n", svg: narrow }, { title: "w", svg: wide }] });
+    expect([...html.matchAll(/<figure( class="wide")?>/g)].map((m) => m[1] !== undefined)).toEqual([false, true]);
   });
 });
