@@ -8,7 +8,7 @@ import { ACTIVATIONS, DATA_NAMES, type DataSpec, INITS, LOSS_NAMES, OUTPUTS, dat
 export const DATA_OPTIONS: readonly OptionSpec[] = [
   { name: "data", type: "string", value: "NAME", help: `dataset: ${DATA_NAMES.join(", ")} or csv:<path> (last column the label)`, default: "moons" },
   { name: "samples", type: "string", value: "N", help: "samples to generate (mnist: digits to use, at most 10000)", defaultNote: "300; mnist 3000" },
-  { name: "noise", type: "string", value: "SD", help: "noise of moons, circles and spirals", defaultNote: "0.2" },
+  { name: "noise", type: "string", value: "SD", help: "noise of moons, circles and spirals (of the targets for sine and surface)", defaultNote: "0.2" },
   { name: "test-size", type: "string", value: "FRACTION", help: "share of samples held out for testing (xor and and test on their 4 rows)", defaultNote: "0.2" },
   { name: "csv-header", type: "boolean", help: "the CSV file's first line holds column names" },
   { name: "task", type: "string", value: "TASK", help: "what a CSV file's last column holds: classification (class indices) or regression (real numbers)", defaultNote: "classification" },

@@ -72,24 +72,32 @@ function trainingSpec(values: Values): Omit<TrainingSpec, "loss"> {
   };
 }
 
-/** The options with a preset's filled in where the command line left them out (and counted as given, for --resume). */
-function withPreset(parsed: Parsed): Parsed {
+/**
+ * The options with a preset's filled in where the command line left them out
+ * (and counted as given, for --resume), and the preset's options the command
+ * line set otherwise, as typed ("--epochs 10000").
+ */
+function withPreset(parsed: Parsed): { parsed: Parsed; overridden: string[] } {
   const id = optionalString(parsed.values, "preset");
-  if (id === undefined) return parsed;
+  if (id === undefined) return { parsed, overridden: [] };
   const preset = presetFor(id);
   const values: Values = { ...parsed.values };
   const given = new Set(parsed.given);
+  const overridden: string[] = [];
   for (const [name, value] of Object.entries(preset.options)) {
-    if (parsed.given.has(name)) continue;
+    if (parsed.given.has(name)) {
+      if (parsed.values[name] !== value) overridden.push(`--${name}${typeof parsed.values[name] === "string" ? ` ${parsed.values[name]}` : ""}`);
+      continue;
+    }
     values[name] = value;
     given.add(name);
   }
-  return { ...parsed, values, given };
+  return { parsed: { ...parsed, values, given }, overridden };
 }
 
 async function run(given: Parsed): Promise<number> {
   noPositionals(spec, given.positionals);
-  const parsed = withPreset(given);
+  const { parsed, overridden } = withPreset(given);
   // From here on, a first Ctrl-C stops training and still writes the folder; a second quits (see interrupt.ts).
   let phase: "training" | "writing" = "training";
   const interrupt = catchInterrupt(() => phase === "training"
@@ -97,7 +105,7 @@ async function run(given: Parsed): Promise<number> {
     : `Training is over; finishing the run folder`);
   try {
     const seeds = parsed.values.seeds === undefined ? null : seedListOption(parsed.values, "seeds");
-    if (seeds === null) return (await trainAndWrite(parsed, interrupt, (p) => { phase = p; }, { out: defaultOut(parsed.values), quiet: false })).code;
+    if (seeds === null) return (await trainAndWrite(parsed, interrupt, (p) => { phase = p; }, { out: defaultOut(parsed.values), quiet: false, overridden })).code;
     return await trainSeeds(parsed, seeds, interrupt, (p) => { phase = p; });
   } finally {
     interrupt.dispose();
@@ -268,6 +276,7 @@ const SETTINGS: Record<string, (given: { data: DataSpec; choice: NetworkChoice; 
   "init-seed": (g, s) => [g.choice.initSeed, s.model.seed],
   "scale-on": (g, s) => [g.data.scaleOn, s.data.scaleOn],
   "csv-header": (g, s) => [g.data.csvHeader, s.data.csvHeader],
+  task: (g, s) => [g.data.task, s.data.task],
   "no-scale": (g, s) => [!g.data.standardize, !s.data.standardize],
   layers: (g, s) => [g.choice.hidden, s.model.sizes.slice(1, -1)],
   activation: (g, s) => [g.choice.activation, s.model.activation],
@@ -310,6 +319,8 @@ function refuseOtherSettings({ values, given }: Parsed, saved: RunConfig, out: s
 interface RunTarget {
   out: string;
   quiet: boolean;
+  /** A preset's options the command line changed, to say so under the preset's line. */
+  overridden?: readonly string[];
 }
 
 /** What a finished (or stopped) run leaves for a summary over seeds. */
@@ -321,7 +332,7 @@ interface RunOutcome {
   diverged: TrainingError | null;
 }
 
-async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void, { out, quiet }: RunTarget): Promise<RunOutcome> {
+async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void, { out, quiet, overridden = [] }: RunTarget): Promise<RunOutcome> {
   const { values } = parsed;
   const say = quiet ? () => {} : print;
   const checkpoint = values.resume === true ? readCheckpoint(out) : null;
@@ -357,6 +368,7 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
 
   const preset = config.preset === null ? null : PRESETS[config.preset];
   if (preset !== null) say(`Preset: ${preset.title}`);
+  if (preset !== null && overridden.length > 0) say(`Changed from the preset: ${overridden.join(" ")}`);
   say(`Training MLP [${config.model.sizes.join(", ")}] (${describeRun(config)}) on ${config.data.data}: ${prepared.xTrain.shape[0]} train / ${prepared.xTest.shape[0]} test samples`);
   for (const c of prepared.untested) say(`Note: class ${c} has too few rows to hold one out: it is trained on but not in the test part, so the test accuracy does not cover it.`);
   if (checkpoint !== null) say(`Resuming run ${runId} after epoch ${checkpoint.epoch} of ${epochs} (${join(out, CHECKPOINT)})`);
