@@ -37,6 +37,22 @@ describe("train --seeds", () => {
     expect(byClass(parseXml(html.slice(html.indexOf("<svg "), html.indexOf("</svg>") + 6)), "marker")).toHaveLength(3);
   });
 
+  it("stops at Ctrl-C after the seed in progress, writes the summary of the seeds done, and leaves a half-trained seed out of the spread", async () => {
+    const out = tempDir();
+    let sent = false;
+    const result = await runCli(["train", "--seeds", "0..5", "--epochs", "3000", "--out", out], {
+      onStdout: (text, child) => { if (!sent && /^seed 1 /m.test(text)) { sent = true; child.kill("SIGINT"); } },
+    });
+    expect(result.code).toBe(130);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { seeds: number[]; spread: { testAccuracy: { count: number } } };
+    expect(summary.seeds.length).toBeLessThan(6);
+    const interrupted = summary.seeds.filter((seed) => new RegExp(`^seed ${seed} .*\\(interrupted\\)$`, "m").test(result.stdout));
+    expect(summary.spread.testAccuracy.count).toBe(summary.seeds.length - interrupted.length);
+    if (interrupted.length > 0) expect(result.stdout).toContain(`Interrupted: seed ${interrupted.join(", ")}, before its last epoch (left out of the spread)`);
+    // The Ctrl-C came while a seed was training, and says so (not "Training is over" as after a first seed's writing).
+    expect(result.stderr).toContain("Stopping after this epoch; the run folder will still be written");
+  });
+
   it("refuses --seed and --resume beside it, and a list that is no seeds", async () => {
     expectUsageError(await runCli(["train", "--seeds", "0..2", "--seed", "4"]), "--seeds sets --seed for each run: give one of them");
     expectUsageError(await runCli(["train", "--seeds", "0..2", "--resume"]), "--resume continues one run: leave out --seeds and give that seed's folder, e.g. --out runs/moons-seeds/seed-3");

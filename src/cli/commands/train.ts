@@ -125,7 +125,7 @@ function defaultOut(values: Values): string {
  * pin one), each written whole into its own folder, then the spread of their
  * test results printed and written as summary.json and report.html.
  */
-async function trainSeeds(parsed: Parsed, seeds: readonly number[], interrupt: Interrupt, enter: (phase: "writing") => void): Promise<number> {
+async function trainSeeds(parsed: Parsed, seeds: readonly number[], interrupt: Interrupt, enter: (phase: "training" | "writing") => void): Promise<number> {
   if (parsed.values.resume === true) throw new UsageError("--resume continues one run: leave out --seeds and give that seed's folder, e.g. --out runs/moons-seeds/seed-3");
   if (parsed.given.has("seed")) throw new UsageError("--seeds sets --seed for each run: give one of them");
   const base = optionalString(parsed.values, "out") ?? `${defaultOut(parsed.values)}-seeds`;
@@ -136,6 +136,7 @@ async function trainSeeds(parsed: Parsed, seeds: readonly number[], interrupt: I
     if (interrupt.requested()) break;
     const values: Values = { ...parsed.values, seed: String(seed) };
     const out = join(base, `seed-${seed}`);
+    enter("training");
     const outcome = await trainAndWrite({ ...parsed, values, given: new Set([...parsed.given, "seed"]) }, interrupt, enter, { out, quiet: true });
     if (outcome.metrics !== null) done.push({ seed, outcome });
     print(seedLine(seed, outcome));
@@ -145,6 +146,8 @@ async function trainSeeds(parsed: Parsed, seeds: readonly number[], interrupt: I
   for (const { label, spread: s, values } of summary) print(s === null ? `${label}: no seed has one` : `${label} over ${s.count} of ${values.length} seeds: ${describeSpread(s)}`);
   const diverged = done.filter((d) => d.outcome.diverged !== null).map((d) => d.seed);
   if (diverged.length > 0) print(`Diverged: seed${diverged.length > 1 ? "s" : ""} ${diverged.join(", ")} (left out of the spread)`);
+  const stopped = done.filter((d) => d.outcome.metrics!.interrupted).map((d) => d.seed);
+  if (stopped.length > 0) print(`Interrupted: seed ${stopped.join(", ")}, before its last epoch (left out of the spread)`);
   const files = seedFiles(base, done, summary);
   await interrupt.hold(() => { for (const f of files) writeFileAtomic(join(base, f.name), f.data); }, `Quit: ${base} has the summary.`);
   const folders = done.map((d) => `seed-${d.seed}`);
@@ -170,14 +173,14 @@ interface SeedStatistic {
   spread: Spread | null;
 }
 
-/** The spread of each test number over the seeds whose runs did not diverge. */
+/** The spread of each test number over the seeds whose runs finished: a diverged or interrupted run's numbers are not comparable. */
 function seedSummary(done: readonly { seed: number; outcome: RunOutcome }[]): SeedStatistic[] {
   const regression = done.some((d) => d.outcome.metrics!.testR2 !== undefined);
   const keys: [string, keyof RunMetrics][] = regression
     ? [["Test R²", "testR2"], ["Test MSE", "testMse"]]
     : [["Test accuracy", "testAccuracy"], ["Test loss", "testLoss"]];
   return keys.map(([label, key]) => {
-    const values = done.map((d) => ({ seed: d.seed, value: d.outcome.diverged === null ? Number(d.outcome.metrics![key]) : NaN }));
+    const values = done.map((d) => ({ seed: d.seed, value: d.outcome.diverged === null && !d.outcome.metrics!.interrupted ? Number(d.outcome.metrics![key]) : NaN }));
     return { label, key, values, spread: spread(values) };
   });
 }
