@@ -2,12 +2,11 @@
 // and write a run folder with the model, history, pictures and report.html.
 import { join } from "node:path";
 import { tensor } from "../../autograd/index.js";
-import { type ClassifierHead, type EpochRecord, type Evaluation, type TrainingError, evaluate, predict } from "../../nn/index.js";
+import { type ClassifierHead, type EpochRecord, type Evaluation, evaluate, predict } from "../../nn/index.js";
 import { CHECKPOINT, dataHash, modelState, readCheckpoint, removeCheckpoint, restoreCheckpoint, writeCheckpoint } from "../checkpoint.js";
 import { type CommandSpec, type Parsed, UsageError, type Values, choiceOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
-import { type Spread, describeSpread, formatSeeds, seedListOption, spread } from "../seeds.js";
+import { type RunOutcome, describeSpread, formatSeeds, seedFiles, seedLine, seedListOption, seedSummary } from "../seeds.js";
 import { writeFileAtomic } from "../../node/files.js";
-import { lineChart, reportHtml, toSvg } from "../../report/index.js";
 import { type Command, print } from "../command.js";
 import { DATA_OPTIONS, MODEL_OPTIONS, type NetworkChoice, checkModelSize, dataSpec, isMnist, networkChoice, residualScaleFor, resolveHead } from "../options.js";
 import { activityEvery, dataPictures, recordActivity, trainingPictures } from "../pictures.js";
@@ -155,66 +154,6 @@ async function trainSeeds(parsed: Parsed, seeds: readonly number[], interrupt: I
   return interrupt.requested() ? 130 : diverged.length > 0 ? 1 : 0;
 }
 
-function seedLine(seed: number, { metrics, records, diverged }: RunOutcome): string {
-  const head = `seed ${String(seed).padEnd(4)}`;
-  if (metrics === null) return `${head} stopped before its first epoch: nothing written`;
-  const time = `(${records.length} epochs, ${metrics.seconds.toFixed(1)} s)`;
-  if (diverged !== null) return `${head} diverged at epoch ${diverged.epoch}: ${divergenceCause(diverged)} ${time}`;
-  const shown = metrics.testAccuracy !== undefined
-    ? `test accuracy ${metrics.testAccuracy.toFixed(4)}`
-    : `test R² ${(metrics.testR2 ?? NaN).toFixed(4)}, test MSE ${(metrics.testMse ?? NaN).toFixed(4)}`;
-  return `${head} ${shown}, test loss ${metrics.testLoss.toFixed(4)} ${time}${metrics.interrupted ? " (interrupted)" : ""}`;
-}
-
-interface SeedStatistic {
-  label: string;
-  key: keyof RunMetrics;
-  values: { seed: number; value: number }[];
-  spread: Spread | null;
-}
-
-/** The spread of each test number over the seeds whose runs finished: a diverged or interrupted run's numbers are not comparable. */
-function seedSummary(done: readonly { seed: number; outcome: RunOutcome }[]): SeedStatistic[] {
-  const regression = done.some((d) => d.outcome.metrics!.testR2 !== undefined);
-  const keys: [string, keyof RunMetrics][] = regression
-    ? [["Test R²", "testR2"], ["Test MSE", "testMse"]]
-    : [["Test accuracy", "testAccuracy"], ["Test loss", "testLoss"]];
-  return keys.map(([label, key]) => {
-    const values = done.map((d) => ({ seed: d.seed, value: d.outcome.diverged === null && !d.outcome.metrics!.interrupted ? Number(d.outcome.metrics![key]) : NaN }));
-    return { label, key, values, spread: spread(values) };
-  });
-}
-
-function seedFiles(base: string, done: readonly { seed: number; outcome: RunOutcome }[], summary: readonly SeedStatistic[]): { name: string; data: string }[] {
-  const runs = done.map((d) => ({ seed: d.seed, folder: `seed-${d.seed}`, diverged: d.outcome.diverged?.epoch ?? null, metrics: d.outcome.metrics }));
-  const json = { seeds: done.map((d) => d.seed), runs, spread: Object.fromEntries(summary.map((s) => [s.key, s.spread])) };
-  const lossCurves = lineChart({
-    title: "Training loss, one line per seed", xLabel: "Epoch", yLabel: "Training loss", logY: true,
-    series: done.map((d) => ({ name: `seed ${d.seed}${d.outcome.diverged ? ` (diverged at epoch ${d.outcome.diverged.epoch})` : ""}`, y: d.outcome.records.map((r) => r.loss) })),
-  });
-  const main = summary[0]!;
-  const bySeed = lineChart({
-    title: `${main.label} by seed`, xLabel: "Seed", yLabel: main.label,
-    series: [{ name: main.label, x: main.values.map((v) => v.seed), y: main.values.map((v) => v.value), markers: "only" }],
-    referenceLines: main.spread === null ? [] : [main.spread.mean],
-  });
-  const html = reportHtml({
-    title: `dagrad train over ${done.length} seeds`,
-    subtitle: `one run folder per seed in ${base}; the spread leaves out runs that diverged`,
-    metrics: Object.fromEntries(summary.map((s) => [s.label, s.spread === null ? "-" : describeSpread(s.spread)])),
-    config: { seeds: formatSeeds(done.map((d) => d.seed)) },
-    tables: [{
-      title: "Runs", header: ["seed", "folder", "epochs", ...summary.map((s) => s.label), "diverged at epoch"],
-      rows: done.map((d, i) => [d.seed, runs[i]!.folder, d.outcome.records.length, ...summary.map((s) => s.values[i]!.value), runs[i]!.diverged ?? "-"]),
-    }],
-    figures: [
-      { title: `${main.label} by seed`, caption: "each seed's result; the dashed line is their mean", svg: toSvg(bySeed) },
-      { title: "Training loss by seed", caption: "the loss of every run per epoch (log scale)", svg: toSvg(lossCurves) },
-    ],
-  });
-  return [{ name: "summary.json", data: JSON.stringify(json, null, 2) + "\n" }, { name: "report.html", data: html }];
-}
-
 /** A new run from the options: the data, and the model and loss that fit them. */
 function newRun(values: Values): { config: RunConfig; prepared: PreparedData } {
   const data = dataSpec(values);
@@ -324,15 +263,6 @@ interface RunTarget {
   quiet: boolean;
   /** A preset's options the command line changed, to say so under the preset's line. */
   overridden?: readonly string[];
-}
-
-/** What a finished (or stopped) run leaves for a summary over seeds. */
-interface RunOutcome {
-  code: number;
-  /** Null when nothing was written (stopped before the first epoch). */
-  metrics: RunMetrics | null;
-  records: EpochRecord[];
-  diverged: TrainingError | null;
 }
 
 async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase: "writing") => void, { out, quiet, overridden = [] }: RunTarget): Promise<RunOutcome> {
