@@ -28,7 +28,8 @@ const spec: CommandSpec = {
   summary: "the documents' comparisons: hidden-sizes, activations, depth, init, lr, landscape",
   usage: "dagrad experiment <hidden-sizes|activations|depth|init|lr|landscape> [--epochs N] [--out DIR]",
   options: [
-    ...DATA_OPTIONS.filter((o) => o.name !== "data"),
+    // The experiments classify two classes: a CSV's --task stays train's.
+    ...DATA_OPTIONS.filter((o) => o.name !== "data" && o.name !== "task"),
     { name: "data", type: "string", value: "NAME", help: "2-D binary dataset: moons, circles, xor, and or csv:<path>", default: "moons" },
     { name: "epochs", type: "string", value: "N", help: "epochs per configuration", defaultNote: "1000; depth and landscape 300" },
     { name: "depth", type: "string", value: "N", help: "hidden layers of the depth experiment", default: "10" },
