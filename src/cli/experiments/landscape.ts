@@ -39,7 +39,7 @@ const VARIANTS: readonly Variant[] = [
   { label: "sigmoid, Xavier, batch norm", options: () => ({ activation: "sigmoid", init: "xavier", batchNorm: true }) },
 ];
 
-export interface LandscapeRun {
+interface LandscapeRun {
   variant: string;
   depth: number;
   run: TrainedRun;
@@ -76,7 +76,7 @@ function sharpnessOf(loss: () => Tensor, params: readonly Tensor[], seed: number
 
 const steps = (grid: number, span: number) => Array.from({ length: grid }, (_, i) => -span + (2 * span * i) / (grid - 1));
 
-export async function landscapeExperiment(settings: ExperimentSettings, options: LandscapeOptions): Promise<ExperimentResult & { runs: LandscapeRun[] }> {
+export async function landscapeExperiment(settings: ExperimentSettings, options: LandscapeOptions): Promise<ExperimentResult> {
   const head = new ClassifierHead({ output: "identity", loss: "bceWithLogits", classes: 2 });
   const alphas = steps(options.grid, options.span);
   const runs: LandscapeRun[] = [];
@@ -112,7 +112,7 @@ export async function landscapeExperiment(settings: ExperimentSettings, options:
       settings.log(`  sharpness ${number(sharpness[0]!.value)} at the start, ${number(sharpness[sharpness.length - 1]!.value)} at the end; landscape done (${last.seconds.toFixed(1)} s in all)`);
     }
   }
-  return { ...describeResult(runs, options, alphas, settings.epochs), runs };
+  return describeResult(runs, options, alphas, settings.epochs);
 }
 
 function number(value: number | undefined): string {
