@@ -16,6 +16,9 @@ import { StateDictError } from "./errors.js";
 /** Parameters and buffers by dotted name. */
 export type StateDict = Record<string, Tensor>;
 
+/** Called after a module's forward with the module, its input and its output (registerForwardHook). */
+export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => void;
+
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). Shapes must always match. */
   strict?: boolean;
@@ -70,8 +73,41 @@ export abstract class Module {
    * (requiresGrad set to false), so it keeps its place in the state dict.
    */
   readonly #kinds = new Map<string, "parameter" | "buffer">();
+  readonly #forwardHooks: ForwardHook[] = [];
+  /** While hooks are registered: the forward property this instance had of its own before (undefined: none, the class's). */
+  #ownForward: PropertyDescriptor | undefined;
 
   abstract forward(x: Tensor): Tensor;
+
+  /**
+   * Call hook(module, input, output) after every forward of this module, as
+   * PyTorch's register_forward_hook (to look at activations, say); returns a
+   * function that removes it. Modules call each other's forward directly
+   * (there is no __call__ to hook into), so the first hook wraps this
+   * instance's forward and removing the last one puts it back.
+   */
+  registerForwardHook(hook: ForwardHook): () => void {
+    if (typeof hook !== "function") throw new DagradError("registerForwardHook", `hook must be a function (module, input, output) => void, got ${typeof hook}`);
+    if (this.#forwardHooks.length === 0) {
+      this.#ownForward = Object.getOwnPropertyDescriptor(this, "forward");
+      const inner = this.forward;
+      const hooked = (x: Tensor): Tensor => {
+        const y = inner.call(this, x);
+        for (const h of [...this.#forwardHooks]) h(this, x, y);
+        return y;
+      };
+      Object.defineProperty(this, "forward", { value: hooked, writable: true, configurable: true, enumerable: false });
+    }
+    this.#forwardHooks.push(hook);
+    return () => {
+      const at = this.#forwardHooks.indexOf(hook);
+      if (at < 0) return;
+      this.#forwardHooks.splice(at, 1);
+      if (this.#forwardHooks.length > 0) return;
+      if (this.#ownForward === undefined) delete (this as { forward?: unknown }).forward;
+      else Object.defineProperty(this, "forward", this.#ownForward);
+    };
+  }
 
   /** Make `t` a trainable parameter of this module (it is set to require grad) and the field `name`. */
   protected registerParameter(name: string, t: Tensor): Tensor {
