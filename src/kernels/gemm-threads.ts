@@ -140,7 +140,8 @@ interface Helper {
   sequence: number;
 }
 
-let helper: Helper | null = null;
+/** One worker per shared instance (the SIMD and relaxed-SIMD builds each have their own memory). */
+const helpers = new Map<WasmKernels, Helper>();
 let broken = false;
 let threads = platform.start === null ? 1 : Math.min(2, platform.cores);
 
@@ -182,10 +183,12 @@ let workerStrips = 0;
 /** The worker, if it is up and waiting for jobs; starts it on first call. */
 function readyHelper(w: WasmKernels): Helper | null {
   if (threads < 2 || broken || platform.start === null) return null;
-  if (helper === null) {
+  let helper = helpers.get(w);
+  if (helper === undefined) {
     try {
       platform.start({ module: w.module, memory: w.memory, scratch: w.scratch(1) }, () => { broken = true; });
       helper = { control: new Int32Array(w.memory.buffer, 0, JOB + JOB_WORDS), sequence: 0 };
+      helpers.set(w, helper);
     } catch {
       broken = true;
       return null;

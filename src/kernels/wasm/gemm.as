@@ -145,6 +145,18 @@ function packB<T>(b: usize, transB: bool, n: i32, k: i32, p0: i32, kc: i32, j0: 
   }
 }
 
+/**
+ * c + a * b in T lanes. The relaxed-SIMD build fuses float32 lanes
+ * (f32x4.relaxed_madd: one rounding where the CPU has FMA, so the bits differ
+ * from the plain build's); float64 lanes always multiply, round, add, round,
+ * as the TypeScript GEMM does, so float64 products stay identical on every path.
+ */
+// @ts-ignore: decorator
+@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD && sizeof<T>() == 4) return f32x4.relaxed_madd(a, b, c);
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
+
 /** C[rows x cols tile at c] += packed A panel · packed B panel over kc (= when overwrite: C's old values unread). */
 function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize, overwrite: bool): void {
   const size = sizeof<T>();
@@ -159,10 +171,10 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows:
     const a1 = v128.load_splat<T>(pa + size);
     const a2 = v128.load_splat<T>(pa + 2 * size);
     const a3 = v128.load_splat<T>(pa + 3 * size);
-    c00 = v128.add<T>(c00, v128.mul<T>(a0, b0)); c01 = v128.add<T>(c01, v128.mul<T>(a0, b1));
-    c10 = v128.add<T>(c10, v128.mul<T>(a1, b0)); c11 = v128.add<T>(c11, v128.mul<T>(a1, b1));
-    c20 = v128.add<T>(c20, v128.mul<T>(a2, b0)); c21 = v128.add<T>(c21, v128.mul<T>(a2, b1));
-    c30 = v128.add<T>(c30, v128.mul<T>(a3, b0)); c31 = v128.add<T>(c31, v128.mul<T>(a3, b1));
+    c00 = madd<T>(a0, b0, c00); c01 = madd<T>(a0, b1, c01);
+    c10 = madd<T>(a1, b0, c10); c11 = madd<T>(a1, b1, c11);
+    c20 = madd<T>(a2, b0, c20); c21 = madd<T>(a2, b1, c21);
+    c30 = madd<T>(a3, b0, c30); c31 = madd<T>(a3, b1, c31);
     pa += 4 * size;
     pb += 32;
   }
@@ -360,4 +372,26 @@ export function sumRowsF32(src: usize, m: i32, n: i32, dst: usize): void {
 
 export function sumRowsF64(src: usize, m: i32, n: i32, dst: usize): void {
   sumRows<f64>(src, m, n, dst);
+}
+
+/**
+ * The platform's limit for this build's float32 arithmetic, for the bench:
+ * twelve independent chains x = x * m + a in f32x4 lanes (fused in the relaxed
+ * build), `iterations` steps each, nothing loaded or stored. 12 chains cover
+ * the latency of a multiply then an add on two pipes of each; 96 floating-point
+ * operations an iteration. Returns a sum so the work cannot be dropped.
+ */
+export function peakF32(iterations: i32): f32 {
+  const m = f32x4.splat(0.5), a = f32x4.splat(1);
+  let x0 = f32x4.splat(0), x1 = f32x4.splat(1), x2 = f32x4.splat(2), x3 = f32x4.splat(3);
+  let x4 = f32x4.splat(4), x5 = f32x4.splat(5), x6 = f32x4.splat(6), x7 = f32x4.splat(7);
+  let x8 = f32x4.splat(8), x9 = f32x4.splat(9), x10 = f32x4.splat(10), x11 = f32x4.splat(11);
+  for (let i = 0; i < iterations; i++) {
+    x0 = madd<f32>(x0, m, a); x1 = madd<f32>(x1, m, a); x2 = madd<f32>(x2, m, a); x3 = madd<f32>(x3, m, a);
+    x4 = madd<f32>(x4, m, a); x5 = madd<f32>(x5, m, a); x6 = madd<f32>(x6, m, a); x7 = madd<f32>(x7, m, a);
+    x8 = madd<f32>(x8, m, a); x9 = madd<f32>(x9, m, a); x10 = madd<f32>(x10, m, a); x11 = madd<f32>(x11, m, a);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)), f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7)));
+  const t = f32x4.add(s, f32x4.add(f32x4.add(x8, x9), f32x4.add(x10, x11)));
+  return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
 }
