@@ -9,7 +9,7 @@ import { type EpochSuite, type MemorySuite, type OutputFolder, type RateSuite, F
 
 const PEERS = ["tfjs-cpu", "tfjs-wasm", "jax-js"];
 const COLUMNS = ["dagrad", "dagrad 1 thread", "manual on kernels", "manual reference", ...PEERS];
-const STEP_ORDER = ["mnist-step", "tiny-step", "deep-step"];
+const STEP_ORDER = ["mnist-step", "tiny-step", "tiny-step-bce", "deep-step"];
 
 const fmt = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
 const ratio = (v: number): string => `${v.toFixed(2)}x`;

@@ -21,7 +21,7 @@ import { writeReport } from "./report.js";
 import { getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
 import { getKernelBackend } from "../src/kernels/backend.js";
 
-const SUITES = ["matmul", "mnist-step", "tiny-step", "deep-step", "mnist-epoch", "memory"] as const;
+const SUITES = ["matmul", "mnist-step", "tiny-step", "tiny-step-bce", "deep-step", "mnist-epoch", "memory"] as const;
 type SuiteName = (typeof SUITES)[number];
 
 const { values } = parseArgs({
@@ -111,6 +111,7 @@ console.log(`dagrad bench (${quick ? "quick" : "full"}): ${run.cpu}, ${run.cores
 if (wanted("matmul")) await matmulSuites();
 if (wanted("mnist-step")) await stepSuite(PROBLEMS.mnist);
 if (wanted("tiny-step")) await stepSuite(PROBLEMS.tiny);
+if (wanted("tiny-step-bce")) await stepSuite(PROBLEMS.tinyBce);
 if (wanted("deep-step")) await stepSuite(PROBLEMS.deep);
 if (wanted("mnist-epoch")) {
   console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");

@@ -1,7 +1,7 @@
 // dagrad as a user writes it: an nn MLP, the nn loss, loss.backward() through
 // the graph, and nn's SGD optimizer.
 import { Tensor, noGrad } from "../../src/autograd/index.js";
-import { MLP, SGD, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
+import { MLP, SGD, bceLoss, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
 import { getGemmThreads, setGemmThreads } from "../../src/kernels/gemm.js";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
 import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
@@ -11,7 +11,7 @@ class AutogradTrainer implements Trainer {
   private readonly optimizer: SGD;
 
   constructor(private readonly problem: MlpProblem, init: InitialWeights) {
-    this.mlp = new MLP({ sizes: problem.sizes, activation: problem.activation });
+    this.mlp = new MLP({ sizes: problem.sizes, activation: problem.activation, outputActivation: problem.loss === "bce" ? "sigmoid" : "identity" });
     this.mlp.linears.forEach((linear, l) => {
       linear.weight.data.set(init.weights[l]!);
       linear.bias!.data.set(init.biases[l]!);
@@ -23,7 +23,7 @@ class AutogradTrainer implements Trainer {
     const s = this.problem.sizes;
     const x = new Tensor(batch.x, [batch.rows, s[0]!]);
     const y = new Tensor(batch.y, [batch.rows, s[s.length - 1]!]);
-    const lossOf = this.problem.loss === "crossEntropy" ? crossEntropy : bceWithLogitsLoss;
+    const lossOf = { crossEntropy, bceWithLogits: bceWithLogitsLoss, bce: bceLoss }[this.problem.loss];
     return {
       step: () => {
         this.optimizer.zeroGrad();
