@@ -21,7 +21,7 @@ import { type ParityCase, type RateCase, type RunInfo, outputFor, saveSuite } fr
 import { writeReport } from "./report.js";
 import { getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
 import { activeKernels } from "../src/kernels/backend.js";
-import { wasmKernels } from "../src/kernels/wasm.js";
+import { calibrate } from "./calibration.js";
 import { loadPytorch } from "./engines/pytorch.js";
 
 const SUITES = ["calibration", "matmul", "mnist-step", "tiny-step", "tiny-step-bce", "deep-step", "mnist-epoch", "memory"] as const;
@@ -69,20 +69,9 @@ const dagradEngines: Engine[] = [dagradAutograd, dagradOneThread, ...(oneThreadS
 const peers: Engine[] = [...(await loadTfjs()), await loadJax()];
 const engines = [...dagradEngines, ...peers];
 
-/**
- * The platform's limit for float32 arithmetic in this WebAssembly: each
- * build's calibration kernel (12 independent f32x4 multiply-add chains, no
- * memory traffic), timed like every other line.
- */
 async function calibrationSuite(): Promise<void> {
-  const ITERATIONS = 200_000; // 19.2M flops, ~0.4 ms a call
-  const builds = [
-    { engine: "wasm SIMD (multiply, add)", w: wasmKernels(false) },
-    { engine: "wasm relaxed SIMD (fused multiply-add)", w: wasmKernels(true) },
-  ].flatMap(({ engine, w }) => (w === null ? [] : [{ engine, run: () => { w.exports.peakF32(ITERATIONS); } }]));
-  const timings = await timeCases("calibration: independent multiply-add chains", builds, timing);
-  const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: (96 * ITERATIONS) / (t.medianMs / 1000) / 1e9, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
-  saveSuite({ kind: "rate", name: "calibration", title: "platform limit: 12 independent f32x4 multiply-add chains, one thread", unit: "GFLOP/s", run, cases, parityReference: "", parity: [] }, output);
+  const cases = await calibrate(timing);
+  saveSuite({ kind: "rate", name: "calibration", title: "platform limit: 12 independent f32x4 multiply-add chains", unit: "GFLOP/s", run, cases, parityReference: "", parity: [] }, output);
 }
 
 async function matmulSuites(): Promise<void> {
