@@ -199,16 +199,16 @@ function readyHelper(w: WasmKernels): Helper | null {
 
 /**
  * Strip boundaries along a side of C: each strip a quarter of what is left
- * (at least 16, in multiples of 8 so strips keep whole micro-tiles), so the
- * strips shrink towards the end and the thread that finishes first waits at
- * most a small strip for the other.
+ * (at least 24, in multiples of 24 so strips keep whole micro-tiles of 4 or
+ * 6 rows and 4 or 8 columns), so the strips shrink towards the end and the
+ * thread that finishes first waits at most a small strip for the other.
  */
 function stripBounds(side: number): number[] {
   const bounds = [0];
   for (let at = 0; at < side;) {
     const remaining = side - at;
-    let size = Math.max(16, Math.round(remaining / 32) * 8);
-    if (bounds.length === MAX_STRIPS || remaining - size < 8) size = remaining;
+    let size = Math.max(24, Math.round(remaining / 96) * 24);
+    if (bounds.length === MAX_STRIPS || remaining - size < 24) size = remaining;
     at += size;
     bounds.push(at);
   }

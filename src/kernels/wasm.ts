@@ -205,8 +205,8 @@ export function placeOperands(
   const bAt = align(aAt + m * k * size);
   const cAt = align(bAt + k * n * size);
   const packedAt = align(cAt + m * n * size);
-  // Packed panels round rows up to 4 and columns up to 8 (f32) or 4 (f64).
-  const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
+  // Packed panels round rows up to 4 (6 for the relaxed build's f32) and columns up to 8 (f32) or 4 (f64).
+  const packedSize = Math.max(Math.ceil(m / 12) * 12, Math.ceil(n / 8) * 8) * k * size;
   const view = memoryFor(w, f64, packedAt + Math.max(packedSize, n * size));
   if (view === null) return null;
   view.set(range(a, aOffset, m * k), aAt / size);

@@ -31,11 +31,12 @@ function worstError(got: ArrayLike<number>, want: ArrayLike<number>, from = 0): 
   return worst;
 }
 
-// Shapes around the kernels' block sizes: micro-tiles 4x4 (js) and 4x8 / 4x4
-// (wasm f32 / f64), depth blocks 256 (both), column blocks 256 (js) and 1024 (wasm).
+// Shapes around the kernels' block sizes: micro-tiles 4x4 (js), 4x8 / 4x4
+// (wasm f32 / f64) and 6x8 (relaxed f32), depth blocks 256 (both), column
+// blocks 256 (js) and 1024 (wasm), row blocks 132 (wasm).
 const SHAPES: readonly [number, number, number][] = [
-  [1, 1, 1], [1, 9, 1], [5, 1, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [13, 11, 129],
-  [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64],
+  [1, 1, 1], [1, 9, 1], [5, 1, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [6, 8, 5], [7, 8, 9], [13, 11, 129],
+  [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64], [140, 9, 20], [134, 40, 7],
 ];
 
 const original = { backend: getKernelBackend(), threads: getGemmThreads() };
@@ -128,7 +129,8 @@ describe.each(WASM_PATHS)("large products split with the worker thread (%s)", (p
     expect(await warmUpGemm()).toBe(true);
     const strips = gemmWorkerStrips();
     // Above the 4M multiply-add threshold; m > n splits rows, n > m columns; odd sizes leave ragged halves.
-    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290]] as const) {
+    // [140, 333, 100]: column strips share op(A) packed whole, in two row blocks (132 rows, then 8).
+    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290], [140, 333, 100]] as const) {
       for (const dtype of ["float32", "float64"] as const) {
         for (const [transA, transB] of [[false, false], [true, true]] as const) {
           const a = randomArray(dtype, m * k, `ta${m}`);
