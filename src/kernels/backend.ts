@@ -19,6 +19,7 @@ export type ActiveKernels = Exclude<KernelBackend, "auto">;
 const BACKENDS: readonly string[] = ["auto", "wasm-relaxed", "wasm", "js"];
 
 let backend: KernelBackend = "auto";
+let active: WasmKernels | null | undefined;
 const fromEnvironment = typeof process !== "undefined" ? process.env["DAGRAD_KERNELS"] : undefined;
 if (fromEnvironment !== undefined && fromEnvironment !== "") setKernelBackend(fromEnvironment as KernelBackend);
 
@@ -34,6 +35,7 @@ export function setKernelBackend(name: KernelBackend): void {
     throw new Error("setKernelBackend: this runtime does not run WebAssembly relaxed SIMD (Chromium and Node 22+ do; Node 20 needs node --experimental-wasm-relaxed-simd); use \"wasm\" or \"auto\"");
   }
   backend = name;
+  active = undefined;
 }
 
 /** The kernels that run now: "auto" resolved to the fastest this platform has. */
@@ -43,14 +45,17 @@ export function activeKernels(): ActiveKernels {
   return wasmKernels(false) !== null ? "wasm" : "js";
 }
 
-/** The WebAssembly instance the calling thread uses, or null when TypeScript runs. */
+/** The WebAssembly instance the calling thread uses, or null when TypeScript runs (resolved once per setKernelBackend: every kernel call asks). */
 export function activeWasm(): WasmKernels | null {
-  switch (backend) {
-    case "js": return null;
-    case "wasm": return wasmKernels(false);
-    case "wasm-relaxed": return wasmKernels(true);
-    default: return wasmKernels(true) ?? wasmKernels(false);
+  if (active === undefined) {
+    switch (backend) {
+      case "js": active = null; break;
+      case "wasm": active = wasmKernels(false); break;
+      case "wasm-relaxed": active = wasmKernels(true); break;
+      default: active = wasmKernels(true) ?? wasmKernels(false);
+    }
   }
+  return active;
 }
 
 /** The WebAssembly builds this runtime runs, plainest first (tests run every one of them). */

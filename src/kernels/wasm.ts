@@ -130,13 +130,13 @@ function grow(memory: WasmMemory, bytes: number): void {
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-/** Instances by build, created on first use; null where this platform cannot run that build. */
-const instances = new Map<string, WasmKernels | null>();
+/** Instances by build (index: 2 * shared + relaxed), created on first use; null where this platform cannot run that build. */
+const instances: (WasmKernels | null | undefined)[] = [undefined, undefined, undefined, undefined];
 
 function instance(shared: boolean, relaxed: boolean): WasmKernels | null {
-  const key = `${shared ? "shared" : "plain"}-${relaxed ? "relaxed" : "simd"}`;
-  let w = instances.get(key);
-  if (w === undefined) instances.set(key, (w = instantiate(shared, relaxed)));
+  const index = (shared ? 2 : 0) + (relaxed ? 1 : 0);
+  let w = instances[index];
+  if (w === undefined) w = instances[index] = instantiate(shared, relaxed);
   return w;
 }
 
