@@ -2,7 +2,7 @@
 // module, four times, and writes them, base64 encoded, into
 // kernels.generated.ts, which the kernels load synchronously: one module over
 // plain memory, for everything the calling thread does alone (copies in and
-// out of shared memory cost ~3x more), and one over shared memory, which the
+// out of shared memory cost ~2x more), and one over shared memory, which the
 // GEMM worker thread also runs; each once with SIMD and once with relaxed SIMD
 // (fused multiply-add in the float32 GEMM and tanh), which wasm.ts picks where
 // WebAssembly.validate accepts it.
