@@ -44,7 +44,8 @@ function twoThreads(w: WasmKernels): { run: () => void; stop: () => void } {
       Atomics.store(words, 0, ++sequence);
       Atomics.notify(words, 0);
       w.exports.peakF32(ITERATIONS);
-      while (Atomics.load(words, 1) !== sequence) Atomics.wait(words, 1, Atomics.load(words, 1));
+      // Wait on the value just read: a value read again after the check could already be this sequence, and then nothing would wake us.
+      for (let done = Atomics.load(words, 1); done !== sequence; done = Atomics.load(words, 1)) Atomics.wait(words, 1, done);
     },
     stop: () => {
       Atomics.store(words, 0, -1);
