@@ -14,4 +14,4 @@ export { zeroContour } from "./contour.js";
 export { contourMap, colorBar, bandEdges, type ColorScale, type ContourMapOptions } from "./contour-map.js";
 export { sequential, PART_COLORS } from "./color.js";
 export { fitPlot, parityPlot, type PartPoints, type FitPlotOptions, type ParityPlotOptions } from "./regression.js";
-export { niceTicks } from "./scale.js";
+export { extent, niceTicks } from "./scale.js";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { bandEdges, binCounts, colorBar, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
+import { bandEdges, binCounts, colorBar, extent, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -97,6 +97,26 @@ describe("histogram", () => {
     const doc = parseXml(toSvg(histogram({ title: "w", values: [1, 2, 2, 3], bins: 3 })));
     const heights = byClass(doc, "bar").map((b) => Number(b.attrs.height));
     expect(heights[1]! / heights[0]!).toBeCloseTo(2, 6);
+  });
+
+  it("bins a first layer of MNIST weights (200,704 values) without overflowing the call stack", () => {
+    const values = Float32Array.from({ length: 784 * 256 }, (_, i) => (i % 1000) / 1000 - 0.5);
+    const { edges, counts } = binCounts(values, 10);
+    expect(edges[0]).toBeCloseTo(-0.5, 6);
+    expect(edges[10]).toBeCloseTo(0.499, 6);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(values.length);
+  });
+});
+
+describe("extent and sharedDomains", () => {
+  it("find the range of more values than a call can take as arguments, skipping NaN", () => {
+    const many = Array.from({ length: 300_000 }, (_, i) => Math.sin(i));
+    many[123] = NaN;
+    many[7] = -3;
+    many[299_999] = 5;
+    expect(extent(many)).toEqual([-3, 5]);
+    expect(extent([])).toEqual([Infinity, -Infinity]);
+    expect(sharedDomains([{ x: many, y: many, label: many.map(() => 0) }])).toEqual({ xDomain: [-4, 6], yDomain: [-4, 6] }); // widened to ticks 2 apart;
   });
 });
 
