@@ -180,7 +180,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
-  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng, epochs);
+  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng, epochs - initialEpoch);
   if (options.validation !== undefined) checkBatch("fit", options.validation, "validation");
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
