@@ -45,8 +45,6 @@ export const binaryRuns = {
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
 } satisfies Record<string, BinaryRun>;
 
-export type BinaryKernelName = keyof typeof binaryRuns;
-
 /**
  * C's pow, which PyTorch computes with: Math.pow differs only in giving NaN
  * for pow(1, NaN) and pow(±1, ±Infinity), where C gives 1.
