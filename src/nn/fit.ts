@@ -13,7 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm, clipGradValue } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
-import { type OptionNames, checkOptionNames } from "./options.js";
+import { type OptionNames, checkOptionNames } from "../autograd/options.js";
 import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
