@@ -15,9 +15,10 @@ export function classColor(index: number): string {
   return CLASS_COLORS[index % CLASS_COLORS.length]!;
 }
 
-type Rgb = [number, number, number];
+export type Rgb = [number, number, number];
 
-function parseHex(hex: string): Rgb {
+/** "#rrggbb" as [r, g, b], each 0..255. */
+export function parseHex(hex: string): Rgb {
   const n = parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }

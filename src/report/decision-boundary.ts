@@ -47,7 +47,8 @@ export interface DecisionBoundaryOptions {
 /** Probability bands, like contourf's 20 levels. */
 const LEVELS = 20;
 
-function bandColor(grid: OutputGrid, i: number, j: number): string {
+/** The colour of node (i, j): its probability band, or its class tinted by confidence (by nothing where the outputs are values). */
+export function bandColor(grid: OutputGrid, i: number, j: number): string {
   const k = grid.classes, v = grid.values;
   const at = (j * grid.xs.length + i) * k;
   if (k === 1) {

@@ -5,7 +5,8 @@ export { decisionBoundary, type OutputGrid, type LabelledPoints, type DecisionBo
 export { imageGrid, type ImageGridOptions } from "./image-grid.js";
 export { confusionMatrix, confusionCounts, type ConfusionMatrixOptions } from "./confusion-matrix.js";
 export { smallMultiples, noticePanel } from "./small-multiples.js";
-export { dagFigure } from "./dag.js";
+export { dagFigure, type DagFigureOptions } from "./dag.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";
 export { zeroContour } from "./contour.js";
+export { boundaryPixels, valuePixels } from "./pixels.js";
 export { niceTicks } from "./scale.js";
