@@ -4,7 +4,7 @@
 // changes), and the labelled points on top.
 import { axes, plotArea } from "./axes.js";
 import { classColor, diverging, tint } from "./color.js";
-import { zeroContour } from "./contour.js";
+import { type Segment, zeroContour } from "./contour.js";
 import { raster } from "./raster.js";
 import { linearScale } from "./scale.js";
 import { type Figure, element, px, text } from "./svg.js";
@@ -76,6 +76,11 @@ function marginFields(grid: OutputGrid): ((i: number, j: number) => number)[] {
   });
 }
 
+/** Where the predicted class changes (one output: the 0.5 line), as segments in node coordinates (i, j), for pictures drawn elsewhere (a canvas). */
+export function boundarySegments(grid: OutputGrid): Segment[] {
+  return marginFields(grid).flatMap((field) => zeroContour(grid.xs.length, grid.ys.length, field));
+}
+
 function colorBar(left: number, top: number, height: number, reading: OutputGrid["reading"]): string {
   const parts: string[] = [];
   const band = height / LEVELS;
@@ -111,7 +116,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
 
   const parts = [raster(nx, ny, (col, row) => bandColor(grid, col, ny - 1 - row), area)];
   const toPixel = ([i, j]: [number, number]) => `${px(x.map(grid.xs[0]! + i * dx))} ${px(y.map(grid.ys[0]! + j * dy))}`;
-  const segments = marginFields(grid).flatMap((field) => zeroContour(nx, ny, field));
+  const segments = boundarySegments(grid);
   parts.push(element("path", { d: segments.map(([a, b]) => `M${toPixel(a)}L${toPixel(b)}`).join(""), fill: "none", stroke: "#222", "stroke-width": 1.6, class: "boundary" }));
   parts.push(axes(area, x, y, { title: options.title, xLabel: options.xLabel ?? "Feature 1", yLabel: options.yLabel ?? "Feature 2", grid: false }));
   points.x.forEach((px0, n) => {

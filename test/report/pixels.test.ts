@@ -1,7 +1,7 @@
 // Canvas pixels: the decision boundary's bands in the colours the SVG picture
 // uses for the same grid, and value maps in the diverging colour map.
 import { describe, expect, it } from "vitest";
-import { type OutputGrid, boundaryPixels, decisionBoundary, toSvg, valuePixels } from "../../src/report/index.js";
+import { type OutputGrid, boundaryPixels, boundarySegments, decisionBoundary, toSvg, valuePixels } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 const axis = (lo: number, hi: number, n: number) => Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
@@ -41,6 +41,19 @@ describe("boundaryPixels", () => {
       const pixels = boundaryPixels(grid);
       expect(Array.from({ length: 45 }, (_, i) => hex(pixels, i)), reading).toEqual(rasterCells(grid));
     }
+  });
+});
+
+describe("boundarySegments", () => {
+  it("are the lines decisionBoundary draws: p = 0.5 at x = 0 for p = sigmoid(4x), in node coordinates", () => {
+    const xs = axis(-2, 2, 21), ys = axis(-1, 1, 11);
+    const grid: OutputGrid = { xs, ys, classes: 1, values: ys.flatMap(() => xs.map((x) => 1 / (1 + Math.exp(-4 * x)))), reading: "probability" };
+    const segments = boundarySegments(grid);
+    expect(segments).toHaveLength(10);
+    // Node i = 10 is x = 0.
+    for (const segment of segments) for (const [i] of segment) expect(i).toBeCloseTo(10, 10);
+    const drawn = byClass(parseXml(toSvg(decisionBoundary({ title: "b", grid, points: { x: [], y: [], label: [] } }))), "boundary")[0]!.attrs.d!;
+    expect(drawn.match(/M/g)).toHaveLength(segments.length);
   });
 });
 
