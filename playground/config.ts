@@ -1,5 +1,6 @@
 // What the playground's controls set, as one plain object the page sends its
 // worker, and the presets: the source documents' setups written as such objects.
+// Types only from the library: the page imports this file, and its bundle stays free of the engine the worker runs.
 import type { ActivationName, HeadLoss, HeadOutput } from "../src/index.js";
 
 export const DATASETS = ["moons", "circles", "xor", "spirals", "blobs", "xorTable", "andTable", "custom"] as const;
@@ -33,6 +34,10 @@ export const INITS = ["default", "xavier", "he", "xavierNormal", "kaimingUniform
 export type InitName = (typeof INITS)[number];
 
 export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ["tanh", "relu", "leakyRelu", "sigmoid", "softplus", "identity"];
+
+/** ClassifierHead's outputs and losses, for the menus (a test checks they are HEAD_OUTPUTS and HEAD_LOSSES). */
+export const OUTPUT_NAMES: readonly HeadOutput[] = ["sigmoid", "softmax", "identity"];
+export const LOSS_NAMES: readonly HeadLoss[] = ["bce", "bceWithLogits", "crossEntropy", "mse", "halfSquaredError"];
 
 export interface NetworkConfig {
   /** Hidden layer widths, input side first. */
@@ -167,3 +172,6 @@ export const CUSTOM_BOX = 2;
 
 /** The page draws every unit and trains many steps a second: these bound a network and a dataset. */
 export const LIMITS = { hiddenLayers: 12, width: 64, samples: 2000, classes: 3 } as const;
+
+/** gradcheck's settings for the page's gradient check (its defaults: the project's standard, float64 central differences, relative error below 1e-6). */
+export const GRADCHECK = { eps: 1e-6, tolerance: 1e-6, atol: 1e-8 } as const;

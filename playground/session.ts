@@ -7,10 +7,10 @@ import {
   Adam, type BaseHyperparameters, ClassifierHead, type EpochRecord, type HeadLoss, type InitFn, type InitScheme, type LossOptions, MLP, type MLPOptions,
   type Optimizer, type OutputReading, type GraphNodeView, RMSprop, type Rng, SGD, type StepComparison, StandardScaler, type Tensor, TrainingError,
   and, bceLoss, bceWithLogitsLoss, blobs, circles, compareGradients, concat, createRng, crossEntropy, fit, gradcheck, grid, halfSquaredError, init,
-  inspectStep, layerOutputs, moons, mseLoss, noGrad, predict, spirals, tensor, trainTestSplit, xor, xorClusters,
+  graphNodes, inspectStep, layerOutputs, moons, mseLoss, noGrad, predict, spirals, tensor, trainTestSplit, xor, xorClusters,
 } from "../src/index.js";
 import { dagFigure, toSvg } from "../src/report/index.js";
-import { CUSTOM_BOX, type DataConfig, type InitName, LIMITS, type NetworkConfig, type PlaygroundConfig, type TrainingConfig } from "./config.js";
+import { CUSTOM_BOX, type DataConfig, GRADCHECK, type InitName, LIMITS, type NetworkConfig, type PlaygroundConfig, type TrainingConfig } from "./config.js";
 import { PlaygroundError } from "./errors.js";
 
 /** Nodes per axis of the decision boundary's grid, and of each unit's picture. */
@@ -93,9 +93,6 @@ export interface GradientCheck {
   passed: boolean;
   rows: GradientCheckRow[];
 }
-
-/** gradcheck's settings, shown beside its results. */
-export const GRADCHECK = { eps: 1e-6, tolerance: 1e-6, atol: 1e-8 } as const;
 
 const REDUCED_LOSSES: Record<HeadLoss, (input: Tensor, target: Tensor, options: LossOptions) => Tensor> = {
   mse: mseLoss, halfSquaredError, bce: bceLoss, bceWithLogits: bceWithLogitsLoss, crossEntropy,
@@ -308,7 +305,8 @@ export class Session {
   /** The boundary, every unit's picture and the weights, now. */
   frame(): Frame {
     const scores = predict(this.model, this.grids.boundary);
-    const probabilities = this.head.probabilities(scores);
+    // After weights that blew up, the raw outputs (not finite): the head refuses to read them, and the page shows none.
+    const probabilities = scores.data.every(Number.isFinite) ? this.head.probabilities(scores) : null;
     const layers = layerOutputs(this.model, this.grids.units);
     return {
       epoch: this.trained,
@@ -339,6 +337,11 @@ export class Session {
   inspect(set: SampleSet, index: number): Inspection {
     const { x, y, xy, label } = this.sample(set, index);
     const step = inspectStep(this.float64Model(), x, y, this.head.loss);
+    // Names for the picture's leaves (dagFigure calls an unnamed leaf "input"): this graph's own tensors.
+    graphNodes(step.root).forEach((t, i) => {
+      const node = step.nodes[i]!;
+      if (node.kind === "input" || node.kind === "target" || node.kind === "constant") t.name = node.label;
+    });
     const title = `${set} sample ${index}: loss ${step.loss.toPrecision(6)} (${this.head.loss}, float64)`;
     const svg = toSvg(dagFigure(step.root, title, {
       indexAttributes: true,

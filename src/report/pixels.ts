@@ -8,7 +8,7 @@ import { type OutputGrid, bandColor } from "./decision-boundary.js";
 /** Painted where a value is NaN or infinite: no colour of the map means "no number". */
 const NOT_A_NUMBER: readonly [number, number, number] = [0, 0, 0];
 
-function image(nx: number, ny: number, colorAt: (i: number, j: number) => readonly [number, number, number]): Uint8ClampedArray {
+function image(nx: number, ny: number, colorAt: (i: number, j: number) => readonly [number, number, number]): Uint8ClampedArray<ArrayBuffer> {
   const pixels = new Uint8ClampedArray(nx * ny * 4);
   for (let row = 0; row < ny; row++) {
     // Row 0 is the top of the picture: the largest y.
@@ -22,7 +22,7 @@ function image(nx: number, ny: number, colorAt: (i: number, j: number) => readon
 }
 
 /** decisionBoundary's bands of `grid`, one RGBA pixel per node, row 0 at the top. */
-export function boundaryPixels(grid: OutputGrid): Uint8ClampedArray {
+export function boundaryPixels(grid: OutputGrid): Uint8ClampedArray<ArrayBuffer> {
   return image(grid.xs.length, grid.ys.length, (i, j) => parseHex(bandColor(grid, i, j)));
 }
 
@@ -31,7 +31,7 @@ export function boundaryPixels(grid: OutputGrid): Uint8ClampedArray {
  * over [low, high]: low blue, the midpoint white, high red, clamped beyond;
  * NaN and infinities black. One RGBA pixel per node, row 0 at the top.
  */
-export function valuePixels(values: ArrayLike<number>, nx: number, ny: number, [low, high]: readonly [number, number]): Uint8ClampedArray {
+export function valuePixels(values: ArrayLike<number>, nx: number, ny: number, [low, high]: readonly [number, number]): Uint8ClampedArray<ArrayBuffer> {
   return image(nx, ny, (i, j) => {
     const v = values[j * nx + i]!;
     return Number.isFinite(v) ? parseHex(diverging((v - low) / (high - low))) : NOT_A_NUMBER;

@@ -1,8 +1,8 @@
 // The playground's worker-side run, in Node: what the page shows is the
 // library's numbers for the configured data, network and training.
 import { describe, expect, it } from "vitest";
-import { HeadError, TrainingError, xor } from "../../src/index.js";
-import { type PlaygroundConfig, PRESETS, defaultConfig } from "../../playground/config.js";
+import { HEAD_LOSSES, HEAD_OUTPUTS, HeadError, TrainingError, xor } from "../../src/index.js";
+import { LOSS_NAMES, OUTPUT_NAMES, type PlaygroundConfig, PRESETS, defaultConfig } from "../../playground/config.js";
 import { PlaygroundError } from "../../playground/errors.js";
 import { BOUNDARY_STEPS, Session, UNIT_STEPS } from "../../playground/session.js";
 
@@ -83,6 +83,16 @@ describe("a frame", () => {
       const z = a.reduce((s, v, u) => s + v * output!.weight[u]!, output!.bias![0]!);
       expect(frame.boundary[j * BOUNDARY_STEPS + i]).toBeCloseTo(sigmoid(z), 5);
     }
+  });
+});
+
+describe("a frame of weights that are not finite (what a step that blew them up leaves)", () => {
+  it("shows the raw outputs, which the page draws as no boundary, instead of refusing to draw", () => {
+    const session = new Session(defaultConfig());
+    session.model.linears[0]!.weight.data[0] = NaN;
+    const frame = session.frame();
+    expect(frame.boundary.some(Number.isNaN)).toBe(true);
+    expect(frame.units[0]![0]!.some(Number.isNaN)).toBe(true);
   });
 });
 
@@ -198,6 +208,11 @@ describe("inspecting a step of the live model", () => {
 });
 
 describe("settings", () => {
+  it("the output and loss menus list ClassifierHead's outputs and losses", () => {
+    expect(OUTPUT_NAMES).toEqual(HEAD_OUTPUTS);
+    expect(LOSS_NAMES).toEqual(HEAD_LOSSES);
+  });
+
   it("an output and loss that cannot go together for the data are refused with what to use", () => {
     const config = withChanges((c) => { c.data.dataset = "spirals"; });
     expect(() => new Session(config)).toThrow(HeadError);
