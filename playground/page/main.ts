@@ -207,9 +207,8 @@ function onSettingsChange(event: Event): void {
 
 let benchWaiting: ((report: Report) => void) | null = null;
 
-/** For npm run bench:browser: train a fresh run of a preset in this page's worker, timed there. */
-function bench(presetId: string, epochs: number): Promise<{ epochs: number; ms: number }> {
-  const config: PlaygroundConfig = PRESETS.find((p) => p.id === presetId)?.config ?? defaultConfig();
+/** For npm run bench:browser: train a fresh run of `config` in this page's worker, timed there. */
+function bench(config: PlaygroundConfig, epochs: number): Promise<{ epochs: number; ms: number }> {
   return new Promise((resolve, reject) => {
     benchWaiting = (report) => {
       benchWaiting = null;
