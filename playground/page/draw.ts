@@ -37,15 +37,26 @@ export function fromCanvas(view: View, size: number, px: number, py: number): [n
   return [b.left + (px / size) * (b.right - b.left), b.top - (py / size) * (b.top - b.bottom)];
 }
 
+/**
+ * A canvas's size in CSS pixels: the width and height the page's HTML gives it.
+ * Kept in data attributes on first use, since context() then sets the width
+ * and height (attributes too) to the bitmap's size in device pixels.
+ */
+export function cssSize(canvas: HTMLCanvasElement): { width: number; height: number } {
+  canvas.dataset.width ??= canvas.getAttribute("width")!;
+  canvas.dataset.height ??= canvas.getAttribute("height")!;
+  return { width: Number(canvas.dataset.width), height: Number(canvas.dataset.height) };
+}
+
 /** A canvas at the screen's pixel density, drawn in CSS pixels. */
 export function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   const ratio = window.devicePixelRatio || 1;
-  const width = Number(canvas.getAttribute("width")), height = Number(canvas.getAttribute("height"));
+  const { width, height } = cssSize(canvas);
   if (canvas.dataset.ratio !== String(ratio)) {
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
-    canvas.width = width * ratio;
-    canvas.height = height * ratio;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
     canvas.dataset.ratio = String(ratio);
   }
   const ctx = canvas.getContext("2d")!;
@@ -53,11 +64,18 @@ export function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return ctx;
 }
 
-/** An RGBA image as a canvas, to draw scaled. */
+/** Scratch canvases by size: a new canvas element for every picture of every frame cost more than drawing it. */
+const scratch = new Map<string, HTMLCanvasElement>();
+
+/** An RGBA image as a canvas, to draw scaled at once: the next image of its size overwrites it. */
 function bitmap(pixels: Uint8ClampedArray<ArrayBuffer>, width: number, height: number): HTMLCanvasElement {
-  const canvas = document.createElement("canvas");
-  canvas.width = width;
-  canvas.height = height;
+  let canvas = scratch.get(`${width}x${height}`);
+  if (canvas === undefined) {
+    canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    scratch.set(`${width}x${height}`, canvas);
+  }
   canvas.getContext("2d")!.putImageData(new ImageData(pixels, width, height), 0, 0);
   return canvas;
 }
@@ -86,8 +104,36 @@ function drawPoints(ctx: CanvasRenderingContext2D, view: View, size: number, poi
   }
 }
 
+/** The points over the boundary and the selected one's ring, drawn once per run, choice of test points and selection: hundreds of circles cost more than the rest of a frame. */
+let pointsCache: { key: string; layout: Layout; canvas: HTMLCanvasElement } | null = null;
+
+function pointsLayer(layout: Layout, scene: BoundaryScene, size: number): HTMLCanvasElement {
+  const ratio = window.devicePixelRatio || 1;
+  const key = JSON.stringify([scene.showTest, scene.selected, size, ratio]);
+  if (pointsCache !== null && pointsCache.layout === layout && pointsCache.key === key) return pointsCache.canvas;
+  const canvas = pointsCache?.canvas ?? document.createElement("canvas");
+  canvas.width = Math.round(size * ratio);
+  canvas.height = Math.round(size * ratio);
+  const ctx = canvas.getContext("2d")!;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const view = layout.boundary;
+  drawPoints(ctx, view, size, layout.train, "#222222");
+  if (scene.showTest && layout.test !== null) drawPoints(ctx, view, size, layout.test, "#ffffff");
+  const selected = scene.selected === null ? null : scene.selected.set === "train" ? layout.train : layout.test;
+  if (selected !== null && scene.selected!.index < selected.labels.length) {
+    const [x, y] = toCanvas(view, size, selected.xy[2 * scene.selected!.index]!, selected.xy[2 * scene.selected!.index + 1]!);
+    ctx.beginPath();
+    ctx.arc(x, y, 9, 0, 2 * Math.PI);
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = "#ff9900";
+    ctx.stroke();
+  }
+  pointsCache = { key, layout, canvas };
+  return canvas;
+}
+
 export function drawBoundary(canvas: HTMLCanvasElement, scene: BoundaryScene): void {
-  const size = Number(canvas.getAttribute("width"));
+  const size = cssSize(canvas).width;
   const ctx = context(canvas);
   ctx.clearRect(0, 0, size, size);
   const { layout, frame } = scene;
@@ -114,19 +160,7 @@ export function drawBoundary(canvas: HTMLCanvasElement, scene: BoundaryScene): v
     ctx.fillRect(0, 0, size, size);
   }
   if (layout !== null) {
-    drawPoints(ctx, view, size, layout.train, "#222222");
-    if (scene.showTest && layout.test !== null) drawPoints(ctx, view, size, layout.test, "#ffffff");
-    if (scene.selected !== null) {
-      const points = scene.selected.set === "train" ? layout.train : layout.test;
-      if (points !== null && scene.selected.index < points.labels.length) {
-        const [x, y] = toCanvas(view, size, points.xy[2 * scene.selected.index]!, points.xy[2 * scene.selected.index + 1]!);
-        ctx.beginPath();
-        ctx.arc(x, y, 9, 0, 2 * Math.PI);
-        ctx.lineWidth = 2.5;
-        ctx.strokeStyle = "#ff9900";
-        ctx.stroke();
-      }
-    }
+    ctx.drawImage(pointsLayer(layout, scene, size), 0, 0, size, size);
   } else {
     const xy = Float32Array.from(scene.pending.flatMap((p) => [p.x, p.y]));
     drawPoints(ctx, view, size, { xy, labels: Int32Array.from(scene.pending, (p) => p.label) }, "#222222");
@@ -162,7 +196,7 @@ function range(activation: string, values: readonly Float32Array[], probability:
 }
 
 export function drawNetwork(canvas: HTMLCanvasElement, layout: Layout | null, frame: Frame | null): void {
-  const width = Number(canvas.getAttribute("width")), height = Number(canvas.getAttribute("height"));
+  const { width, height } = cssSize(canvas);
   const ctx = context(canvas);
   ctx.clearRect(0, 0, width, height);
   if (layout === null || frame === null) return;

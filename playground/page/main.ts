@@ -5,7 +5,7 @@ import { CUSTOM_BOX, type ClickedPoint, type PlaygroundConfig, PRESETS, defaultC
 import type { Command, Report } from "../protocol.js";
 import type { Frame, Layout, SampleSet } from "../session.js";
 import { History } from "./charts.js";
-import { type View, drawBoundary, drawNetwork, fromCanvas, pointAt } from "./draw.js";
+import { type View, cssSize, drawBoundary, drawNetwork, fromCanvas, pointAt } from "./draw.js";
 import { byId, controlElement, fillMenus, readConfig, writeConfig } from "./form.js";
 import { showGradientCheck, showInspection } from "./inspect.js";
 
@@ -156,7 +156,7 @@ function inspect(): void {
 
 function onCanvasClick(event: MouseEvent): void {
   const canvas = byId<HTMLCanvasElement>("boundary");
-  const size = Number(canvas.getAttribute("width"));
+  const size = cssSize(canvas).width;
   const rect = canvas.getBoundingClientRect();
   const [px, py] = [((event.clientX - rect.left) / rect.width) * size, ((event.clientY - rect.top) / rect.height) * size];
   if (state.config.data.dataset === "custom") {
