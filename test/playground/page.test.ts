@@ -2,7 +2,7 @@
 // as `npm run playground` serves it (cross-origin isolated): what a learner
 // does, checked on what the page shows. Screenshots of each state are kept in
 // test-artifacts/playground/ (gitignored).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -249,6 +249,24 @@ describe.skipIf(!chromiumAvailable)("the playground page in headless Chromium", 
     // Sharper edges and points at ratio 2 differ a little; the same picture drawn at another scale differs by tens.
     expect(boundary, "the decision boundary").toBeLessThan(4);
     expect(network, "the network").toBeLessThan(4);
+  });
+
+  it("the README's picture: 000's setup trained to its stop at epoch 2000 (copy test-artifacts/playground/readme.png to docs/playground.png)", async () => {
+    // At 0.6 device pixels per CSS pixel: a small PNG, drawn as sharply as the page draws at that density.
+    const { page, errors } = await open(undefined, 0.6);
+    await page.click("#play");
+    await page.waitForFunction(`document.getElementById("status").textContent.startsWith("Stopped at epoch 2000")`, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(300);
+    const charts = (await page.locator("#chart-loss").boundingBox())!;
+    const png = await page.screenshot({ clip: { x: 0, y: 0, width: 1400, height: Math.ceil(charts.y + charts.height + 8) } });
+    writeFileSync(join(ARTIFACTS, "readme.png"), png);
+    await page.close();
+    expect(errors).toEqual([]);
+    // The committed copy: a PNG of this layout's size (IHDR's width and height), small enough for a README.
+    const committed = readFileSync(join(ROOT, "docs", "playground.png"));
+    expect(committed.subarray(1, 4).toString()).toBe("PNG");
+    expect([committed.readUInt32BE(16), committed.readUInt32BE(20)]).toEqual([png.readUInt32BE(16), png.readUInt32BE(20)]);
+    expect(committed.length).toBeLessThan(150_000);
   });
 
   it("the committed build works from file://: a step trains in a worker started from the page's own text", async () => {
