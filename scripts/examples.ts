@@ -29,7 +29,8 @@ export const GALLERY: readonly { command: string; files: Record<string, string> 
     files: {
       "moons-loss.svg": "runs/moons/loss.svg", "moons-loss-after-100.svg": "runs/moons/loss-after-100.svg",
       "moons-accuracy.svg": "runs/moons/accuracy.svg", "moons-gradient-flow.svg": "runs/moons/gradient-flow.svg",
-      "moons-decision-boundary.svg": "runs/moons/decision-boundary.svg",
+      "moons-decision-boundary.svg": "runs/moons/decision-boundary.svg", "moons-data.svg": "runs/moons/data.svg",
+      "moons-update-ratio.svg": "runs/moons/update-ratio.svg", "moons-weight-histograms.svg": "runs/moons/weight-histograms.svg",
     },
   },
   {
@@ -55,6 +56,16 @@ export const GALLERY: readonly { command: string; files: Record<string, string> 
   },
   { command: "npx dagrad experiment init", files: { "init-loss.svg": "runs/experiment-init/init-loss.svg" } },
   { command: "npx dagrad experiment lr", files: { "lr-loss.svg": "runs/experiment-lr/lr-loss.svg", "lr-loss-log.svg": "runs/experiment-lr/lr-loss-log.svg" } },
+  {
+    // Two depths, fewer epochs and a coarser grid than the default: the documentation check runs this (about 8 s).
+    command: "npx dagrad experiment landscape --depths 2,10 --epochs 150 --grid 15",
+    files: {
+      "landscape-2d.svg": "runs/experiment-landscape/landscape-2d.svg", "landscape-1d.svg": "runs/experiment-landscape/landscape-1d.svg",
+      "landscape-path.svg": "runs/experiment-landscape/landscape-path.svg", "sharpness.svg": "runs/experiment-landscape/sharpness.svg",
+    },
+  },
+  { command: "npx dagrad train --data sine --log-every 500", files: { "sine-fit.svg": "runs/sine/fit.svg", "sine-predicted-vs-true.svg": "runs/sine/predicted-vs-true.svg" } },
+  { command: "npx dagrad train --layers 16,16,16,16,16,16 --activation relu --init he --epochs 300 --out runs/relu-deep", files: { "relu-dead-units.svg": "runs/relu-deep/dead-units.svg" } },
   {
     command: "npx dagrad experiment activations",
     files: { "activations-loss.svg": "runs/experiment-activations/activations-loss.svg", "activations-boundaries.svg": "runs/experiment-activations/activations-boundaries.svg" },

@@ -3,6 +3,7 @@ export { Tensor, type DType, type NestedArray, type Axis, type GradHook, type Ba
 export { tensor, zeros, ones, full, zerosLike, onesLike, eye, arange, linspace, rand, randn, type TensorOptions, type TensorDataOptions, type RandomOptions } from "./creation.js";
 export { grad, topologicalOrder, unbroadcast, type GradOptions } from "./engine.js";
 export { noGrad, withGradMode, isGradEnabled, detectAnomaly, setDetectAnomaly, isAnomalyEnabled, Node } from "./graph.js";
+export { hvp, hessianOperator, topHessianEigenvalue, type HessianOperator, type EigenOptions, type EigenResult } from "./hessian.js";
 export { gradcheck, gradgradcheck, gradientErrors, type GradcheckOptions, type GradcheckResult, type InputCheck } from "./gradcheck.js";
 export { toDot, graphNodes, type DotOptions } from "./dot.js";
 export { manualSeed, createRng, defaultRng, normalSample, type Rng } from "./random.js";

@@ -32,6 +32,8 @@ export interface Checkpoint {
   checkpointEvery: number;
   history: EpochRecord[];
   rng: RngState;
+  /** The model's generator (dropout's masks draw from it). */
+  modelRng: RngState;
   model: Record<string, TensorRecord>;
   optimizer: OptimizerStateDict;
 }
@@ -119,13 +121,14 @@ export function readCheckpoint(dir: string): Checkpoint {
     if (e instanceof ConfigFieldError) return damaged(`has a config whose field ${e.message}`);
     throw e;
   }
-  const { runId, dataHash: hash, epoch, seconds, checkpointEvery, rng, model, optimizer } = parsed;
+  const { runId, dataHash: hash, epoch, seconds, checkpointEvery, rng, modelRng, model, optimizer } = parsed;
   if (typeof runId !== "string" || runId === "") return damaged("has no runId");
   if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) return damaged("has no dataHash");
   if (!Number.isInteger(epoch) || (epoch as number) < 0 || (epoch as number) > config.training.epochs) return damaged(`has epoch ${JSON.stringify(epoch)}, expected an integer from 0 to the run's ${config.training.epochs}`);
   if (typeof seconds !== "number" || !(seconds >= 0)) return damaged("has no seconds");
   if (!Number.isInteger(checkpointEvery) || (checkpointEvery as number) < 1) return damaged("has no checkpointEvery");
   if (!isRngState(rng)) return damaged("has no shuffling generator state (rng: i, j and a permutation S of 0..255)");
+  if (!isRngState(modelRng)) return damaged("has no model generator state (modelRng: i, j and a permutation S of 0..255)");
   if (!isObject(model)) return damaged("has no model weights");
   if (!isObject(optimizer)) return damaged("has no optimizer state");
   const history = decodeNumbers(parsed.history);
@@ -133,7 +136,7 @@ export function readCheckpoint(dir: string): Checkpoint {
   if (!Array.isArray(history) || history.length !== epoch || !history.every(recordOk)) return damaged(`has no history of epochs 1 to ${String(epoch)}`);
   return {
     runId, config, dataHash: hash, epoch: epoch as number, seconds, checkpointEvery: checkpointEvery as number,
-    history: history as EpochRecord[], rng, model: model as Record<string, TensorRecord>, optimizer: optimizer as unknown as OptimizerStateDict,
+    history: history as EpochRecord[], rng, modelRng, model: model as Record<string, TensorRecord>, optimizer: optimizer as unknown as OptimizerStateDict,
   };
 }
 

@@ -1,9 +1,10 @@
 // Reading a run's config.json back: every field is checked, so a file that was
 // edited, hand-made or written by another program gets an error naming the
 // field instead of a crash (or a model built from undefined) further on.
-import type { ActivationName, InitScheme, LossName } from "../nn/index.js";
+import type { ActivationName, LossName } from "../nn/index.js";
 import type { RunConfig } from "./run-folder.js";
-import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS } from "./setup.js";
+import { PRESET_IDS } from "./presets.js";
+import { ACTIVATIONS, DATA_NAMES, INITS, LOSS_NAMES, OUTPUTS, dataTask, parseInit } from "./setup.js";
 
 /** Why a value was refused: the dotted field and what it must be. */
 export class ConfigFieldError extends Error {
@@ -103,6 +104,22 @@ class Fields {
     return v as string;
   }
 
+  /** A field newer than some saved runs: `fallback` when it is missing, else read as given. */
+  optional<T>(key: string, fallback: T, read: (key: string) => T): T {
+    return this.has(key) ? read(key) : fallback;
+  }
+
+  /** null, or a number checked as number() does. */
+  nullableNumber(key: string, range: { min?: number; exclusiveMin?: number; max?: number } = {}): number | null {
+    return this.object[key] === null ? null : this.number(key, range);
+  }
+
+  init(key: string, schemes: readonly string[]): string {
+    const v = this.object[key];
+    if (typeof v !== "string" || "refused" in parseInit(v, schemes)) this.fail(key, `one of ${schemes.join(", ")}, uniform:A,B or normal:STD`);
+    return v as string;
+  }
+
   has(key: string): boolean {
     return Object.hasOwn(this.object, key);
   }
@@ -124,16 +141,23 @@ export function parseRunConfig(value: unknown): RunConfig {
     testSize: d.number("testSize", { exclusiveMin: 0, max: 0.9 }),
     seed: d.integer("seed", 0),
     standardize: d.boolean("standardize"),
+    scaleOn: d.optional("scaleOn", "train" as const, (k) => d.choice(k, ["train", "all"] as const)),
     csvHeader: d.boolean("csvHeader"),
   };
+  const dataSpec = { ...data, task: d.optional("task", dataTask(data.data), (k) => d.choice(k, ["classification", "regression"] as const)) };
   const m = top.child("model");
   const model = {
     sizes: m.integers("sizes", 1, 2),
     activation: m.choice<ActivationName>("activation", ACTIVATIONS),
     output: m.choice<ActivationName>("output", OUTPUTS),
-    init: m.choice<InitScheme>("init", INITS),
+    init: m.init("init", INITS),
+    // Fields written since the options that set them exist; runs saved before read as without them.
+    biasInit: m.optional("biasInit", null, (k) => (m.isNull(k) ? null : m.init(k, ["zeros"]))),
     seed: m.integer("seed", 0),
     ...(m.has("initFrom") ? { initFrom: m.text("initFrom") } : {}),
+    batchNorm: m.optional("batchNorm", false, (k) => m.boolean(k)),
+    residual: m.optional("residual", null, (k) => m.nullableNumber(k, { exclusiveMin: 0 })),
+    dropout: m.optional("dropout", 0, (k) => m.number(k, { min: 0, max: 0.999999 })),
   };
   const t = top.child("training");
   // In the order train writes them, so a config read back is written again byte for byte.
@@ -143,10 +167,13 @@ export function parseRunConfig(value: unknown): RunConfig {
     momentum: t.number("momentum", { min: 0, max: 1 }),
     epochs: t.integer("epochs", 1),
     batchSize: t.integer("batchSize", 0),
+    clipNorm: t.optional("clipNorm", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),
+    clipValue: t.optional("clipValue", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),
+    reduction: t.optional("reduction", "mean" as const, (k) => t.choice(k, ["mean", "sum"] as const)),
     loss: t.choice<LossName>("loss", LOSS_NAMES),
   };
-  const task = top.choice("task", ["binary", "multiclass"] as const);
-  const classes = top.integer("classes", 2);
+  const task = top.choice("task", ["binary", "multiclass", "regression"] as const);
+  const classes = task === "regression" ? top.integer("classes", 0) : top.integer("classes", 2);
   let scaling: RunConfig["scaling"] = null;
   if (!top.isNull("scaling")) {
     if (!top.has("scaling")) throw new ConfigFieldError("scaling", "null or { mean, std }", undefined);
@@ -157,5 +184,6 @@ export function parseRunConfig(value: unknown): RunConfig {
       std: s.numbers("std", features, (n) => Number.isFinite(n) && n > 0, "positive finite numbers (one per input feature)"),
     };
   }
-  return { data, model, training, task, classes, scaling };
+  const preset = top.optional("preset", null, (k) => (top.isNull(k) ? null : top.choice(k, PRESET_IDS)));
+  return { data: dataSpec, model, training, task, classes, scaling, preset };
 }

@@ -19,6 +19,7 @@ import { writeFileAtomic } from "../node/files.js";
 import { reportHtml } from "../report/index.js";
 import { UsageError } from "./args.js";
 import type { NamedPicture } from "./pictures.js";
+import type { PresetId } from "./presets.js";
 import { ConfigFieldError, parseRunConfig } from "./run-config.js";
 import { type DataSpec, type ModelSpec, type PreparedData, type Scaling, buildModel } from "./setup.js";
 
@@ -29,6 +30,12 @@ export interface TrainingSpec {
   momentum: number;
   epochs: number;
   batchSize: number;
+  /** Clip the global gradient norm to this before every step; null: no clipping. */
+  clipNorm: number | null;
+  /** Clip every gradient element into [-clipValue, clipValue]; null: no clipping. */
+  clipValue: number | null;
+  /** The loss over a batch: its mean, or its sum (as 002 and 003 compute their gradients). */
+  reduction: "mean" | "sum";
 }
 
 export interface RunConfig {
@@ -38,6 +45,8 @@ export interface RunConfig {
   task: PreparedData["task"];
   classes: number;
   scaling: Scaling | null;
+  /** The source document whose setup and printed lines the run follows (train --preset); null for none. */
+  preset: PresetId | null;
 }
 
 export interface RunMetrics {
@@ -46,9 +55,15 @@ export interface RunMetrics {
   /** Training stopped on a non-finite loss, gradient or weight; the model is the one after the last finished epoch. */
   diverged: boolean;
   trainLoss: number;
-  trainAccuracy: number;
   testLoss: number;
-  testAccuracy: number;
+  /** Classifiers: the fraction of rows classified right. */
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  /** Regression: R² and the mean squared error. */
+  trainR2?: number;
+  testR2?: number;
+  trainMse?: number;
+  testMse?: number;
   seconds: number;
 }
 

@@ -16,6 +16,25 @@ export interface RngState {
   S: number[];
 }
 
+/** A seeded generator whose state can be saved and restored (the model's: initial weights, then dropout's masks). */
+export class StatefulRng {
+  #inner: seedrandom.StatefulPRNG<seedrandom.State.Arc4>;
+  /** Draws from the current generator, also after restore(). */
+  readonly next = (): number => this.#inner();
+
+  constructor(seed: number) {
+    this.#inner = seedrandom(String(seed), { state: true });
+  }
+
+  state(): RngState {
+    return this.#inner.state() as RngState;
+  }
+
+  restore(state: RngState): void {
+    this.#inner = seedrandom("", { state: { ...state, S: [...state.S] } });
+  }
+}
+
 export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "initialEpoch" | "onEpoch" | "rng" | "seed"> {
   /** Epochs of the whole run, counting those already trained. */
   epochs: number;

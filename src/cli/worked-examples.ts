@@ -12,6 +12,8 @@ export interface WorkedExample {
   x: number[][];
   y: number[][];
   loss: ManualLoss;
+  /** The update step the document prints after the gradients: its learning rate, and whether it moves the weights only. */
+  update?: { lr: number; weightsOnly: boolean };
 }
 
 export const EXAMPLES: Record<"000" | "001" | "004", WorkedExample> = {
@@ -35,6 +37,8 @@ export const EXAMPLES: Record<"000" | "001" | "004", WorkedExample> = {
       manualLayer([[-0.3532441092, -0.4076614052]], [0], "sigmoid"),
     ],
     x: [[0, 1]], y: [[1]], loss: "halfSquaredError",
+    // "W2_new = W2 - learning_rate * dLoss_dW2" and the same for W1; the biases stay.
+    update: { lr: 0.1, weightsOnly: true },
   },
 };
 

@@ -1,5 +1,5 @@
 // Modules made of modules: a chain, and a skip connection around a block.
-import { ShapeError, type Tensor, formatShape } from "../autograd/index.js";
+import { DTypeError, ShapeError, type Tensor, formatShape } from "../autograd/index.js";
 import { Module } from "./module.js";
 
 /** Applies its modules in order; they are named "0", "1", ... */
@@ -24,13 +24,22 @@ export class Sequential extends Module {
   }
 }
 
-/** x + block(x): the gradient reaches x through the identity path however small block's gradient is. */
+/**
+ * x + scale · block(x): the gradient reaches x through the identity path
+ * however small block's gradient is. A scale below 1 (1/sqrt(blocks), say)
+ * keeps a deep stack of blocks from doubling the activations' variance at
+ * every block, as plain ReLU blocks with He init do.
+ */
 export class Residual extends Module {
   readonly block: Module;
+  readonly scale: number;
 
-  constructor(block: Module) {
+  constructor(block: Module, options: { scale?: number } = {}) {
     super();
+    const scale = options.scale ?? 1;
+    if (typeof scale !== "number" || !Number.isFinite(scale)) throw new DTypeError("Residual", `scale must be a finite number, got ${String(scale)}`);
     this.block = this.registerModule("block", block);
+    this.scale = scale;
   }
 
   forward(x: Tensor): Tensor {
@@ -38,6 +47,10 @@ export class Residual extends Module {
     if (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i])) {
       throw new ShapeError("Residual", `the block maps ${formatShape(x.shape)} to ${formatShape(y.shape)}; a residual block must keep the shape`, [x.shape, y.shape]);
     }
-    return x.add(y);
+    return x.add(this.scale === 1 ? y : y.mul(this.scale));
+  }
+
+  protected override describe(): string {
+    return this.scale === 1 ? "" : `scale=${this.scale}`;
   }
 }

@@ -1,10 +1,11 @@
-// One rule for reading a classifier's outputs: which (output activation, loss)
-// pairs mean something for a number of classes, how wide the last layer is,
-// what form the targets take, which class each row is, and whether the
-// outputs are probabilities at all. Training accuracy, evaluation, predictions
-// and pictures all go through a ClassifierHead, so they cannot disagree.
+// One rule for reading a network's outputs: which (output activation, loss)
+// pairs mean something for a number of classes (or for regression), how wide
+// the last layer is, what form the targets take, which class each row is,
+// and whether the outputs are probabilities at all. Training metrics,
+// evaluation, predictions and pictures all go through a ClassifierHead, so
+// they cannot disagree.
 import { DagradError, ShapeError, Tensor, formatShape } from "../autograd/index.js";
-import type { Metric } from "./metrics.js";
+import { type Metric, meanSquaredError, r2Score } from "./metrics.js";
 
 export const HEAD_OUTPUTS = ["sigmoid", "softmax", "identity"] as const;
 export const HEAD_LOSSES = ["bce", "bceWithLogits", "crossEntropy", "mse", "halfSquaredError"] as const;
@@ -20,8 +21,11 @@ export type HeadLoss = (typeof HEAD_LOSSES)[number];
  */
 export type OutputReading = "probability" | "logit" | "value";
 
-/** Targets as the loss takes them: [n, 1] of 0/1, [n] class indices, or [n, classes] one-hot rows. */
-export type TargetEncoding = "binary" | "indices" | "oneHot";
+/** Targets as the loss takes them: [n, 1] of 0/1, [n] class indices, [n, classes] one-hot rows, or [n, 1] real values (regression). */
+export type TargetEncoding = "binary" | "indices" | "oneHot" | "values";
+
+/** Classes to tell apart, or real numbers to predict. */
+export type HeadTask = "classification" | "regression";
 
 export interface HeadLayout {
   /** Width of the network's last layer. */
@@ -34,21 +38,34 @@ export interface HeadLayout {
 export class HeadError extends DagradError {
   readonly output: string;
   readonly loss: string;
+  /** 0 for regression. */
   readonly classes: number;
+  readonly task: HeadTask;
   readonly reason: string;
-  constructor(output: string, loss: string, classes: number, reason: string) {
-    super("ClassifierHead", `output ${output} with loss ${loss} on ${classes} classes: ${reason}`);
+  constructor(output: string, loss: string, classes: number, reason: string, task: HeadTask = "classification") {
+    super("ClassifierHead", `output ${output} with loss ${loss} ${task === "regression" ? "for regression" : `on ${classes} classes`}: ${reason}`);
     this.output = output;
     this.loss = loss;
     this.classes = classes;
+    this.task = task;
     this.reason = reason;
   }
 }
 
-/** The rule, written once: the layout of a valid combination, or why it is refused. */
-export function headLayout(output: HeadOutput, loss: HeadLoss, classes: number): HeadLayout | { refused: string } {
+/**
+ * The rule, written once: the layout of a valid combination, or why it is
+ * refused. Regression (classes 0) predicts one real number per row: an
+ * identity output trained with a squared error, as 001 derives it.
+ */
+export function headLayout(output: HeadOutput, loss: HeadLoss, classes: number, task: HeadTask = "classification"): HeadLayout | { refused: string } {
   if (!(HEAD_OUTPUTS as readonly string[]).includes(output)) return { refused: `unknown output; use one of ${HEAD_OUTPUTS.join(", ")}` };
   if (!(HEAD_LOSSES as readonly string[]).includes(loss)) return { refused: `unknown loss; use one of ${HEAD_LOSSES.join(", ")}` };
+  if (task === "regression") {
+    if (loss !== "mse" && loss !== "halfSquaredError") return { refused: `${loss} compares classes; regression predicts real numbers: use loss mse or halfSquaredError` };
+    if (output !== "identity") return { refused: `${output === "sigmoid" ? "a sigmoid squashes every output into (0, 1)" : "a softmax makes the outputs sum to 1"}, so most real targets cannot be reached; use output identity` };
+    return { outputs: 1, targets: "values", reading: "value" };
+  }
+  if (task !== "classification") return { refused: `unknown task; use classification or regression` };
   if (!Number.isInteger(classes) || classes < 2) return { refused: "a classifier needs at least two classes" };
   const two = classes === 2;
   const squash = output === "sigmoid" ? "a sigmoid" : "a softmax";
@@ -80,12 +97,17 @@ export function headLayout(output: HeadOutput, loss: HeadLoss, classes: number):
 export interface ClassifierHeadOptions {
   output: HeadOutput;
   loss: HeadLoss;
+  /** Classes to tell apart; 0 with task "regression". */
   classes: number;
+  /** Default "classification". */
+  task?: HeadTask;
 }
 
 export class ClassifierHead implements HeadLayout {
   readonly output: HeadOutput;
   readonly loss: HeadLoss;
+  readonly task: HeadTask;
+  /** 0 for regression. */
   readonly classes: number;
   readonly outputs: number;
   readonly targets: TargetEncoding;
@@ -96,18 +118,23 @@ export class ClassifierHead implements HeadLayout {
    * a validation pass over a model that just blew up leaves fit to stop on its loss.
    */
   readonly accuracy: Metric;
+  /** What fit and evaluate report for this head: accuracy for classes; R² and the mean squared error for regression. */
+  readonly metrics: readonly Metric[];
 
   /** Throws HeadError for a combination headLayout refuses. */
-  constructor({ output, loss, classes }: ClassifierHeadOptions) {
-    const layout = headLayout(output, loss, classes);
-    if ("refused" in layout) throw new HeadError(output, loss, classes, layout.refused);
+  constructor({ output, loss, classes, task = "classification" }: ClassifierHeadOptions) {
+    if (task === "regression" && classes !== 0) throw new HeadError(output, loss, classes, `regression has no classes: pass classes 0, got ${classes}`, task);
+    const layout = headLayout(output, loss, classes, task);
+    if ("refused" in layout) throw new HeadError(output, loss, classes, layout.refused, task);
     this.output = output;
     this.loss = loss;
+    this.task = task;
     this.classes = classes;
     ({ outputs: this.outputs, targets: this.targets, reading: this.reading } = layout);
     this.accuracy = {
       name: "accuracy",
       compute: (yHat, y) => {
+        if (task === "regression") throw new DagradError("ClassifierHead.accuracy", "a regression head has no accuracy: its metrics are r2 and mse (head.metrics)");
         if (!yHat.data.every(Number.isFinite)) return NaN;
         const predicted = this.classify(yHat);
         const truth = this.decode(y);
@@ -116,15 +143,21 @@ export class ClassifierHead implements HeadLayout {
         return correct / truth.length;
       },
     };
+    this.metrics = task === "regression" ? [{ name: "r2", compute: r2Score }, { name: "mse", compute: meanSquaredError }] : [this.accuracy];
   }
 
-  /** Targets in the loss's form from class indices [n] (or [n, 1]), keeping their dtype. */
+  /** Targets in the loss's form from class indices [n] (or [n, 1]), or regression values, keeping their dtype. */
   encode(labels: Tensor): Tensor {
     const n = labels.shape[0] ?? 0;
     if (!(labels.ndim === 1 || (labels.ndim === 2 && labels.shape[1] === 1))) {
-      throw new ShapeError("ClassifierHead.encode", `labels must be class indices shaped [n] or [n,1], got ${formatShape(labels.shape)}`, [labels.shape]);
+      throw new ShapeError("ClassifierHead.encode", `labels must be ${this.task === "regression" ? "target values" : "class indices"} shaped [n] or [n,1], got ${formatShape(labels.shape)}`, [labels.shape]);
     }
     const values = labels.data;
+    if (this.task === "regression") {
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new DagradError("ClassifierHead.encode", `target ${values[bad]} of sample ${bad} is not a finite number`);
+      return new Tensor(values.slice(), [n, 1]);
+    }
     values.forEach((v, i) => {
       if (!Number.isInteger(v) || v < 0 || v >= this.classes) {
         throw new DagradError("ClassifierHead.encode", `label ${v} of sample ${i} is not a class index in [0, ${this.classes - 1}]`);
@@ -139,6 +172,7 @@ export class ClassifierHead implements HeadLayout {
 
   /** Class indices back from targets in the loss's form. */
   decode(targets: Tensor): Int32Array {
+    this.refuseRegression("decode");
     const n = targets.shape[0] ?? 0;
     const width = this.targets === "oneHot" ? this.classes : 1;
     if (targets.size !== n * width) {
@@ -155,6 +189,7 @@ export class ClassifierHead implements HeadLayout {
    * go to the largest (the first of equals). Outputs that are not finite are refused.
    */
   classify(scores: Tensor): Int32Array {
+    this.refuseRegression("classify");
     const [n, width] = this.checkScores("classify", scores);
     const s = scores.data;
     if (width === 1) {
@@ -179,9 +214,13 @@ export class ClassifierHead implements HeadLayout {
     return s;
   }
 
+  private refuseRegression(method: string): void {
+    if (this.task === "regression") throw new DagradError(`ClassifierHead.${method}`, "a regression head predicts values, not classes");
+  }
+
   private checkScores(method: string, scores: Tensor): [number, number] {
     if (scores.ndim !== 2 || scores.shape[1] !== this.outputs) {
-      throw new ShapeError(`ClassifierHead.${method}`, `outputs must be [n, ${this.outputs}] for ${this.output} with ${this.loss} on ${this.classes} classes, got ${formatShape(scores.shape)}`, [scores.shape]);
+      throw new ShapeError(`ClassifierHead.${method}`, `outputs must be [n, ${this.outputs}] for ${this.output} with ${this.loss} ${this.task === "regression" ? "for regression" : `on ${this.classes} classes`}, got ${formatShape(scores.shape)}`, [scores.shape]);
     }
     const bad = scores.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {

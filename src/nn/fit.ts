@@ -10,7 +10,7 @@ import { TrainingError } from "./errors.js";
 import { LOSSES, type LossFn, type LossName, bceWithLogitsLoss } from "./losses.js";
 import { type Metric, type MetricName, resolveMetric } from "./metrics.js";
 import type { Module } from "./module.js";
-import { clipGradNorm } from "./optim/clip.js";
+import { clipGradNorm, clipGradValue } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
 import { type OptionNames, checkOptionNames } from "./options.js";
@@ -64,6 +64,8 @@ export interface FitOptions extends EvaluationOptions {
   validation?: Batch;
   /** Stepped once per epoch, after validation; ReduceLROnPlateau gets valLoss (or loss). */
   scheduler?: LrScheduler;
+  /** Clip every gradient element into [-clipGradValue, clipGradValue] before every step (before clipGradNorm). */
+  clipGradValue?: number;
   /** Clip the global gradient norm to this before every step. */
   clipGradNorm?: number;
   /** Called after every epoch; returning false stops training. */
@@ -76,7 +78,7 @@ export interface FitOptions extends EvaluationOptions {
 const EVALUATION_OPTIONS: OptionNames<EvaluationOptions> = { loss: true, metrics: true, fromLogits: true, batchSize: true };
 const FIT_OPTIONS: OptionNames<FitOptions> = {
   ...EVALUATION_OPTIONS, optimizer: true, epochs: true, shuffle: true, seed: true, rng: true, validation: true,
-  scheduler: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true,
+  scheduler: true, clipGradValue: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true,
 };
 
 function resolveLoss(op: string, loss: LossName | LossFn | undefined): LossFn {
@@ -231,6 +233,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
       }
       totals.add(yHat, y, value);
       if (last) named.forEach(([name, p]) => { gradNorms[name] = p.grad === null ? 0 : l2(p.grad.data); });
+      if (options.clipGradValue !== undefined) clipGradValue(params, options.clipGradValue);
       if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
       if (last) params.forEach((p, i) => before[i]!.set(p.data));
       optimizer.step();

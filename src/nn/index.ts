@@ -1,5 +1,5 @@
 // The nn layer's public surface: modules, initialisers, losses, optimizers and the training loop.
-export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
+export { Module, type ForwardHook, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./module.js";
 export { stateDictToJson, stateDictFromJson, type LoadOptions, type StateDictFromJsonOptions } from "./state.js";
 export { SaveError, StateDictError, TrainingError, type DivergenceReason, type TrainingErrorFacts } from "./errors.js";
 export type { JsonNumber, TensorRecord } from "./serial.js";
@@ -16,8 +16,10 @@ export {
   type Reduction, type LossOptions, type Labels, type LossFn, type LossName,
 } from "./losses.js";
 export * from "./optim/index.js";
-export { accuracy, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
-export { ClassifierHead, HeadError, headLayout, HEAD_OUTPUTS, HEAD_LOSSES, type HeadOutput, type HeadLoss, type HeadLayout, type OutputReading, type TargetEncoding, type ClassifierHeadOptions } from "./decision.js";
+export { accuracy, r2Score, meanSquaredError, type AccuracyOptions, type Metric, type MetricName } from "./metrics.js";
+export { ClassifierHead, HeadError, headLayout, HEAD_OUTPUTS, HEAD_LOSSES, type HeadOutput, type HeadLoss, type HeadLayout, type HeadTask, type OutputReading, type TargetEncoding, type ClassifierHeadOptions } from "./decision.js";
 export type { Batch, TrainingData } from "./batching.js";
 export { fit, evaluate, predict, type FitOptions, type EpochRecord, type History, type Evaluation } from "./fit.js";
+export { layerActivity, SATURATION_Z, type LayerActivityStatistics } from "./diagnostics.js";
+export { randomDirection, lossSlice, lossSurface, type DirectionOptions, type SliceOptions, type Surface } from "./landscape.js";
 export * from "./manual/index.js";

@@ -10,6 +10,7 @@ import { type SeedOptions, resolveRng } from "./seed.js";
  * U(-1/sqrt(in), 1/sqrt(in))); "xavier" is xavierUniform, "he" is
  * kaimingNormal (gain sqrt 2, fan in); the named schemes set the bias to zero.
  * A function receives the weight and the generator and fills the weight.
+ * (biasInit, a function of the same form, fills the bias.)
  */
 export type InitScheme = "default" | "xavier" | "xavierUniform" | "xavierNormal" | "he" | "kaimingUniform" | "kaimingNormal" | "zeros";
 export type InitFn = (weight: Tensor, rng: Rng) => void;
@@ -17,6 +18,8 @@ export type InitFn = (weight: Tensor, rng: Rng) => void;
 export interface LinearOptions extends SeedOptions {
   bias?: boolean;
   init?: InitScheme | InitFn;
+  /** Fills the bias after the weight (receives the bias and the generator); default: the init scheme's rule. */
+  biasInit?: InitFn;
   dtype?: DType;
 }
 
@@ -41,7 +44,7 @@ function defaultBound(inFeatures: number): number {
   return inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
 }
 
-const LINEAR_OPTIONS: OptionNames<LinearOptions> = { bias: true, init: true, dtype: true, rng: true, seed: true };
+const LINEAR_OPTIONS: OptionNames<LinearOptions> = { bias: true, init: true, biasInit: true, dtype: true, rng: true, seed: true };
 
 export class Linear extends Module {
   readonly inFeatures: number;
@@ -64,7 +67,12 @@ export class Linear extends Module {
     this.weight = this.registerParameter("weight", zeros([outFeatures, inFeatures], { dtype }));
     initialiseWeight(this.weight, scheme, rng);
     this.bias = options.bias === false ? null : this.registerParameter("bias", zeros([outFeatures], { dtype }));
-    if (this.bias !== null && scheme === "default") init.uniform(this.bias, -defaultBound(inFeatures), defaultBound(inFeatures), { rng });
+    if (this.bias !== null && options.biasInit !== undefined) {
+      if (typeof options.biasInit !== "function") throw new DagradError("Linear", `biasInit must be a function (bias, rng) => void, got ${String(options.biasInit)}`);
+      options.biasInit(this.bias, rng);
+    } else if (this.bias !== null && scheme === "default") {
+      init.uniform(this.bias, -defaultBound(inFeatures), defaultBound(inFeatures), { rng });
+    }
   }
 
   forward(x: Tensor): Tensor {

@@ -1,4 +1,5 @@
-// Metrics computed from predictions and targets (plain numbers, outside the graph).
+// Metrics computed from predictions and targets (plain numbers, outside the graph):
+// accuracy for classifiers, R² and the mean squared error for regression.
 import { DagradError, ShapeError, type Tensor, formatShape } from "../autograd/index.js";
 
 export interface AccuracyOptions {
@@ -49,16 +50,59 @@ function argmaxRow(data: ArrayLike<number>, start: number, length: number): numb
   return best;
 }
 
+/** Predictions and targets of one shape, real numbers: what the regression metrics compare. */
+function regressionPair(op: string, yHat: Tensor, y: Tensor): void {
+  if (yHat.shape.length !== y.shape.length || yHat.shape.some((d, i) => d !== y.shape[i]) || yHat.size === 0) {
+    throw new ShapeError(op, `predictions ${formatShape(yHat.shape)} and targets ${formatShape(y.shape)} must have one shape, with at least one sample`, [yHat.shape, y.shape]);
+  }
+}
+
+/** Mean of (ŷ - y)² over every element; NaN when a prediction is NaN. */
+export function meanSquaredError(yHat: Tensor, y: Tensor): number {
+  regressionPair("meanSquaredError", yHat, y);
+  let s = 0;
+  for (let i = 0; i < y.size; i++) s += (yHat.data[i]! - y.data[i]!) ** 2;
+  return s / y.size;
+}
+
+/**
+ * R² = 1 - Σ(ŷ - y)² / Σ(y - ȳ)², per output column and averaged over them
+ * (scikit-learn's r2_score): 1 for a perfect fit, 0 for predicting the mean,
+ * below 0 for worse. A column whose targets are all equal has no variance to
+ * explain: R² is 1 if it is predicted exactly, else 0 (as scikit-learn).
+ */
+export function r2Score(yHat: Tensor, y: Tensor): number {
+  regressionPair("r2Score", yHat, y);
+  const n = y.shape[0]!;
+  const columns = y.size / n;
+  let total = 0;
+  for (let c = 0; c < columns; c++) {
+    let mean = 0;
+    for (let r = 0; r < n; r++) mean += y.data[r * columns + c]!;
+    mean /= n;
+    let residual = 0, variance = 0;
+    for (let r = 0; r < n; r++) {
+      const t = y.data[r * columns + c]!;
+      residual += (yHat.data[r * columns + c]! - t) ** 2;
+      variance += (t - mean) ** 2;
+    }
+    total += variance > 0 ? 1 - residual / variance : residual === 0 ? 1 : 0;
+  }
+  return total / columns;
+}
+
 /** A metric fit and evaluate can report: averaged over batches, weighted by batch size. */
 export interface Metric {
   name: string;
   compute(yHat: Tensor, y: Tensor): number;
 }
 
-export type MetricName = "accuracy";
+export type MetricName = "accuracy" | "r2" | "mse";
 
 export function resolveMetric(metric: MetricName | Metric, options: AccuracyOptions): Metric {
   if (metric === "accuracy") return { name: "accuracy", compute: (yHat, y) => accuracy(yHat, y, options) };
+  if (metric === "r2") return { name: "r2", compute: r2Score };
+  if (metric === "mse") return { name: "mse", compute: meanSquaredError };
   if (typeof metric === "object" && metric !== null && typeof metric.compute === "function" && typeof metric.name === "string") return metric;
-  throw new DagradError("fit", `unknown metric ${JSON.stringify(metric)}: use "accuracy" or { name, compute(yHat, y) }`);
+  throw new DagradError("fit", `unknown metric ${JSON.stringify(metric)}: use "accuracy", "r2", "mse" or { name, compute(yHat, y) }`);
 }

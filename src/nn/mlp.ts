@@ -19,6 +19,8 @@ export interface MLPOptions extends SeedOptions {
   outputActivation?: ActivationName;
   /** Weight init of every Linear (see Linear); default "default", PyTorch's. */
   init?: InitScheme | InitFn;
+  /** Bias init of every Linear (see Linear); default: the init scheme's rule. */
+  biasInit?: InitFn;
   bias?: boolean;
   dtype?: DType;
   /** Slope of leakyRelu for x < 0 (default 0.01). */
@@ -29,17 +31,20 @@ export interface MLPOptions extends SeedOptions {
   dropout?: number;
   /** Wrap each hidden layer whose input and output widths match in Residual: h + layer(h). */
   residual?: boolean;
+  /** The residual blocks' scale: h + residualScale · layer(h) (default 1). */
+  residualScale?: number;
 }
 
 const MLP_OPTIONS: OptionNames<MLPOptions> = {
   sizes: true, activation: true, outputActivation: true, init: true, bias: true, dtype: true, negativeSlope: true,
-  batchNorm: true, dropout: true, residual: true, rng: true, seed: true,
+  batchNorm: true, dropout: true, residual: true, residualScale: true, biasInit: true, rng: true, seed: true,
 };
 
 export class MLP extends Module {
   readonly sizes: readonly number[];
   // #private: the Linear layers are children of `layers`; a field would register them twice.
   readonly #linears: readonly Linear[];
+  readonly #activationModules: readonly Module[];
   /** One activation per Linear; the last is the output activation. */
   readonly activations: readonly ActivationName[];
   readonly negativeSlope: number;
@@ -59,6 +64,7 @@ export class MLP extends Module {
     const output = options.outputActivation ?? "identity";
     if (!ACTIVATION_NAMES.includes(output)) throw new DagradError("MLP", `unknown outputActivation "${String(output)}", expected one of ${ACTIVATION_NAMES.join(", ")}`);
     const dropout = options.dropout ?? 0;
+    if (options.residualScale !== undefined && !options.residual) throw new DagradError("MLP", `residualScale ${String(options.residualScale)} without residual: true scales no block; set residual: true or leave residualScale out`);
     const rng = resolveRng(options);
     this.sizes = sizes;
     this.activations = [...hidden, output];
@@ -66,24 +72,31 @@ export class MLP extends Module {
     this.isPlain = !options.batchNorm && !options.residual && dropout === 0;
 
     const linears: Linear[] = [];
+    const activationModules: Module[] = [];
     const modules: Module[] = [];
     for (let i = 0; i < depth; i++) {
-      const linear = new Linear(sizes[i]!, sizes[i + 1]!, { bias: options.bias ?? true, init: options.init ?? "default", dtype: options.dtype ?? "float32", rng });
+      const linear = new Linear(sizes[i]!, sizes[i + 1]!, { bias: options.bias ?? true, init: options.init ?? "default", biasInit: options.biasInit, dtype: options.dtype ?? "float32", rng });
       linears.push(linear);
       const layer: Module[] = [linear];
       const isHidden = i < depth - 1;
       if (isHidden && options.batchNorm) layer.push(new BatchNorm1d(sizes[i + 1]!, { dtype: options.dtype ?? "float32" }));
-      layer.push(activationModule(this.activations[i]!, this.negativeSlope));
+      const activation = activationModule(this.activations[i]!, this.negativeSlope);
+      activationModules.push(activation);
+      layer.push(activation);
       if (isHidden && dropout > 0) layer.push(new Dropout(dropout, { rng }));
-      if (isHidden && options.residual && sizes[i] === sizes[i + 1]) modules.push(new Residual(new Sequential(...layer)));
+      if (isHidden && options.residual && sizes[i] === sizes[i + 1]) modules.push(new Residual(new Sequential(...layer), { scale: options.residualScale ?? 1 }));
       else modules.push(...layer);
     }
     this.#linears = linears;
+    this.#activationModules = activationModules;
     this.layers = this.registerModule("layers", new Sequential(...modules));
   }
 
   /** The Linear layers in order, input to output. */
   get linears(): readonly Linear[] { return this.#linears; }
+
+  /** The activation module after each Linear (the last is the output activation): their inputs are the pre-activations z. */
+  get activationModules(): readonly Module[] { return this.#activationModules; }
 
   forward(x: Tensor): Tensor {
     return this.layers.forward(x);

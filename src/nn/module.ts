@@ -16,6 +16,9 @@ import { StateDictError } from "./errors.js";
 /** Parameters and buffers by dotted name. */
 export type StateDict = Record<string, Tensor>;
 
+/** Called after a module's forward with the module, its input and its output (registerForwardHook). */
+export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => void;
+
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). Shapes must always match. */
   strict?: boolean;
@@ -70,8 +73,41 @@ export abstract class Module {
    * (requiresGrad set to false), so it keeps its place in the state dict.
    */
   readonly #kinds = new Map<string, "parameter" | "buffer">();
+  readonly #forwardHooks: ForwardHook[] = [];
+  /** While hooks are registered: the forward property this instance had of its own before (undefined: none, the class's). */
+  #ownForward: PropertyDescriptor | undefined;
 
   abstract forward(x: Tensor): Tensor;
+
+  /**
+   * Call hook(module, input, output) after every forward of this module, as
+   * PyTorch's register_forward_hook (to look at activations, say); returns a
+   * function that removes it. Modules call each other's forward directly
+   * (there is no __call__ to hook into), so the first hook wraps this
+   * instance's forward and removing the last one puts it back.
+   */
+  registerForwardHook(hook: ForwardHook): () => void {
+    if (typeof hook !== "function") throw new DagradError("registerForwardHook", `hook must be a function (module, input, output) => void, got ${typeof hook}`);
+    if (this.#forwardHooks.length === 0) {
+      this.#ownForward = Object.getOwnPropertyDescriptor(this, "forward");
+      const inner = this.forward;
+      const hooked = (x: Tensor): Tensor => {
+        const y = inner.call(this, x);
+        for (const h of [...this.#forwardHooks]) h(this, x, y);
+        return y;
+      };
+      Object.defineProperty(this, "forward", { value: hooked, writable: true, configurable: true, enumerable: false });
+    }
+    this.#forwardHooks.push(hook);
+    return () => {
+      const at = this.#forwardHooks.indexOf(hook);
+      if (at < 0) return;
+      this.#forwardHooks.splice(at, 1);
+      if (this.#forwardHooks.length > 0) return;
+      if (this.#ownForward === undefined) delete (this as { forward?: unknown }).forward;
+      else Object.defineProperty(this, "forward", this.#ownForward);
+    };
+  }
 
   /** Make `t` a trainable parameter of this module (it is set to require grad) and the field `name`. */
   protected registerParameter(name: string, t: Tensor): Tensor {
@@ -225,24 +261,8 @@ export abstract class Module {
    * nothing. Values are converted to each parameter's dtype.
    */
   loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
-    const strict = options.strict ?? true;
     const own = this.namedTensors();
-    const problems: [string, string][] = [];
-    const missingKeys: string[] = [];
-    for (const [name, t] of own) {
-      const value = Object.hasOwn(dict, name) ? dict[name] : undefined;
-      if (value === undefined) {
-        missingKeys.push(name);
-        if (strict) problems.push([name, `missing key "${name}" (expected shape ${formatShape(t.shape)})`]);
-      } else if (!(value instanceof Tensor)) {
-        problems.push([name, `"${name}" is not a Tensor`]);
-      } else if (value.shape.length !== t.shape.length || value.shape.some((d, i) => d !== t.shape[i])) {
-        problems.push([name, `"${name}" has shape ${formatShape(value.shape)}, expected ${formatShape(t.shape)}`]);
-      }
-    }
-    const ownNames = new Set(own.map(([name]) => name));
-    const unexpectedKeys = Object.keys(dict).filter((k) => !ownNames.has(k));
-    if (strict) for (const k of unexpectedKeys) problems.push([k, `unexpected key "${k}"`]);
+    const { problems, missingKeys, unexpectedKeys } = stateDictProblems(own, dict, options.strict ?? true);
     if (problems.length > 0) {
       throw new StateDictError("loadStateDict", `nothing was loaded into ${this.constructor.name}: ${problems.map(([, m]) => m).join("; ")}`, problems[0]![0]);
     }
@@ -287,4 +307,34 @@ export abstract class Module {
   protected describe(): string {
     return "";
   }
+}
+
+/**
+ * What keeps `dict` from filling `expected` (name, tensor) by name: missing
+ * keys (problems only when strict), unexpected keys (likewise), values that
+ * are not tensors, shapes that differ. Each problem is [key, message]. Shared
+ * by loadStateDict and loaders of other naming schemes; copies nothing.
+ */
+export function stateDictProblems(
+  expected: readonly (readonly [string, Tensor])[],
+  dict: StateDict,
+  strict: boolean,
+): { problems: [string, string][]; missingKeys: string[]; unexpectedKeys: string[] } {
+  const problems: [string, string][] = [];
+  const missingKeys: string[] = [];
+  for (const [name, t] of expected) {
+    const value = Object.hasOwn(dict, name) ? dict[name] : undefined;
+    if (value === undefined) {
+      missingKeys.push(name);
+      if (strict) problems.push([name, `missing key "${name}" (expected shape ${formatShape(t.shape)})`]);
+    } else if (!(value instanceof Tensor)) {
+      problems.push([name, `"${name}" is not a Tensor`]);
+    } else if (value.shape.length !== t.shape.length || value.shape.some((d, i) => d !== t.shape[i])) {
+      problems.push([name, `"${name}" has shape ${formatShape(value.shape)}, expected ${formatShape(t.shape)}`]);
+    }
+  }
+  const known = new Set(expected.map(([name]) => name));
+  const unexpectedKeys = Object.keys(dict).filter((k) => !known.has(k));
+  if (strict) for (const k of unexpectedKeys) problems.push([k, `unexpected key "${k}"`]);
+  return { problems, missingKeys, unexpectedKeys };
 }

@@ -1,11 +1,14 @@
-// Colours: a categorical palette for series and classes, and the two colour
-// maps the pictures need (diverging blue-white-red, grey).
+// Colours: a categorical palette for series and classes, and the colour maps
+// the pictures need (diverging blue-white-red, sequential dark-to-light, grey).
 
 /** Series colours (the widely used "category10" set). */
 export const SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 /** Class 0 blue and class 1 red, as in the source notebook's scatter plots; then more for multi-class sets. */
 export const CLASS_COLORS = ["#2166ac", "#b2182b", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"];
+
+/** Training and test data keep one colour each in every picture: blue and orange, as their loss curves. */
+export const PART_COLORS = { train: "#1f77b4", test: "#ff7f0e" } as const;
 
 export function seriesColor(index: number): string {
   return SERIES_COLORS[index % SERIES_COLORS.length]!;
@@ -40,6 +43,11 @@ function along(stops: readonly string[], t: number): string {
 /** 0 -> blue (class 0), 0.5 -> near white, 1 -> red (class 1). */
 export function diverging(t: number): string {
   return along(["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"], t);
+}
+
+/** 0 -> dark blue, 1 -> yellow, evenly brighter in between (viridis's stops): low loss dark, high loss light. */
+export function sequential(t: number): string {
+  return along(["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"], t);
 }
 
 /** 0 -> white, 1 -> black (digits are dark ink on white paper). */

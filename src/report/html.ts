@@ -35,8 +35,9 @@ td, th { border: 1px solid #ddd; padding: 4px 10px; text-align: left; } th { bac
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 16px; align-items: start; }
 figure { margin: 0; border: 1px solid #e4e4e4; padding: 8px; background: #fff; }
+figure.wide { grid-column: 1 / -1; }
 figure svg { max-width: 100%; height: auto; display: block; }
-figcaption { color: #555; font-size: 13px; margin-top: 4px; max-width: 560px; }
+figcaption { color: #555; font-size: 13px; margin-top: 4px; max-width: 760px; }
 `;
 
 function cell(value: unknown): string {
@@ -58,9 +59,16 @@ function table(t: ReportTable): string {
   return `<section><h2>${escapeXml(t.title)}</h2><table>${head}${body}</table></section>`;
 }
 
+/** Figures drawn wider than a grid cell (small multiples, several panels) get a row of their own, so their text is not shrunk. */
+const WIDE = 600;
+
+function svgWidth(svg: string): number {
+  return Number(/<svg [^>]*\bwidth="([\d.]+)"/.exec(svg)?.[1] ?? 0);
+}
+
 export function reportHtml(options: ReportOptions): string {
   const figures = options.figures.map((f) =>
-    `<figure>${f.svg.trim()}<figcaption><b>${escapeXml(f.title)}</b>${f.caption ? ` — ${escapeXml(f.caption)}` : ""}</figcaption></figure>`,
+    `<figure${svgWidth(f.svg) > WIDE ? ' class="wide"' : ""}>${f.svg.trim()}<figcaption><b>${escapeXml(f.title)}</b>${f.caption ? ` — ${escapeXml(f.caption)}` : ""}</figcaption></figure>`,
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(options.title)}</title>

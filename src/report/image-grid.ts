@@ -1,7 +1,9 @@
 // Small images in a grid: an MNIST model's first-layer weights (signed, blue
-// to red around zero) and misclassified digits (grey ink).
+// to red around zero, one scale for all with a colour bar) and misclassified
+// digits (grey ink).
 import { diverging, grey } from "./color.js";
 import { raster } from "./raster.js";
+import { formatNumber } from "./scale.js";
 import { type Figure, element, place, text } from "./svg.js";
 
 export interface ImageGridOptions {
@@ -11,19 +13,42 @@ export interface ImageGridOptions {
   imageWidth: number;
   imageHeight: number;
   captions?: readonly string[];
-  /** "grey": values in [0, 1] as ink; "signed": each image scaled by its largest |value|, 0 is white. */
+  /** "grey": values in [0, 1] as ink; "signed": blue below 0, white at 0, red above, one scale (the largest |value| of all images) read off a colour bar. */
   colormap: "grey" | "signed";
+  /** The colour bar's title for "signed" (default "value"). */
+  scaleLabel?: string;
   columns?: number;
   /** Pixel size of one image cell. */
   scale?: number;
 }
 
-function colorFor(image: ArrayLike<number>, colormap: ImageGridOptions["colormap"]): (v: number) => string {
-  if (colormap === "grey") return (v) => grey(Math.round(Math.min(1, Math.max(0, v)) * 16) / 16);
+/** The largest |value| of all images: the end of the shared signed scale. */
+function largestMagnitude(images: readonly ArrayLike<number>[]): number {
   let largest = 0;
-  for (let i = 0; i < image.length; i++) largest = Math.max(largest, Math.abs(image[i]!));
-  // 17 levels keep the SVG small; the eye cannot tell more apart at this size.
-  return (v) => diverging(0.5 + Math.round((largest === 0 ? 0 : v / largest) * 8) / 16);
+  for (const image of images) for (let i = 0; i < image.length; i++) if (Number.isFinite(image[i]!)) largest = Math.max(largest, Math.abs(image[i]!));
+  return largest;
+}
+
+/** 17 levels keep the SVG small; the eye cannot tell more apart at this size. */
+const SIGNED_LEVELS = 8;
+
+function colorFor(colormap: ImageGridOptions["colormap"], largest: number): (v: number) => string {
+  if (colormap === "grey") return (v) => grey(Math.round(Math.min(1, Math.max(0, v)) * 16) / 16);
+  return (v) => diverging(0.5 + Math.round((largest === 0 ? 0 : Math.max(-1, Math.min(1, v / largest))) * SIGNED_LEVELS) / (2 * SIGNED_LEVELS));
+}
+
+/** A vertical bar from -largest (bottom) to +largest (top) in the grid's 17 levels. */
+function signedBar(largest: number, label: string, left: number, top: number, height: number): string {
+  const levels = 2 * SIGNED_LEVELS + 1;
+  const band = height / levels;
+  const parts: string[] = [];
+  for (let k = 0; k < levels; k++) {
+    parts.push(element("rect", { x: left, y: top + height - (k + 1) * band, width: 14, height: band + 0.5, fill: diverging(k / (levels - 1)) }));
+  }
+  parts.push(element("rect", { x: left, y: top, width: 14, height, fill: "none", stroke: "#444" }));
+  [[largest, top], [0, top + height / 2], [-largest, top + height]].forEach(([v, y]) => parts.push(text(left + 18, y!, v === 0 ? "0" : formatNumber(Number(v!.toPrecision(2))), { size: 10, baseline: "middle", className: "colorbar-label" })));
+  parts.push(text(left + 64, top + height / 2, label, { size: 11, anchor: "middle", rotate: -90, className: "colorbar-title" }));
+  return parts.join("");
 }
 
 export function imageGrid(options: ImageGridOptions): Figure {
@@ -33,13 +58,17 @@ export function imageGrid(options: ImageGridOptions): Figure {
   const captionH = options.captions ? 16 : 0;
   const gap = 8, top = 34;
   const rows = Math.ceil(options.images.length / columns);
-  const width = Math.max(columns * (cellW + gap) + gap, 260);
+  const signed = options.colormap === "signed";
+  const gridWidth = Math.max(columns * (cellW + gap) + gap, 260);
+  const width = gridWidth + (signed ? 84 : 0);
   const height = top + rows * (cellH + captionH + gap) + gap;
-  const parts = [text(width / 2, 22, options.title, { size: 14, anchor: "middle", weight: "bold", className: "title" })];
+  const largest = largestMagnitude(options.images);
+  const color = colorFor(options.colormap, largest);
+  const parts = [text(gridWidth / 2, 22, options.title, { size: 14, anchor: "middle", weight: "bold", className: "title" })];
+  if (signed) parts.push(signedBar(largest, options.scaleLabel ?? "value", gridWidth + 4, top, Math.max(60, Math.min(height - top - gap, 240))));
   options.images.forEach((image, n) => {
     const left = gap + (n % columns) * (cellW + gap);
     const cellTop = top + Math.floor(n / columns) * (cellH + captionH + gap);
-    const color = colorFor(image, options.colormap);
     const box = { left: 0, top: 0, width: cellW, height: cellH };
     const picture = raster(options.imageWidth, options.imageHeight, (c, r) => color(image[r * options.imageWidth + c]!), box)
       + element("rect", { width: cellW, height: cellH, fill: "none", stroke: "#999" });

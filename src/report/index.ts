@@ -5,8 +5,14 @@ export { decisionBoundary, boundarySegments, type OutputGrid, type LabelledPoint
 export { imageGrid, type ImageGridOptions } from "./image-grid.js";
 export { confusionMatrix, confusionCounts, type ConfusionMatrixOptions } from "./confusion-matrix.js";
 export { smallMultiples, noticePanel } from "./small-multiples.js";
+export { histogram, binCounts, type HistogramOptions } from "./histogram.js";
+export { scatterPlot, sharedDomains, type ScatterOptions } from "./scatter.js";
 export { dagFigure, type DagFigureOptions } from "./dag.js";
+export { explainHtml, type ExplainPageOptions, type ExplainPageStep } from "./explain-page.js";
 export { reportHtml, type ReportOptions, type ReportSection, type ReportTable } from "./html.js";
 export { zeroContour, type Segment } from "./contour.js";
 export { boundaryPixels, valuePixels } from "./pixels.js";
+export { contourMap, colorBar, bandEdges, type ColorScale, type ContourMapOptions } from "./contour-map.js";
+export { sequential, PART_COLORS } from "./color.js";
+export { fitPlot, parityPlot, type PartPoints, type FitPlotOptions, type ParityPlotOptions } from "./regression.js";
 export { niceTicks } from "./scale.js";

@@ -19,7 +19,7 @@ function csvFile(text: string): string {
 }
 
 function spec(data: string, extra: Partial<DataSpec> = {}): DataSpec {
-  return { data, samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, csvHeader: false, ...extra };
+  return { data, samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, scaleOn: "train", csvHeader: false, task: "classification", ...extra };
 }
 
 /** 60 rows: classes 0 and 1 alternating, with a single row of class 2 among them. */
@@ -56,7 +56,7 @@ describe("a CSV's classes come from the whole file, and the split is stratified"
     ["1,2,0\n3,4,9\n5,6,1\n", "labels run to 9 but class 2, 3, 4, 5, 6 and 2 more has no rows; number the classes 0..k-1 with no gaps"],
     // Listing every missing class ran out of memory (a billion of them).
     ["1,2,0\n3,4,1000000000\n", "labels run to 1000000000 but class 1, 2, 3, 4, 5 and 999999994 more has no rows; number the classes 0..k-1 with no gaps"],
-    ["1,2,0.5\n3,4,1\n5,6,0\n", "the label of data row 1 is 0.5, not a class index; dagrad classifies, so labels must be 0, 1, 2, ... (one per class)"],
+    ["1,2,0.5\n3,4,1\n5,6,0\n", "the label of data row 1 is 0.5, not a class index; labels of classes must be 0, 1, 2, ... (one per class), and for real-valued targets add --task regression"],
     ["1,2,-1\n3,4,1\n5,6,0\n", "the label of data row 1 is -1, not a class index"],
   ])("refuses %j", (text, message) => {
     const path = csvFile(text);

@@ -48,7 +48,7 @@ describe("bad input exits with 2 and one line", () => {
   });
 
   it("an unknown dataset, activation and command", async () => {
-    expectUsageError(await runCli(["train", "--data", "iris"]), '--data must be one of moons, circles, xor, and, spirals, blobs, mnist or csv:<path>, got "iris"');
+    expectUsageError(await runCli(["train", "--data", "iris"]), '--data must be one of moons, circles, xor, and, spirals, blobs, mnist, sine, surface or csv:<path>, got "iris"');
     expectUsageError(await runCli(["train", "--activation", "gelu"]), '--activation must be one of relu, leakyRelu, sigmoid, tanh, softplus, identity, got "gelu"');
     expectUsageError(await runCli(["fit"]), 'unknown command "fit"; commands: train, evaluate, predict, export, explain, gradcheck, graph, experiment, activations');
   });
@@ -92,7 +92,7 @@ describe("bad input exits with 2 and one line", () => {
   });
 
   it("an experiment that does not exist", async () => {
-    expectUsageError(await runCli(["experiment", "dropout"]), 'unknown experiment "dropout"; experiments: hidden-sizes, activations, depth, init, lr');
+    expectUsageError(await runCli(["experiment", "dropout"]), 'unknown experiment "dropout"; experiments: hidden-sizes, activations, depth, init, lr, landscape');
   });
 });
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { byClass, parseXml } from "../report/svg-dom.js";
+import { byClass, parseXml, pathPoints } from "../report/svg-dom.js";
 import { runCli, tempDir } from "./run-cli.js";
 
 function tableRows(stdout: string, firstHeader: string): string[][] {
@@ -33,12 +33,14 @@ describe("dagrad experiment", () => {
     const result = await runCli(["experiment", "depth", "--epochs", "5", "--depth", "8", "--out", out]);
     expect(result.code).toBe(0);
     const rows = tableRows(result.stdout, "network");
-    expect(rows.map((r) => r[0])).toEqual(["sigmoid, Xavier", "ReLU + He init", "sigmoid + BatchNorm", "sigmoid + residual", "ReLU, N(0, 1) weights"]);
+    expect(rows.map((r) => r[0])).toEqual(["sigmoid, Xavier", "ReLU + He init", "sigmoid + BatchNorm", "sigmoid + residual", "ReLU, N(0, 1) weights", "ReLU, N(0, 1) + clip norm 1"]);
     const first = (label: string) => Number(rows.find((r) => r[0] === label)![1]);
     expect(first("sigmoid, Xavier") * 1e3).toBeLessThan(first("ReLU + He init"));
     expect(first("ReLU, N(0, 1) weights")).toBeGreaterThan(100 * first("ReLU + He init"));
     const perLayer = parseXml(readFileSync(join(out, "depth-gradient-per-layer.svg"), "utf8"));
-    expect(byClass(perLayer, "series")).toHaveLength(5);
+    expect(byClass(perLayer, "series")).toHaveLength(6);
+    // Clipping the gradient norm keeps the N(0, 1) network from the overflow that stops the unclipped one.
+    expect(rows.find((r) => r[0] === "ReLU, N(0, 1) + clip norm 1")![5]).toBe("-");
   });
 
   it.each([
@@ -52,6 +54,41 @@ describe("dagrad experiment", () => {
     expect(tableRows(result.stdout, header).map((r) => r[0])).toEqual([...labels]);
     const svg = parseXml(readFileSync(join(out, picture), "utf8"));
     expect(byClass(svg, "series").map((s) => s.attrs["data-name"])).toEqual(labels.map((l) => (name === "lr" ? `lr ${l}` : l)));
+  });
+
+  it("landscape: a row per network and depth, a loss surface per row on one colour scale, sharpness along training, reproducible", async () => {
+    const [out, again] = [tempDir(), tempDir()];
+    const args = ["experiment", "landscape", "--depths", "1,3", "--epochs", "20", "--grid", "5"];
+    const [result, repeat] = await Promise.all([runCli([...args, "--out", out]), runCli([...args, "--out", again])]);
+    expect(result.code, result.stderr).toBe(0);
+    const rows = tableRows(result.stdout, "network");
+    expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual([
+      "sigmoid, Xavier 1", "sigmoid, Xavier 3", "ReLU, He 1", "ReLU, He 3",
+      "ReLU, He, residual 1", "ReLU, He, residual 3", "sigmoid, Xavier, batch norm 1", "sigmoid, Xavier, batch norm 3",
+    ]);
+    for (const r of rows) {
+      // λmax at the start and at the end, and the loss at α = ±1: numbers, not "-".
+      expect(Number(r[4])).toBeGreaterThan(0);
+      expect(Number(r[5])).toBeGreaterThan(0);
+      expect(Number(r[6])).toBeGreaterThan(0);
+    }
+    const surfaces = parseXml(readFileSync(join(out, "landscape-2d.svg"), "utf8"));
+    expect(byClass(surfaces, "marker")).toHaveLength(8);
+    expect(byClass(surfaces, "colorbar-title").map((t) => t.text)).toEqual(["Training loss (log scale)"]);
+    const sharpness = parseXml(readFileSync(join(out, "sharpness.svg"), "utf8"));
+    // Four panels of two depths; each line has the start and 10 points along training.
+    const lines = byClass(sharpness, "series");
+    expect(lines).toHaveLength(8);
+    for (const line of lines) expect(pathPoints(line.attrs.d!)).toHaveLength(11);
+    for (const file of ["landscape-1d.svg", "landscape-path.svg", "report.html"]) expect(readFileSync(join(out, file), "utf8")).toContain("<svg ");
+    expect(repeat.code).toBe(0);
+    expect(readFileSync(join(again, "results.json"), "utf8")).toBe(readFileSync(join(out, "results.json"), "utf8"));
+    expect(readFileSync(join(again, "landscape-2d.svg"), "utf8")).toBe(readFileSync(join(out, "landscape-2d.svg"), "utf8"));
+  });
+
+  it("landscape: refuses an even grid and no depths", async () => {
+    expect((await runCli(["experiment", "landscape", "--grid", "4"])).stderr).toBe("dagrad: --grid must be odd (so the trained weights are on it) and at most 201, got 4\n");
+    expect((await runCli(["experiment", "landscape", "--depths", ""])).stderr).toBe("dagrad: --depths needs at least one depth, e.g. 2,5,10,20\n");
   });
 
   it("init: all-zero weights never leave the starting loss log(2)", async () => {

@@ -22,7 +22,7 @@ function step(stdout: string, name: string): { manual: number[]; autograd: numbe
 
 describe("dagrad explain", () => {
   it("prints 000 section 7 step by step, both paths agreeing", async () => {
-    const result = await runCli(["explain"]);
+    const result = await runCli(["explain", "--out", tempDir()]);
     expect(result.code).toBe(0);
     const names = [...result.stdout.matchAll(/^(\w+) = /gm)].map((m) => m[1]);
     expect(names).toEqual(["Z1", "A1", "Z2", "A2", "loss", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]);
@@ -35,7 +35,7 @@ describe("dagrad explain", () => {
   });
 
   it("prints 001's numbers", async () => {
-    const result = await runCli(["explain", "--example", "001"]);
+    const result = await runCli(["explain", "--example", "001", "--out", tempDir()]);
     expect(result.code).toBe(0);
     expect(step(result.stdout, "loss").manual).toEqual([0.00405]);
     expect(step(result.stdout, "dW2").autograd).toEqual([-0.045, -0.099]);
@@ -43,20 +43,56 @@ describe("dagrad explain", () => {
   });
 
   it("prints 004's numbers, with the dA2 step its loss needs", async () => {
-    const result = await runCli(["explain", "--example", "004"]);
+    const result = await runCli(["explain", "--example", "004", "--out", tempDir()]);
     expect(result.code).toBe(0);
     expect(step(result.stdout, "A2").manual).toEqual([0.4213767598]);
     expect(step(result.stdout, "dZ2").autograd).toEqual([-0.1410789846]);
     expect(step(result.stdout, "dA2").autograd).toEqual([-0.5786232402]);
   });
 
+  it("ends 004 with the update the document prints at lr 0.1: the change in W1 and W2 and the new weights", async () => {
+    const result = await runCli(["explain", "--example", "004", "--out", tempDir()]);
+    expect(result.stdout).toContain("--- Update: gradient descent at lr 0.1 (the weights only, as the document) ---");
+    // The document's [in, out] numbers, transposed to dagrad's [out, in].
+    const round = (v: number[]) => v.map((x) => Number(x.toFixed(4)));
+    expect(round(step(result.stdout, "ΔW1").manual)).toEqual([0, 0.0012, 0, 0.0014]);
+    expect(round(step(result.stdout, "new W1").autograd)).toEqual([-0.083, -0.5011, 0.2203, -0.1991]);
+    expect(round(step(result.stdout, "ΔW2").autograd)).toEqual([-0.0053, -0.0064]);
+    expect(round(step(result.stdout, "new W2").manual)).toEqual([-0.3479, -0.4013]);
+    expect(result.stdout).not.toMatch(/^Δb/m);
+  });
+
+  it("--lr adds an update of every weight and bias to any example", async () => {
+    const result = await runCli(["explain", "--example", "001", "--lr", "0.5", "--out", tempDir()]);
+    expect(result.stdout).toContain("--- Update: gradient descent at lr 0.5 ---");
+    // W2 = [0.5, 0.6] and dW2 = [-0.045, -0.099] in 001.
+    expect(step(result.stdout, "new W2").manual).toEqual([0.5225, 0.6495]);
+    expect(step(result.stdout, "new b2").autograd).toEqual([0.045]);
+    expect((await runCli(["explain", "--lr", "0", "--out", tempDir()])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+  });
+
+  it("writes explain.html: the equations, then every step's formula and both paths' values as matrices", async () => {
+    const out = tempDir();
+    const result = await runCli(["explain", "--example", "001", "--out", out]);
+    expect(result.stdout).toContain(`Wrote ${join(out, "explain.html")}: the equations and every value above as matrices`);
+    const html = readFileSync(join(out, "explain.html"), "utf8");
+    expect(html).toContain("<h2>The equations</h2>");
+    expect(html).toContain("dWₗ = dZₗᵀ Aₗ₋₁");
+    expect([...html.matchAll(/<div class="step"><h3>(\w+) = /g)].map((m) => m[1])).toEqual(["Z1", "A1", "Z2", "A2", "loss", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]);
+    // 001's loss and dW1, each printed once by the manual formulas and once by autograd.
+    expect(html.match(/<td>0\.0040500000<\/td>/g)).toHaveLength(2);
+    expect(html.match(/<td>-0\.1080000000<\/td>/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
   it("explains a seeded random network of the user's size over a batch", async () => {
-    const result = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
+    const out = tempDir();
+    const result = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7", "--out", out]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("random MLP [4, 3, 2, 1], tanh hidden, sigmoid output, bce loss, seed 7");
     expect(step(result.stdout, "Z1").manual).toHaveLength(6);
     expect(step(result.stdout, "dW1").manual).toHaveLength(12);
-    const again = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7"]);
+    const again = await runCli(["explain", "--layers", "3,2", "--inputs", "4", "--samples", "2", "--seed", "7", "--out", out]);
     expect(again.stdout).toBe(result.stdout);
   });
 });
@@ -68,7 +104,7 @@ describe("dagrad gradcheck", () => {
     const rows = result.stdout.split("\n").filter((l) => l.startsWith("layers."));
     expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "layers.4.weight", "layers.4.bias"]);
     for (const row of rows) {
-      const [, , numerical, manual, , verdict] = row.split(/\s+/);
+      const [, , , numerical, manual, , verdict] = row.split(/\s+/);
       expect(Number(numerical)).toBeLessThan(1e-5);
       expect(Number(manual)).toBeLessThan(1e-12);
       expect(verdict).toBe("pass");
@@ -76,10 +112,33 @@ describe("dagrad gradcheck", () => {
     expect(result.stdout).toContain("All 6 parameters pass.");
   });
 
-  it("fails, with exit code 1, when the threshold is below what central differences can reach", async () => {
+  it("tells a deep sigmoid net's vanishing gradients (below central differences' resolution) from a failure: exit code 0", async () => {
+    const result = await runCli(["gradcheck", "--layers", new Array(20).fill("4").join(","), "--activation", "sigmoid"]);
+    expect(result.code, result.stdout).toBe(0);
+    const rows = result.stdout.split("\n").filter((l) => l.startsWith("layers."));
+    expect(rows).toHaveLength(42);
+    const verdict = (row: string) => row.split(/ {2,}/).at(-1);
+    const norm = (row: string) => Number(row.split(/ {2,}/)[2]);
+    // Layer 1's gradient is about 1e-13: central differences at eps 1e-5 see only rounding.
+    expect(verdict(rows[0]!)).toBe("below resolution");
+    expect(norm(rows[0]!)).toBeLessThan(1e-12);
+    expect(verdict(rows[41]!)).toBe("pass");
+    expect(rows.every((r) => verdict(r) === "pass" || verdict(r) === "below resolution")).toBe(true);
+    expect(result.stdout).toMatch(/^No parameter fails: \d+ pass; \d+ are below central differences' resolution \(off by no more than their rounding noise\), and on those autograd and the manual formulas agree to \d\.\de-1[5-7]\.$/m);
+  });
+
+  it("a threshold below what central differences can reach is a resolution limit, not a failure", async () => {
     const result = await runCli(["gradcheck", "--threshold", "1e-15"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/FAIL/);
+    expect(result.stdout).toMatch(/below resolution/);
+  });
+
+  it("fails, with exit code 1, where central differences are off by more than rounding: a step of 0.1 leaves a truncation error", async () => {
+    const result = await runCli(["gradcheck", "--eps", "0.1"]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/FAIL/);
+    expect(result.stdout).toMatch(/^layers\.0\.weight .* FAIL: numerical$/m);
+    expect(result.stdout).toMatch(/^\d of 4 parameters FAIL: \d where it differs from central differences by more than their rounding noise\.$/m);
   });
 });
 

@@ -175,7 +175,7 @@ describe("evaluate and predict refuse a folder that is not one whole run", () =>
     [(c: Record<string, Record<string, unknown>>) => { c.model!.sizes = "2,8,1"; }, 'model.sizes must be a list of at least 2 integers >= 1, got "2,8,1"'],
     [(c: Record<string, Record<string, unknown>>) => { delete c.training!.lr; }, "training.lr must be a finite number > 0, got nothing (the field is missing)"],
     [(c: Record<string, Record<string, unknown>>) => { c.model!.activation = "gelu"; }, 'model.activation must be one of relu, leakyRelu, sigmoid, tanh, softplus, identity, got "gelu"'],
-    [(c: Record<string, Record<string, unknown>>) => { c.data!.data = 3; }, "data.data must be one of moons, circles, xor, and, spirals, blobs, mnist or csv:<path>, got 3"],
+    [(c: Record<string, Record<string, unknown>>) => { c.data!.data = 3; }, "data.data must be one of moons, circles, xor, and, spirals, blobs, mnist, sine, surface or csv:<path>, got 3"],
     [(c: Record<string, Record<string, unknown>>) => { (c.scaling!.std as number[])[1] = 0; }, "scaling.std must be a list of 2 positive finite numbers (one per input feature), got"],
   ])("a malformed field (%#) is named", async (edit, message) => {
     const damaged = copy();

@@ -26,7 +26,7 @@ describe("dagrad train on moons", () => {
   });
 
   it("writes the model, the history, the metrics, the pictures and report.html", () => {
-    for (const file of ["config.json", "model.json", "history.json", "metrics.json", "report.html", "loss.svg", "loss-after-100.svg", "accuracy.svg", "gradient-flow.svg", "decision-boundary.svg"]) {
+    for (const file of ["config.json", "model.json", "history.json", "metrics.json", "report.html", "loss.svg", "loss-after-100.svg", "accuracy.svg", "gradient-flow.svg", "data.svg", "decision-boundary.svg"]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epochs: { epoch: number; gradNorms: Record<string, number> }[] };
@@ -37,7 +37,42 @@ describe("dagrad train on moons", () => {
     expect(metrics.interrupted).toBe(false);
     expect(result.stdout).toContain(`accuracy ${metrics.testAccuracy.toFixed(4)}`);
     const html = readFileSync(join(out, "report.html"), "utf8");
-    expect(html.match(/<svg /g)).toHaveLength(5);
+    expect(html.match(/<svg /g)).toHaveLength(9);
+  });
+
+  it("keeps train and test in one colour each in every chart", () => {
+    for (const file of ["loss.svg", "loss-after-100.svg", "accuracy.svg"]) {
+      const colours = Object.fromEntries(byClass(parseXml(readFileSync(join(out, file), "utf8")), "series").map((s) => [s.attrs["data-name"], s.attrs.stroke]));
+      expect(colours, file).toEqual({ train: "#1f77b4", test: "#ff7f0e" });
+    }
+  });
+
+  it("draws each layer's update-to-weight ratio, the tanh layer's saturation and the trained weights' histograms", () => {
+    const ratio = parseXml(readFileSync(join(out, "update-ratio.svg"), "utf8"));
+    expect(byClass(ratio, "series").map((s) => s.attrs["data-name"])).toEqual(["Layer 1 (2→8)", "Layer 2 (8→1)"]);
+    expect(byClass(ratio, "reference")).toHaveLength(1);
+    const saturation = parseXml(readFileSync(join(out, "saturation.svg"), "utf8"));
+    expect(byClass(saturation, "series").map((s) => s.attrs["data-name"])).toEqual(["Layer 1 (2→8)"]);
+    const histograms = parseXml(readFileSync(join(out, "weight-histograms.svg"), "utf8"));
+    expect(byClass(histograms, "bar")).toHaveLength(2 * 30);
+    expect(byClass(histograms, "title").map((t) => t.text)).toEqual(["Trained weights by layer", "Layer 1 (2→8)", "Layer 2 (8→1)"]);
+  });
+
+  it("measures the hidden layers' activity on the training rows about 100 times a run, first and last epoch included", () => {
+    const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epochs: { epoch: number; activity?: { layer: number; saturated: number }[] }[] };
+    const measured = history.epochs.filter((r) => r.activity !== undefined);
+    expect(measured.map((r) => r.epoch)).toEqual([1, ...Array.from({ length: 100 }, (_, i) => 3 * (i + 1))]);
+    for (const r of measured) {
+      expect(r.activity!.map((a) => a.layer)).toEqual([1]);
+      expect(r.activity![0]!.saturated).toBeGreaterThanOrEqual(0);
+      expect(r.activity![0]!.saturated).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("draws 000 section 3's training and test data side by side, every point of each part", () => {
+    const svg = parseXml(readFileSync(join(out, "data.svg"), "utf8"));
+    expect(byClass(svg, "title").map((t) => t.text)).toEqual(["Training data (240 points)", "Test data (60 points)"]);
+    expect(byClass(svg, "point")).toHaveLength(300);
   });
 
   it("draws the 60 test points and a boundary on the decision-boundary picture", () => {

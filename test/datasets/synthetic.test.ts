@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DagradError, ShapeError, manualSeed, tensor } from "../../src/autograd/index.js";
-import { and, blobs, circles, grid, moons, or, spirals, trainTestSplit, xor, xorClusters } from "../../src/datasets/index.js";
+import { and, blobs, circles, grid, moons, or, sine, spirals, surface, trainTestSplit, xor, xorClusters } from "../../src/datasets/index.js";
 import { mnist } from "../../src/node/index.js";
 import { bytesOf, classMeans, counts, meanStd } from "./helpers.js";
 
@@ -269,5 +269,32 @@ describe("grid", () => {
     expect(() => grid(tensor([[1, 2, 3]]))).toThrow(ShapeError);
     expect(() => grid(tensor([[1, 2, 3]]))).toThrow(/grid: x must be shaped \[n, 2\].*got \[1,3\]/);
     expect(() => grid(tensor([[0, Number.NaN]]))).toThrow(/grid: x\[0,1\] is NaN, expected a finite number/);
+  });
+});
+
+describe("regression sets", () => {
+  it("sine: x uniform on [-π, π], y = sin(x) exactly without noise, the same for the same seed", () => {
+    const { x, y } = sine({ n: 500, seed: 3, dtype: "float64" });
+    expect(x.shape).toEqual([500, 1]);
+    expect(y.shape).toEqual([500, 1]);
+    for (let i = 0; i < 500; i++) {
+      expect(Math.abs(x.data[i]!)).toBeLessThanOrEqual(Math.PI);
+      expect(y.data[i]).toBe(Math.sin(x.data[i]!));
+    }
+    expect(Math.min(...x.data)).toBeLessThan(-3);
+    expect(Math.max(...x.data)).toBeGreaterThan(3);
+    expect(bytesOf(sine({ n: 50, noise: 0.1, seed: 3 }).y)).toEqual(bytesOf(sine({ n: 50, noise: 0.1, seed: 3 }).y));
+  });
+
+  it("surface: y = sin(x1) cos(x2) on [-3, 3]², with noise of the given std on the targets only", () => {
+    const clean = surface({ n: 400, seed: 5, dtype: "float64" });
+    const noisy = surface({ n: 400, noise: 0.5, seed: 5, dtype: "float64" });
+    expect(clean.x.shape).toEqual([400, 2]);
+    expect(bytesOf(noisy.x)).toEqual(bytesOf(clean.x));
+    for (let i = 0; i < 400; i++) expect(clean.y.data[i]).toBe(Math.sin(clean.x.data[2 * i]!) * Math.cos(clean.x.data[2 * i + 1]!));
+    const residuals = Array.from(noisy.y.data, (v, i) => v - clean.y.data[i]!);
+    expect(meanStd(residuals).std).toBeGreaterThan(0.42);
+    expect(meanStd(residuals).std).toBeLessThan(0.58);
+    expect(() => surface({ noise: -1 })).toThrow(/noise/);
   });
 });

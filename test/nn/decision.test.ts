@@ -145,3 +145,36 @@ describe("ClassifierHead reads outputs by one rule", () => {
     expect(() => head.classify(tensor([[0.2, 0.8]]))).toThrow(/outputs must be \[n, 1\] for sigmoid with bce on 2 classes, got \[1,2\]/);
   });
 });
+
+describe("ClassifierHead for regression: identity output, a squared error, real targets", () => {
+  it("is the one valid layout, and every other pair is refused with what to use", () => {
+    for (const loss of ["mse", "halfSquaredError"] as const) expect(headLayout("identity", loss, 0, "regression")).toEqual({ outputs: 1, targets: "values", reading: "value" });
+    expect(headLayout("identity", "bce", 0, "regression")).toEqual({ refused: "bce compares classes; regression predicts real numbers: use loss mse or halfSquaredError" });
+    expect(headLayout("sigmoid", "mse", 0, "regression")).toEqual({ refused: "a sigmoid squashes every output into (0, 1), so most real targets cannot be reached; use output identity" });
+    expect(() => new ClassifierHead({ output: "softmax", loss: "mse", classes: 0, task: "regression" })).toThrow(/^ClassifierHead: output softmax with loss mse for regression: a softmax makes the outputs sum to 1/);
+    expect(() => new ClassifierHead({ output: "identity", loss: "mse", classes: 2, task: "regression" })).toThrow(/regression has no classes: pass classes 0, got 2/);
+  });
+
+  it("encodes real targets as a column, refuses ones that are not finite, and has no classes to give", () => {
+    const head = new ClassifierHead({ output: "identity", loss: "mse", classes: 0, task: "regression" });
+    const targets = head.encode(tensor([0.5, -1.25, 3], { dtype: "float64" }));
+    expect(targets.shape).toEqual([3, 1]);
+    expect(targets.toArray()).toEqual([[0.5], [-1.25], [3]]);
+    expect(() => head.encode(tensor([1, NaN]))).toThrow(/target NaN of sample 1 is not a finite number/);
+    expect(() => head.classify(tensor([[1]]))).toThrow(/a regression head predicts values, not classes/);
+    expect(head.probabilities(tensor([[1]]))).toBeNull();
+    expect(head.metrics.map((m) => m.name)).toEqual(["r2", "mse"]);
+  });
+
+  it("trains a net to R² near 1 on a line, and fit reports R² and MSE", () => {
+    const head = new ClassifierHead({ output: "identity", loss: "mse", classes: 0, task: "regression" });
+    const x = tensor(Array.from({ length: 20 }, (_, i) => [i / 10 - 1]), { dtype: "float64" });
+    const y = head.encode(tensor(Array.from({ length: 20 }, (_, i) => 3 * (i / 10 - 1) + 0.5), { dtype: "float64" }));
+    const model = new MLP({ sizes: [1, 4, 1], activation: "tanh", dtype: "float64", seed: 1 });
+    const history = fit(model, { x, y }, { loss: head.loss, optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 500, metrics: [...head.metrics] });
+    const last = history.epochs.at(-1)!;
+    expect(last.metrics.r2).toBeGreaterThan(0.99);
+    expect(last.metrics.mse).toBeCloseTo(last.loss, 12);
+    expect(evaluate(model, { x, y }, { metrics: ["r2"] }).metrics.r2).toBeGreaterThan(0.99);
+  });
+});

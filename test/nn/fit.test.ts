@@ -216,6 +216,15 @@ describe("fit", () => {
     expect(Math.hypot(record.gradNorms.weight!, record.gradNorms.bias!)).toBeGreaterThan(1);
   });
 
+  it("clips every gradient element into [-clipGradValue, clipGradValue] before each step", () => {
+    const model = new Linear(1, 1, { dtype: "float64", seed: 9 });
+    const start = model.parameters().map((p) => Array.from(p.data));
+    fit(model, line(), { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 1 }), clipGradValue: 0.003 });
+    const steps = model.parameters().flatMap((p, i) => Array.from(p.data, (w, j) => Math.abs(w - start[i]![j]!)));
+    // Both gradients are far above 0.003 here, so each step is exactly lr * 0.003.
+    for (const step of steps) expect(step).toBeCloseTo(0.003, 12);
+  });
+
   it("stops when onEpoch returns false, and logs every logEvery epochs", () => {
     const model = new Linear(1, 1, { dtype: "float64", seed: 10 });
     const lines: string[] = [];

@@ -176,6 +176,17 @@ describe("Residual", () => {
     expect(x.grad!.toArray()).toEqual([[1, 1]]);
   });
 
+  it("scales the block's output: x + scale · block(x), in the value and the gradient", () => {
+    const block = linearWith([[2, 0], [0, 2]], [0, 0]);
+    const x = tensor([[1, 2]], { ...f64, requiresGrad: true });
+    const y = new Residual(block, { scale: 0.25 }).forward(x);
+    expect(y.toArray()).toEqual([[1.5, 3]]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([[1.5, 1.5]]);
+    expect(String(new Residual(block, { scale: 0.25 }))).toMatch(/^Residual\(scale=0\.25/);
+    expect(() => new Residual(block, { scale: NaN })).toThrow(/Residual: scale must be a finite number, got NaN/);
+  });
+
   it("names both shapes when the block changes the shape", () => {
     expect(() => new Residual(new Linear(2, 3)).forward(tensor([[1, 2]]))).toThrow(/Residual: the block maps \[1,2\] to \[1,3\]/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DagradError, ShapeError, createRng, gradcheck, randn, tensor } from "../../src/autograd/index.js";
-import { BatchNorm1d, Dropout, Linear, MLP, Residual, Sigmoid, Tanh } from "../../src/nn/index.js";
+import { BatchNorm1d, Dropout, type InitFn, Linear, MLP, Residual, Sigmoid, Tanh, bceWithLogitsLoss, init } from "../../src/nn/index.js";
 
 const f64 = { dtype: "float64" as const };
 
@@ -68,6 +68,29 @@ describe("MLP options", () => {
     const h1 = new Tanh().forward(first.forward(x));
     const h2 = h1.add(second.forward(h1).tanh());
     expect(mlp.forward(x).toArray()).toEqual(out.forward(h2).toArray());
+  });
+
+  it("scales residual blocks by residualScale, which a deep ReLU/He stack needs to start at a sane loss", () => {
+    const x = randn([64, 4], { rng: createRng(1) });
+    const y = tensor(Array.from({ length: 64 }, (_, i) => [i % 2]));
+    const deep = (residualScale?: number) => new MLP({ sizes: [4, ...new Array<number>(30).fill(16), 1], activation: "relu", init: "he", residual: true, residualScale, seed: 3 });
+    const startLoss = (model: MLP) => bceWithLogitsLoss(model.forward(x), y).item();
+    // Each unscaled block adds a ReLU/He branch of the same variance: the activations double 30 times.
+    expect(startLoss(deep())).toBeGreaterThan(1e4);
+    expect(startLoss(deep(1 / Math.sqrt(30)))).toBeLessThan(10);
+    const scaled = deep(0.5);
+    expect(scaled.layers.modules.filter((m) => m instanceof Residual).every((m) => (m as Residual).scale === 0.5)).toBe(true);
+    expect(() => new MLP({ sizes: [2, 4, 1], residualScale: 0.5 })).toThrow(/MLP: residualScale 0.5 without residual: true scales no block/);
+  });
+
+  it("fills biases with biasInit, after the weights, from the same generator", () => {
+    const uniform01: InitFn = (t, rng) => { init.uniform(t, 0, 1, { rng }); };
+    const mlp = new MLP({ sizes: [2, 3, 1], init: uniform01, biasInit: uniform01, seed: 4 });
+    for (const p of mlp.parameters()) for (const v of p.data) expect(v >= 0 && v < 1).toBe(true);
+    expect(mlp.linears[0]!.bias!.data.some((v) => v > 0)).toBe(true);
+    // Without biasInit the named schemes leave biases at zero.
+    expect(Array.from(new MLP({ sizes: [2, 3, 1], init: "xavier", seed: 4 }).linears[0]!.bias!.data)).toEqual([0, 0, 0]);
+    expect(() => new MLP({ sizes: [2, 3, 1], biasInit: 3 as unknown as InitFn })).toThrow(/Linear: biasInit must be a function/);
   });
 
   it("passes gradcheck through every parameter with mixed activations and a softmax output", () => {

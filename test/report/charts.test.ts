@@ -65,3 +65,43 @@ describe("lineChart", () => {
     expect(byTag(chart, "circle")).toHaveLength(1); // 1e-1 alone after the gap
   });
 });
+
+describe("lineChart: where the legend goes, and lines that would hide each other", () => {
+  const legendBox = (doc: ReturnType<typeof svgOf>) => {
+    const r = byClass(doc, "legend")[0]!.attrs;
+    return { left: Number(r.x), top: Number(r.y), right: Number(r.x) + Number(r.width), bottom: Number(r.y) + Number(r.height) };
+  };
+  const vertices = (doc: ReturnType<typeof svgOf>) => byClass(doc, "series").flatMap((p) => pathPoints(p.attrs.d!));
+
+  it("puts a two-series legend in a corner no line crosses: top left when the lines rise to the top right", () => {
+    const rising = Array.from({ length: 50 }, (_, i) => i);
+    const doc = svgOf(lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "train", y: rising }, { name: "test", y: rising.map((v) => v + 2) }] }));
+    const box = legendBox(doc);
+    const frame = byTag(doc, "rect").find((r) => r.attrs.fill === "none")!;
+    expect(box.left).toBeLessThan(Number(frame.attrs.x) + 20); // the left corner
+    for (const [x, y] of vertices(doc)) expect(x >= box.left && x <= box.right && y >= box.top && y <= box.bottom).toBe(false);
+  });
+
+  it("puts it beside the plot when lines cross every corner", () => {
+    const zigzag = Array.from({ length: 41 }, (_, i) => (i % 2 === 0 ? 0 : 10));
+    const doc = svgOf(lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", y: zigzag }, { name: "b", y: zigzag.map((v) => 10 - v) }] }));
+    const frame = byTag(doc, "rect").find((r) => r.attrs.fill === "none")!;
+    expect(legendBox(doc).left).toBeGreaterThan(Number(frame.attrs.x) + Number(frame.attrs.width));
+  });
+
+  it("dashes a line that follows an earlier one, and draws earlier lines wider", () => {
+    const same = [5, 4, 3, 2, 1];
+    const doc = svgOf(lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", y: same }, { name: "b", y: [9, 9, 9, 9, 9] }, { name: "c", y: same }] }));
+    const [a, b, c] = byClass(doc, "series");
+    expect(a!.attrs["stroke-dasharray"]).toBeUndefined();
+    expect(b!.attrs["stroke-dasharray"]).toBeUndefined();
+    expect(c!.attrs["stroke-dasharray"]).toBe("7 5");
+    expect(Number(a!.attrs["stroke-width"])).toBeGreaterThan(Number(c!.attrs["stroke-width"]));
+  });
+
+  it("marks a series whose values all lie above a fixed range at the top edge, and says so in the legend", () => {
+    const doc = svgOf(lineChart({ title: "t", xLabel: "x", yLabel: "y", yDomain: [0, 1], series: [{ name: "ok", y: [0.5, 0.4, 0.3] }, { name: "blown", y: [200, 500] }, { name: "other", y: [0.2, 0.2, 0.1] }] }));
+    expect(byClass(doc, "off-chart")).toHaveLength(1);
+    expect(byClass(doc, "legend-label").map((t) => t.text)).toContain("blown: above 1, off the chart ▲");
+  });
+});

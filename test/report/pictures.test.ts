@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { confusionCounts, confusionMatrix, dagFigure, imageGrid, lineChart, reportHtml, smallMultiples, toSvg } from "../../src/report/index.js";
+import { bandEdges, binCounts, colorBar, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -19,6 +19,24 @@ describe("imageGrid", () => {
   });
 });
 
+describe("imageGrid's signed scale", () => {
+  it("is one scale for all images, read off a colour bar: equal values get equal colours whatever each image's range", () => {
+    const small = [0.1, -0.1, 0, 0.05];
+    const large = [0.1, -1, 1, 0];
+    const doc = parseXml(toSvg(imageGrid({ title: "w", images: [small, large], imageWidth: 2, imageHeight: 2, colormap: "signed", scaleLabel: "weight" })));
+    const colourOf = (image: number, cell: number) => {
+      // Each colour is one path of runs; find the one covering this cell's position in the image.
+      const [col, row] = [cell % 2, Math.floor(cell / 2)];
+      return byTag(byClass(doc, "image")[image]!, "path").find((p) => p.attrs.d!.split("M").some((run) => run.startsWith(`${col} ${row}h`)))!.attrs.fill;
+    };
+    expect(colourOf(0, 0)).toBe(colourOf(1, 0)); // 0.1 in both
+    expect(colourOf(0, 2)).toBe(colourOf(1, 3)); // 0 in both
+    expect(colourOf(1, 2)).not.toBe(colourOf(0, 0)); // 1 is far redder than 0.1
+    expect(byClass(doc, "colorbar-label").map((t) => t.text)).toEqual(["1", "0", "-1"]);
+    expect(byClass(doc, "colorbar-title")[0]!.text).toBe("weight");
+  });
+});
+
 describe("confusionMatrix", () => {
   it("counts predictions per true class and prints them row by row", () => {
     const counts = confusionCounts([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], 3);
@@ -26,6 +44,59 @@ describe("confusionMatrix", () => {
     const doc = parseXml(toSvg(confusionMatrix({ title: "Confusion", counts })));
     expect(byClass(doc, "count").map((t) => t.text)).toEqual(["1", "1", "0", "0", "2", "0", "1", "0", "0"]);
     expect(byClass(doc, "axis-label").map((t) => t.text)).toEqual(["Predicted", "True"]);
+  });
+});
+
+describe("scatterPlot", () => {
+  it("draws each point in its class's colour, where its coordinates say, and panels can share their axes", () => {
+    const train = { x: [0, 1, 2], y: [0, 1, 4], label: [0, 1, 1] };
+    const test = { x: [3], y: [-1], label: [0] };
+    const domains = sharedDomains([train, test]);
+    expect(domains).toEqual({ xDomain: [0, 3], yDomain: [-1, 4] });
+    const doc = parseXml(toSvg(scatterPlot({ title: "Training data", points: train, ...domains })));
+    const points = byClass(doc, "point");
+    expect(points.map((p) => p.attrs.class)).toEqual(["point class-0", "point class-1", "point class-1"]);
+    const [a, b, c] = points.map((p) => [Number(p.attrs.cx), Number(p.attrs.cy)] as const);
+    expect(b![0] - a![0]).toBeCloseTo(c![0] - b![0], 6); // x evenly spaced
+    expect(a![1]).toBeGreaterThan(b![1]); // larger y higher up
+    expect(points[1]!.attrs.fill).toBe(points[2]!.attrs.fill);
+    expect(points[0]!.attrs.fill).not.toBe(points[1]!.attrs.fill);
+    expect(byClass(doc, "legend-label").map((t) => t.text)).toEqual(["Class 0", "Class 1"]);
+    const testDoc = parseXml(toSvg(scatterPlot({ title: "Test data", points: test, ...domains })));
+    expect(byClass(testDoc, "tick-label").map((t) => t.text)).toEqual(byClass(doc, "tick-label").map((t) => t.text));
+  });
+});
+
+describe("contourMap and colorBar", () => {
+  const scale = { domain: [0.01, 10] as const, log: true, color: sequential, bands: 3 };
+
+  it("puts band edges evenly on a log scale and draws lines only where the field crosses one", () => {
+    expect(bandEdges(scale).map((v) => Number(v.toPrecision(6)))).toEqual([0.1, 1]);
+    const xs = [-1, 0, 1];
+    // A bowl: 0.05 at the centre, 5 at the corners, crossing both edges.
+    const bowl = xs.flatMap((y) => xs.map((x) => 0.05 * 100 ** ((x * x + y * y) / 2)));
+    const doc = parseXml(toSvg(contourMap({ title: "bowl", xs, ys: xs, values: bowl, scale, marker: [0, 0] })));
+    expect(byClass(doc, "contour")[0]!.attrs.d!.match(/M/g)!.length).toBeGreaterThanOrEqual(8);
+    const flat = parseXml(toSvg(contourMap({ title: "flat", xs, ys: xs, values: new Array(9).fill(0.5), scale })));
+    expect(byClass(flat, "contour")[0]!.attrs.d).toBe("");
+    expect(byClass(doc, "marker")).toHaveLength(1);
+  });
+
+  it("labels the colour bar in decades for a log scale", () => {
+    const doc = parseXml(toSvg(colorBar(scale, "Loss")));
+    expect(byClass(doc, "colorbar-label").map((t) => t.text)).toEqual(["1e-2", "1e-1", "1e0", "1e1"]);
+    expect(byClass(doc, "colorbar-title")[0]!.text).toBe("Loss");
+  });
+});
+
+describe("histogram", () => {
+  it("counts every finite value once in equal bins, the maximum in the last", () => {
+    const { edges, counts } = binCounts([0, 0.1, 0.5, 0.99, 1, NaN], 4);
+    expect(edges).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(counts).toEqual([2, 0, 1, 2]);
+    const doc = parseXml(toSvg(histogram({ title: "w", values: [1, 2, 2, 3], bins: 3 })));
+    const heights = byClass(doc, "bar").map((b) => Number(b.attrs.height));
+    expect(heights[1]! / heights[0]!).toBeCloseTo(2, 6);
   });
 });
 
@@ -105,5 +176,12 @@ describe("reportHtml", () => {
     const references = [...html.matchAll(/(?:src|href)="([^"]*)"|url\(([^)]*)\)|https?:\/\/[^\s"]+/g)].map((m) => m[0]);
     expect(references).toEqual(["http://www.w3.org/2000/svg"]); // the SVG namespace name, never fetched
     expect(html).toContain('<td class="number">0.980000</td>');
+  });
+
+  it("gives a figure wider than a grid cell a row of its own", () => {
+    const narrow = toSvg(lineChart({ title: "n", xLabel: "x", yLabel: "y", series: [{ name: "a", y: [1, 2] }] }));
+    const wide = toSvg(smallMultiples("w", [0, 1, 2].map(() => lineChart({ title: "p", xLabel: "x", yLabel: "y", series: [{ name: "s", y: [1, 2] }] })), 3));
+    const html = reportHtml({ title: "t", config: {}, metrics: {}, figures: [{ title: "n", svg: narrow }, { title: "w", svg: wide }] });
+    expect([...html.matchAll(/<figure( class="wide")?>/g)].map((m) => m[1] !== undefined)).toEqual([false, true]);
   });
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { decisionBoundary, lineChart, reportHtml, toSvg } from "../../src/report/index.js";
+import { decisionBoundary, lineChart, reportHtml, smallMultiples, toSvg } from "../../src/report/index.js";
 import { chromiumAvailable, chromiumMissing, launch, screenshotInk } from "./chromium.js";
 
 if (!chromiumAvailable) console.warn(chromiumMissing);
@@ -46,6 +46,21 @@ describe.skipIf(!chromiumAvailable)("report.html in headless Chromium", () => {
     // Text, axes, curves and the coloured bands: a real picture, not an empty page.
     expect(ink.inked / ink.total).toBeGreaterThan(0.05);
     expect(ink.colours).toBeGreaterThan(30);
+    await page.close();
+  });
+
+  it("shows a figure of many panels at full width: its text is not shrunk to a grid cell's share", async () => {
+    const panel = () => lineChart({ title: "panel", xLabel: "x", yLabel: "y", series: [{ name: "s", y: [1, 2, 3] }] });
+    const wide = toSvg(smallMultiples("Four panels", [panel(), panel(), panel(), panel()], 2));
+    const narrow = toSvg(panel());
+    const dir = mkdtempSync(join(tmpdir(), "dagrad-report-"));
+    const path = join(dir, "report.html");
+    writeFileSync(path, reportHtml({ title: "Wide", config: {}, metrics: {}, figures: [{ title: "narrow", svg: narrow }, { title: "wide", svg: wide }, { title: "narrow", svg: narrow }] }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(path).href);
+    // Rendered width over drawn width: 1 means 11 px text stays 11 px.
+    const scales = await page.$$eval("figure svg", (svgs) => svgs.map((s) => s.getBoundingClientRect().width / Number(s.getAttribute("width"))));
+    expect(scales[1]).toBeGreaterThan(0.95);
     await page.close();
   });
 

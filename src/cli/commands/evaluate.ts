@@ -6,11 +6,11 @@ import { confusionCounts } from "../../report/index.js";
 import { type CommandSpec, type Values, noPositionals, stringOption } from "../args.js";
 import { type Command, print } from "../command.js";
 import { readRun } from "../run-folder.js";
-import { checkRebuiltData, outputsFinite, prepareData, runHead } from "../setup.js";
+import { checkRebuiltData, metricsText, outputsFinite, prepareData, runHead, trainingLoss } from "../setup.js";
 
 const spec: CommandSpec = {
   name: "evaluate",
-  summary: "loss and accuracy of a saved run on its train and test data",
+  summary: "loss and accuracy (R² for regression) of a saved run on its train and test data",
   usage: "dagrad evaluate --run runs/moons",
   options: [{ name: "run", type: "string", value: "DIR", help: "run folder written by dagrad train", default: "runs/moons" }],
   notes: "Example:\n  dagrad evaluate --run runs/moons",
@@ -32,8 +32,8 @@ async function run({ values, positionals }: { values: Values; positionals: strin
       print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, -: the model's outputs are not finite numbers, so it has no loss or accuracy`);
       continue;
     }
-    const result = evaluateModel(model, { x, y: head.encode(labels) }, { loss: head.loss, metrics: [head.accuracy] });
-    print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, loss ${result.loss.toFixed(4)}, accuracy ${result.metrics.accuracy!.toFixed(4)}`);
+    const result = evaluateModel(model, { x, y: head.encode(labels) }, { loss: trainingLoss(head.loss, config.training.reduction), metrics: [...head.metrics] });
+    print(`${`${part}:`.padEnd(6)} ${x.shape[0]} samples, loss ${result.loss.toFixed(4)}, ${metricsText(result.metrics)}`);
   }
   if (!scored) return 1;
   if (data.task === "multiclass") {

@@ -2,8 +2,12 @@
 // loss, dZ2, dW2, dA1, dZ1, dW1), each value from the manual formulas and from
 // autograd, side by side with their largest difference.
 import { type ActivationName, type ExplainStep, MANUAL_LOSSES, MLP, ManualMLP, autogradSteps, explainSteps, manualLayersOf, mlpOfManualLayers } from "../../nn/index.js";
-import { type CommandSpec, UsageError, type Values, choiceOption, intListOption, integerOption, noPositionals, optionalString } from "../args.js";
+import { type CommandSpec, UsageError, type Values, choiceOption, intListOption, integerOption, noPositionals, numberOption, optionalString } from "../args.js";
 import { type Command, print } from "../command.js";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../node/files.js";
+import { type ExplainPageStep, explainHtml } from "../../report/index.js";
+import { ensureFolder } from "../run-folder.js";
 import { ACTIVATIONS, OUTPUTS } from "../setup.js";
 import { EXAMPLES, type WorkedExample, matrix, randomBatch } from "../worked-examples.js";
 
@@ -21,8 +25,10 @@ const spec: CommandSpec = {
     { name: "output", type: "string", value: "NAME", help: "output activation of the random network", default: "sigmoid" },
     { name: "loss", type: "string", value: "NAME", help: `loss of the random network: ${MANUAL_LOSSES.join(", ")}`, default: "bce" },
     { name: "seed", type: "string", value: "N", help: "seed of the random weights, inputs and targets", default: "1" },
+    { name: "lr", type: "string", value: "RATE", help: "end with a gradient-descent update at this learning rate", defaultNote: "004: 0.1 on the weights, as the document; others none" },
+    { name: "out", type: "string", value: "DIR", help: "folder for explain.html: the equations and every value, manual and autograd, as matrices", defaultNote: "runs/explain-<example>, runs/explain-random" },
   ],
-  notes: "Examples:\n  dagrad explain                 # 000 section 7\n  dagrad explain --example 001\n  dagrad explain --layers 3 --inputs 2 --samples 2 --seed 7",
+  notes: "Examples:\n  dagrad explain                 # 000 section 7\n  dagrad explain --example 004  # forward, backward and 004's update at lr 0.1\n  dagrad explain --example 001 --lr 0.5\n  dagrad explain --layers 3 --inputs 2 --samples 2 --seed 7",
 };
 
 function randomExample(values: Values): WorkedExample {
@@ -52,6 +58,23 @@ function formatValues(step: ExplainStep): string {
   return `[${rows.join(",\n             ")}]`;
 }
 
+/** ΔW = lr · dW and W - ΔW for each layer's weight (and bias), from one path's gradients. */
+function updateSteps(example: WorkedExample, steps: readonly ExplainStep[], update: { lr: number; weightsOnly: boolean }): ExplainStep[] {
+  return example.layers.flatMap((layer, i) => {
+    const kinds = update.weightsOnly || layer.bias === null ? (["weight"] as const) : (["weight", "bias"] as const);
+    return kinds.flatMap((kind) => {
+      const gradient = steps.find((s) => s.parameter?.layer === i && s.parameter.kind === kind)!;
+      const name = `${kind === "weight" ? "W" : "b"}${i + 1}`;
+      const current = kind === "weight" ? layer.weight : layer.bias!;
+      const change = gradient.values.map((g) => update.lr * g);
+      return [
+        { name: `Δ${name}`, formula: `lr · d${name}`, phase: "backward" as const, shape: gradient.shape, values: change },
+        { name: `new ${name}`, formula: `${name} - Δ${name}`, phase: "backward" as const, shape: gradient.shape, values: change.map((c, k) => current[k]! - c) },
+      ];
+    });
+  });
+}
+
 function maxDiff(a: Float64Array, b: Float64Array): number {
   let worst = 0;
   a.forEach((v, i) => { const d = Math.abs(v - b[i]!); if (!(d <= worst)) worst = d; });
@@ -60,7 +83,10 @@ function maxDiff(a: Float64Array, b: Float64Array): number {
 
 async function run({ values, positionals }: { values: Values; positionals: string[] }): Promise<number> {
   noPositionals(spec, positionals);
-  const example = optionalString(values, "layers") !== undefined ? randomExample(values) : EXAMPLES[choiceOption(values, "example", ["000", "001", "004"] as const)];
+  const random = optionalString(values, "layers") !== undefined;
+  const example = random ? randomExample(values) : EXAMPLES[choiceOption(values, "example", ["000", "001", "004"] as const)];
+  const out = optionalString(values, "out") ?? `runs/explain-${random ? "random" : String(values.example)}`;
+  ensureFolder(out);
   const manual = explainSteps(new ManualMLP(example.layers), Float64Array.from(example.x.flat()), Float64Array.from(example.y.flat()), example.loss);
   const autograd = autogradSteps(mlpOfManualLayers(example.layers), matrix(example.x), matrix(example.y), example.loss);
 
@@ -70,32 +96,53 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   print(`Note: ${example.note}`);
   print(`\nInput: x = ${JSON.stringify(example.x)}`);
   print(`Target: y = ${JSON.stringify(example.y)}`);
+  const setup: [string, string][] = [["Input x", JSON.stringify(example.x)], ["Target y", JSON.stringify(example.y)], ["Loss", example.loss]];
   example.layers.forEach((layer, i) => {
     const rows = Array.from({ length: layer.outFeatures }, (_, o) => Array.from(layer.weight.subarray(o * layer.inFeatures, (o + 1) * layer.inFeatures)));
-    print(`W${i + 1} [out, in] = ${JSON.stringify(rows)}, b${i + 1} = ${JSON.stringify(Array.from(layer.bias ?? []))}, ${layer.activation}`);
+    const line = `W${i + 1} [out, in] = ${JSON.stringify(rows)}, b${i + 1} = ${JSON.stringify(Array.from(layer.bias ?? []))}, ${layer.activation}`;
+    print(line);
+    setup.push([`Layer ${i + 1}`, line]);
   });
   let worst = 0;
+  const sections: { heading: string; steps: ExplainPageStep[] }[] = [];
+  const show = (step: ExplainStep, other: ExplainStep | undefined) => {
+    print(`${step.name} = ${step.formula}   shape [${step.shape.join(", ")}]`);
+    print(`  manual    ${formatValues(step)}`);
+    const diff = other ? maxDiff(step.values, other.values) : null;
+    sections[sections.length - 1]!.steps.push({ name: step.name, formula: step.formula, shape: step.shape, manual: step.values, autograd: other?.values ?? null, difference: diff });
+    if (!other || diff === null) {
+      print(`  autograd  (no matching step: the graph does not keep ${step.name} separately)`);
+      return;
+    }
+    worst = Math.max(worst, diff);
+    print(`  autograd  ${formatValues(other)}`);
+    print(`  max |manual - autograd| = ${diff.toExponential(2)}`);
+  };
   let phase = "";
   manual.forEach((step) => {
-    const other = autograd.find((s) => s.name === step.name);
     if (step.phase !== phase) {
       phase = step.phase;
       if (phase !== "loss") print(`\n--- ${phase === "forward" ? "Forward" : "Backward"} Pass ---`);
       else print("");
+      sections.push({ heading: phase === "forward" ? "Forward pass" : phase === "loss" ? "Loss" : "Backward pass", steps: [] });
     }
-    print(`${step.name} = ${step.formula}   shape [${step.shape.join(", ")}]`);
-    print(`  manual    ${formatValues(step)}`);
-    if (!other) {
-      print(`  autograd  (no matching step: the graph does not keep ${step.name} separately)`);
-      return;
-    }
-    const diff = maxDiff(step.values, other.values);
-    worst = Math.max(worst, diff);
-    print(`  autograd  ${formatValues(other)}`);
-    print(`  max |manual - autograd| = ${diff.toExponential(2)}`);
+    show(step, autograd.find((s) => s.name === step.name));
   });
+  const update = values.lr !== undefined ? { lr: numberOption(values, "lr", { exclusiveMin: 0 }), weightsOnly: false } : example.update;
+  if (update !== undefined) {
+    const heading = `Update: gradient descent at lr ${update.lr}${update.weightsOnly ? " (the weights only, as the document)" : ""}`;
+    print(`\n--- ${heading} ---`);
+    sections.push({ heading, steps: [] });
+    const manualUpdate = updateSteps(example, manual, update);
+    const autogradUpdate = updateSteps(example, autograd, update);
+    manualUpdate.forEach((step, i) => show(step, autogradUpdate[i]));
+  }
+  const summary = `Largest difference over all steps: ${worst.toExponential(2)} (float64; 0 means identical to the last digit)`;
   print("\n" + "=".repeat(60));
-  print(`Largest difference over all steps: ${worst.toExponential(2)} (float64; 0 means identical to the last digit)`);
+  print(summary);
+  const page = join(out, "explain.html");
+  writeFileAtomic(page, explainHtml({ title: "Backpropagation step by step, checked by autograd", subtitle: example.title, note: example.note, setup, sections, summary }));
+  print(`Wrote ${page}: the equations and every value above as matrices`);
   return 0;
 }
 

@@ -11,7 +11,7 @@ import { applyScaling, runHead } from "../setup.js";
 
 const spec: CommandSpec = {
   name: "predict",
-  summary: "predict classes for new points with a saved run",
+  summary: "predict classes (or values, for regression) for new points with a saved run",
   usage: "dagrad predict --run runs/moons --input \"0.5,0.2;1.5,-0.4\"  |  --csv points.csv",
   options: [
     { name: "run", type: "string", value: "DIR", help: "run folder written by dagrad train", default: "runs/moons" },
@@ -65,6 +65,13 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const finite = rows.map((_, r) => outputsOf(r).every(Number.isFinite));
   const kept = rows.map((_, r) => r).filter((r) => finite[r]);
   const keptScores = kept.length === rows.length ? scores : scores.indexSelect(kept);
+  if (head.task === "regression") {
+    rows.forEach((row, r) => {
+      const v = outputsOf(r)[0]!;
+      print(finite[r] ? `[${row.join(", ")}] -> ${v.toFixed(4).replace(/^-(0\.0+)$/, "$1")}` : `[${row.join(", ")}] -> no prediction: the model's output is ${v}, not a finite number`);
+    });
+    return reportNotFinite(dir, rows.length, kept.length);
+  }
   const classes = head.classify(keptScores);
   const probabilities = head.probabilities(keptScores);
   const shown = probabilities ?? keptScores.data;
@@ -81,11 +88,14 @@ async function run({ values, positionals }: { values: Values; positionals: strin
       : (width === 1 ? `p(class 1) = ${v[0]}` : `p = [${v.join(", ")}]`);
     print(`[${row.join(", ")}] -> class ${classes[k]} (${what})`);
   });
-  if (kept.length < rows.length) {
-    process.stderr.write(`dagrad: the model in ${dir} gave ${rows.length - kept.length} of ${rows.length} points outputs that are not finite numbers, so it predicts nothing for them (metrics.json says whether its training diverged)\n`);
-    return 1;
-  }
-  return 0;
+  return reportNotFinite(dir, rows.length, kept.length);
+}
+
+/** Exit code 1, with a line on stderr, when some points got no prediction. */
+function reportNotFinite(dir: string, rows: number, kept: number): number {
+  if (kept === rows) return 0;
+  process.stderr.write(`dagrad: the model in ${dir} gave ${rows - kept} of ${rows} points outputs that are not finite numbers, so it predicts nothing for them (metrics.json says whether its training diverged)\n`);
+  return 1;
 }
 
 export const predict: Command = { spec, run };

@@ -2,6 +2,7 @@
 // split, and collect its history, test metrics and whether it diverged. A
 // diverged run reports fit's TrainingError (its epoch, and why) and no final
 // loss or accuracy: its model's numbers mean nothing.
+import type { DType, Tensor } from "../../autograd/index.js";
 import { type ClassifierHead, type EpochRecord, type MLP, type TrainingError, evaluate } from "../../nn/index.js";
 import { type Figure, noticePanel } from "../../report/index.js";
 import { type NamedPicture, boundaryFigure } from "../pictures.js";
@@ -39,12 +40,29 @@ export interface ExperimentResult {
   pictures: NamedPicture[];
 }
 
-export async function trainRun(label: string, model: MLP, head: ClassifierHead, settings: ExperimentSettings, training: { optimizer?: "sgd" | "adam"; lr: number; epochs?: number }): Promise<TrainedRun> {
+export interface RunTraining {
+  optimizer?: "sgd" | "adam";
+  lr: number;
+  epochs?: number;
+  clipGradNorm?: number;
+  /** Called after every epoch (before the next one starts). */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** The training rows and targets in a dtype (float64 for a float64 model, so no op casts them every step). */
+export function trainingData(data: PreparedData, head: ClassifierHead, dtype: DType = "float32"): { x: Tensor; y: Tensor } {
+  const x = data.xTrain, y = head.encode(data.labelsTrain);
+  return dtype === "float32" ? { x, y } : { x: x.to(dtype), y: y.to(dtype) };
+}
+
+export async function trainRun(label: string, model: MLP, head: ClassifierHead, settings: ExperimentSettings, training: RunTraining): Promise<TrainedRun> {
   const { data } = settings;
   const started = Date.now();
-  const { records, diverged } = await fitInSlices(model, { x: data.xTrain, y: head.encode(data.labelsTrain) }, {
+  const dtype = model.parameters()[0]?.dtype ?? "float32";
+  const { records, diverged } = await fitInSlices(model, trainingData(data, head, dtype), {
     loss: head.loss, optimizer: makeOptimizer(model, { optimizer: training.optimizer ?? "sgd", lr: training.lr, momentum: 0 }),
     epochs: training.epochs ?? settings.epochs, seed: settings.seed, metrics: [head.accuracy], shouldStop: settings.shouldStop,
+    clipGradNorm: training.clipGradNorm, onEpoch: training.onEpoch,
   });
   const test = diverged === null ? evaluate(model, { x: data.xTest, y: head.encode(data.labelsTest) }, { loss: head.loss, metrics: [head.accuracy] }) : null;
   const run: TrainedRun = {

@@ -2,21 +2,28 @@
 // norms for a plain sigmoid net, and for its remedies: ReLU with He init,
 // batch normalisation, residual connections; plus ReLU with N(0, 1) weights,
 // whose gradients explode.
-import { ClassifierHead, type MLPOptions, MLP, init } from "../../nn/index.js";
+import { ClassifierHead, type InitFn, type MLPOptions, MLP, init } from "../../nn/index.js";
 import { lineChart, toSvg } from "../../report/index.js";
 import { gradientFlowSeries } from "../pictures.js";
 import { type ExperimentResult, type ExperimentSettings, type TrainedRun, cell, divergedCell, lossSeries, seriesName, trainRun } from "./common.js";
 
 const WIDTH = 16;
 
-type Variant = [string, Omit<MLPOptions, "sizes">];
+/** A network of the comparison, and the gradient-norm clipping it trains with (if any). */
+type Variant = [string, Omit<MLPOptions, "sizes">, { clipGradNorm?: number }];
+
+const standardNormal: InitFn = (weight, rng) => { init.normal(weight, 0, 1, { rng }); };
+
+/** The norm the clipped run's gradients are cut to: a step of lr 0.1 then moves the weights by at most 0.1. */
+const CLIP_NORM = 1;
 
 const VARIANTS: readonly Variant[] = [
-  ["sigmoid, Xavier", { activation: "sigmoid", init: "xavier" }],
-  ["ReLU + He init", { activation: "relu", init: "he" }],
-  ["sigmoid + BatchNorm", { activation: "sigmoid", init: "xavier", batchNorm: true }],
-  ["sigmoid + residual", { activation: "sigmoid", init: "xavier", residual: true }],
-  ["ReLU, N(0, 1) weights", { activation: "relu", init: (weight, rng) => { init.normal(weight, 0, 1, { rng }); } }],
+  ["sigmoid, Xavier", { activation: "sigmoid", init: "xavier" }, {}],
+  ["ReLU + He init", { activation: "relu", init: "he" }, {}],
+  ["sigmoid + BatchNorm", { activation: "sigmoid", init: "xavier", batchNorm: true }, {}],
+  ["sigmoid + residual", { activation: "sigmoid", init: "xavier", residual: true }, {}],
+  ["ReLU, N(0, 1) weights", { activation: "relu", init: standardNormal }, {}],
+  [`ReLU, N(0, 1) + clip norm ${CLIP_NORM}`, { activation: "relu", init: standardNormal }, { clipGradNorm: CLIP_NORM }],
 ];
 
 export async function depthExperiment(settings: ExperimentSettings, hiddenLayers: number): Promise<ExperimentResult> {
@@ -24,10 +31,10 @@ export async function depthExperiment(settings: ExperimentSettings, hiddenLayers
   const head = new ClassifierHead({ output: "identity", loss: "bceWithLogits", classes: 2 });
   const runs: TrainedRun[] = [];
   const sizes = [settings.data.features, ...new Array<number>(hiddenLayers).fill(WIDTH), 1];
-  for (const [label, options] of VARIANTS) {
+  for (const [label, options, training] of VARIANTS) {
     if (settings.shouldStop()) break;
     const model = new MLP({ sizes, outputActivation: head.output, seed: settings.seed, ...options });
-    runs.push(await trainRun(label, model, head, settings, { lr: 0.1 }));
+    runs.push(await trainRun(label, model, head, settings, { lr: 0.1, ...training }));
   }
   const layers = sizes.length - 1;
   const layerIndex = Array.from({ length: layers }, (_, i) => i + 1);
@@ -36,7 +43,7 @@ export async function depthExperiment(settings: ExperimentSettings, hiddenLayers
   const norm = (value: number) => (Number.isFinite(value) ? value.toExponential(2) : "-");
   return {
     title: "Depth: vanishing and exploding gradients",
-    about: `001's section on vanishing and exploding gradients: an MLP with ${hiddenLayers} hidden layers of ${WIDTH} units (one logit output, BCE with logits, SGD lr 0.1). With sigmoid layers each layer multiplies the gradient by at most 0.25 times the weights, so layer 1 gets orders of magnitude less than the last layer; ReLU with He init, batch norm and residual connections keep the norms level; N(0, 1) weights with ReLU make them grow layer by layer.`,
+    about: `001's section on vanishing and exploding gradients: an MLP with ${hiddenLayers} hidden layers of ${WIDTH} units (one logit output, BCE with logits, SGD lr 0.1). With sigmoid layers each layer multiplies the gradient by at most 0.25 times the weights, so layer 1 gets orders of magnitude less than the last layer; ReLU with He init, batch norm and residual connections keep the norms level; N(0, 1) weights with ReLU make them grow layer by layer until the loss overflows, and clipping the gradient norm to ${CLIP_NORM} bounds each step so the same network trains.`,
     table: {
       header: ["network", "||dW1|| at start", `||dW${layers}|| at start`, "test accuracy", "final loss", "diverged at epoch"],
       rows: runs.map((r) => [r.label, norm(gradientNormsAtStart(r)[0]!), norm(gradientNormsAtStart(r)[layers - 1]!), cell(r.testAccuracy), cell(r.finalLoss), divergedCell(r)]),

@@ -4,7 +4,7 @@ export { type ManualActivation, MANUAL_ACTIVATIONS } from "./activations.js";
 export { type ManualLoss, MANUAL_LOSSES } from "./losses.js";
 export { type Matrix, type Precision } from "./matrix.js";
 export { ManualMLP, manualLayer, type ManualLayer, type ManualForward, type ManualGradients } from "./mlp.js";
-export { numericalGradients, gradientDifference, type NumericalGradients, type GradientDifference } from "./numerical.js";
+export { numericalGradients, gradientDifference, centralDifferenceResolution, gradientVerdict, type NumericalGradients, type GradientDifference, type GradientVerdict } from "./numerical.js";
 export { compareGradients, comparisonTable, manualLayersOf, mlpOfManualLayers, type CompareOptions, type GradientComparison, type ParameterComparison } from "./compare.js";
 export { explainSteps, type ExplainStep } from "./explain.js";
 export { autogradSteps } from "./autograd-steps.js";
