@@ -116,25 +116,25 @@ export const PRESETS: readonly Preset[] = [
   {
     id: "000",
     title: "000 §3: moons, [2, 8, 1] tanh, sigmoid + BCE, lr 0.5",
-    note: "The notebook's SimpleMLP: 300 moons with noise 0.2, standardised, 80/20 split, W ~ N(0, 2/fan_in), full-batch gradient descent at lr 0.5 for 2000 epochs. Watch the gradient norms of 000 section 5 fall as the boundary settles.",
+    note: "The notebook's SimpleMLP: 300 moons with noise 0.2, standardised, 80/20 split, W ~ N(0, 2/fan_in), full-batch gradient descent at lr 0.5 for 2000 epochs: the weights `dagrad train --preset 000` starts from, but the scaler fits the training rows only (the notebook's scaler also sees the test rows). Watch the gradient norms of 000 section 5 fall as the boundary settles.",
     config: MOONS_000,
   },
   {
     id: "002-fails",
     title: "002: XOR with [2, 2, 1] sigmoid, U[0, 1) init, 100 epochs: stuck near 0.5",
-    note: "The course notes' MLP: sigmoid hidden and output layers, weights and biases drawn from U[0, 1), the gradient of ½ Σ (y - ŷ)² over the four rows, lr 1, 100 epochs. Every output is still near 0.5 at the end, as the notes print: with all weights and biases positive, both hidden units start as nearly the same rising function of x1 and x2, a plateau where the gradient is small.",
+    note: "The course notes' MLP: sigmoid hidden and output layers, weights and biases drawn from U[0, 1), the gradient of ½ Σ (y - ŷ)² over the four rows, lr 1, 100 epochs (the run of `dagrad train --preset 002`, from its weights). Every output is still near 0.5 at the end, as the notes print: with all weights and biases positive, both hidden units start as nearly the same rising function of x1 and x2, a plateau where the gradient is small.",
     config: XOR_002,
   },
   {
     id: "002-learns",
     title: "002: the same net, trained 2000 epochs, learns XOR",
-    note: "Nothing changed but the length of training: the same U[0, 1) start, loss and lr. The loss sits near 0.5 for a few hundred epochs, then the hidden units split (watch their pictures) and it falls; with this seed near epoch 520. Of seeds 0 to 9, nine learn by epoch 3000 and one stays in a local minimum.",
+    note: "Nothing changed but the length of training: the same U[0, 1) start, loss and lr. The loss sits near 0.5 for a few hundred epochs, then the hidden units split (watch their pictures) and it falls; with this seed near epoch 530. Of seeds 0 to 9, eight learn by epoch 1000 and two stay in a local minimum.",
     config: { ...XOR_002, training: { ...XOR_002.training, stopAt: 2000 } },
   },
   {
     id: "003",
     title: "003: AND with [2, 4, 1] ReLU, sigmoid + BCE, lr 0.1",
-    note: "The lab notebook: ReLU hidden layer, sigmoid output, W ~ N(0, 0.5²), b = 0, the gradient of the summed BCE over the four rows, lr 0.1 for 5000 epochs. Its exercises: change the hidden width, lr 1.0, tanh, or XOR.",
+    note: "The lab notebook: ReLU hidden layer, sigmoid output, W ~ N(0, 0.5²), b = 0, the gradient of the summed BCE over the four rows, lr 0.1 for 5000 epochs (the run of `dagrad train --preset 003`, from its weights). Its exercises: change the hidden width, lr 1.0, tanh, or XOR.",
     config: {
       data: { dataset: "andTable", samples: 4, noise: 0, testFraction: 0, seed: 42, standardize: false, points: [] },
       network: { hidden: [4], activation: "relu", output: "sigmoid", loss: "bce", reduction: "sum", init: "normal05", batchNorm: false, residual: false, dropout: 0 },

@@ -7,7 +7,7 @@ import {
   Adam, type BaseHyperparameters, ClassifierHead, type EpochRecord, type HeadLoss, type InitFn, type InitScheme, type LossOptions, MLP, type MLPOptions,
   type Optimizer, type OutputReading, type GraphNodeView, RMSprop, type Rng, SGD, type StepComparison, StandardScaler, type Tensor, TrainingError,
   and, bceLoss, bceWithLogitsLoss, blobs, circles, compareGradients, concat, createRng, crossEntropy, fit, gradcheck, grid, halfSquaredError, init,
-  graphNodes, inspectStep, layerOutputs, moons, mseLoss, noGrad, predict, spirals, tensor, trainTestSplit, xor, xorClusters,
+  graphNodes, inspectStep, layerOutputs, moons, mseLoss, predict, spirals, tensor, trainTestSplit, xor, xorClusters,
 } from "../src/index.js";
 import { dagFigure, toSvg } from "../src/report/index.js";
 import { CUSTOM_BOX, type DataConfig, GRADCHECK, type InitName, LIMITS, type NetworkConfig, type PlaygroundConfig, type TrainingConfig } from "./config.js";
@@ -172,9 +172,11 @@ function buildData(config: DataConfig): Data {
   return { train, test, classes: raw.classes, all: concat(parts, 0) };
 }
 
+const uniform01: InitFn = (t, rng) => { init.uniform(t, 0, 1, { rng }); };
+
 function initOf(name: InitName): InitScheme | InitFn {
   switch (name) {
-    case "uniform01": return (w, rng) => { init.uniform(w, 0, 1, { rng }); };
+    case "uniform01": return uniform01;
     case "normal05": return (w, rng) => { init.normal(w, 0, 0.5, { rng }); };
     default: return name;
   }
@@ -230,11 +232,6 @@ export class Session {
     this.targets = { train: this.head.encode(this.data.train.labels), test: this.data.test && this.head.encode(this.data.test.labels) };
     this.modelOptions = modelOptions(network, this.head.outputs, config.data.seed);
     this.model = new MLP(this.modelOptions);
-    if (network.init === "uniform01") {
-      // 002 draws the biases from U[0, 1) too; the library's schemes leave them at zero.
-      const rng = createRng(`${config.data.seed}-bias`);
-      noGrad(() => this.model.linears.forEach((linear) => init.uniform(linear.bias!, 0, 1, { rng })));
-    }
     this.optimizer = makeOptimizer(this.model, training);
     this.loss = network.reduction === "mean" ? network.loss : (input, target) => REDUCED_LOSSES[network.loss](input, target, { reduction: "sum" });
     this.shuffle = createRng(`${config.data.seed}-shuffle`);
@@ -379,6 +376,8 @@ export class Session {
 function modelOptions(network: NetworkConfig, outputs: number, seed: number): MLPOptions {
   return {
     sizes: [2, ...network.hidden, outputs], activation: network.activation, outputActivation: network.output, init: initOf(network.init),
+    // 002 draws the biases from U[0, 1) too (as train --preset 002 does); the other inits' own rule otherwise.
+    biasInit: network.init === "uniform01" ? uniform01 : undefined,
     batchNorm: network.batchNorm, residual: network.residual, dropout: network.dropout, seed,
   };
 }
