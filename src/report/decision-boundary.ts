@@ -47,21 +47,33 @@ export interface DecisionBoundaryOptions {
 /** Probability bands, like contourf's 20 levels. */
 const LEVELS = 20;
 
+/** Each band's colour, made once: a live page asks for thousands of nodes' colours many times a second. */
+const bands = new Map<string, string>();
+
+function band(key: string, color: () => string): string {
+  let hex = bands.get(key);
+  if (hex === undefined) {
+    hex = color();
+    bands.set(key, hex);
+  }
+  return hex;
+}
+
 /** The colour of node (i, j): its probability band, or its class tinted by confidence (by nothing where the outputs are values). */
 export function bandColor(grid: OutputGrid, i: number, j: number): string {
   const k = grid.classes, v = grid.values;
   const at = (j * grid.xs.length + i) * k;
   if (k === 1) {
     const level = Math.min(LEVELS - 1, Math.floor(Math.min(1, Math.max(0, v[at]!)) * LEVELS));
-    return tint(diverging((level + 0.5) / LEVELS), 0.6);
+    return band(`p${level}`, () => tint(diverging((level + 0.5) / LEVELS), 0.6));
   }
   let best = 0;
   for (let c = 1; c < k; c++) if (v[at + c]! > v[at + best]!) best = c;
   // Shade by confidence only where the values are probabilities.
-  if (grid.reading === "value") return tint(classColor(best), 0.28);
+  if (grid.reading === "value") return band(`v${best}`, () => tint(classColor(best), 0.28));
   const confidence = (v[at + best]! - 1 / k) / (1 - 1 / k);
   const level = Math.min(4, Math.floor(confidence * 5));
-  return tint(classColor(best), 0.12 + 0.08 * level);
+  return band(`c${best} ${level}`, () => tint(classColor(best), 0.12 + 0.08 * level));
 }
 
 /** v - 0.5 for one output; for class c, v_c minus the largest other value. */

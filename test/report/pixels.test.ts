@@ -1,6 +1,7 @@
 // Canvas pixels: the decision boundary's bands in the colours the SVG picture
 // uses for the same grid, and value maps in the diverging colour map.
 import { describe, expect, it } from "vitest";
+import { diverging } from "../../src/report/color.js";
 import { type OutputGrid, boundaryPixels, boundarySegments, decisionBoundary, toSvg, valuePixels } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
@@ -63,6 +64,12 @@ describe("valuePixels", () => {
     const values = [-1, 0, 1, -5, 5, 0.5];
     const pixels = valuePixels(values, 3, 2, [-1, 1]);
     expect(Array.from({ length: 6 }, (_, i) => hex(pixels, i))).toEqual(["#2166ac", "#b2182b", "#f4a582", "#2166ac", "#f7f7f7", "#b2182b"]);
+  });
+
+  it("every value has the colour diverging() gives the SVG pictures, between the stops too", () => {
+    const values = Array.from({ length: 241 }, (_, i) => -1.2 + i * 0.01);
+    const pixels = valuePixels(values, values.length, 1, [-1, 1]);
+    expect(values.map((_, i) => hex(pixels, i))).toEqual(values.map((v) => diverging((v + 1) / 2)));
   });
 
   it("NaN and infinities are black, not a colour of the map", () => {
