@@ -149,6 +149,23 @@ describe("dagFigure", () => {
   });
 });
 
+describe("dagFigure with extra lines and node indices", () => {
+  it("adds the lines under each node's label and marks each node with its index in graphNodes", () => {
+    const w = tensor([[3, 4]], { dtype: "float64", requiresGrad: true });
+    const loss = w.matmul(tensor([[1], [0]], { dtype: "float64" })).tanh().sum();
+    const nodes = graphNodes(loss);
+    const plain = parseXml(toSvg(dagFigure(loss)));
+    expect(byClass(plain, "node").every((g) => g.attrs["data-node"] === undefined)).toBe(true);
+    const doc = parseXml(toSvg(dagFigure(loss, "Graph", { extraLines: (t, i) => (t.op === "tanh" ? [`node ${i}`, "value 0.995"] : []), indexAttributes: true })));
+    const groups = byClass(doc, "node");
+    expect(groups.map((g) => Number(g.attrs["data-node"])).sort((a, b) => a - b)).toEqual(nodes.map((_, i) => i));
+    const tanh = groups.find((g) => byTag(g, "text")[0]!.text === "tanh")!;
+    expect(byTag(tanh, "text").map((t) => t.text)).toEqual(["tanh", "[1,1]", `node ${nodes.findIndex((t) => t.op === "tanh")}`, "value 0.995"]);
+    // Taller rows make room for the extra lines.
+    expect(Number(doc.children[0]!.attrs.height)).toBeGreaterThan(Number(plain.children[0]!.attrs.height));
+  });
+});
+
 describe("dagFigure layers", () => {
   const block = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
   // Residual adds x + block(x); written block(x) + x, the skip is the last input a depth-first walk meets.
