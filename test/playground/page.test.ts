@@ -74,14 +74,21 @@ describe.skipIf(!chromiumAvailable)("the playground page in headless Chromium", 
     await page.fill("#stop-at", "0");
     await page.dispatchEvent("#stop-at", "change");
     await page.waitForFunction(`document.getElementById("epoch").textContent === "0" && document.getElementById("status").textContent === ""`);
-    const frames = page.evaluate(`new Promise((resolve) => {
-      let frames = 0;
-      const start = performance.now();
-      const count = () => { frames++; if (performance.now() - start < 2000) requestAnimationFrame(count); else resolve(frames); };
+    // The longest wait between two animation frames while the worker trains: a
+    // page that trained on its own thread would freeze for the whole run. A
+    // bar on the frame rate would measure this shared machine's load instead.
+    const longestGap = page.evaluate(`new Promise((resolve) => {
+      let last = performance.now(), longest = 0;
+      const start = last;
+      const count = (now) => {
+        longest = Math.max(longest, now - last);
+        last = now;
+        if (now - start < 2000) requestAnimationFrame(count); else resolve(longest);
+      };
       requestAnimationFrame(count);
     })`) as Promise<number>;
     await page.click("#play");
-    expect(await frames, "animation frames in the first 2 s of training").toBeGreaterThanOrEqual(40);
+    expect(await longestGap, "longest time without an animation frame in the first 2 s of training (ms)").toBeLessThan(1000);
     await page.waitForFunction(`Number(document.getElementById("test-accuracy").textContent) >= 0.95`, undefined, { timeout: 30_000 });
     await keep(page, "moons-trained");
     expect(await number(page, "test-accuracy")).toBeGreaterThanOrEqual(0.95);
