@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../src/node/files.js";
-import { type EpochSuite, type MemorySuite, type OutputFolder, type RateSuite, FULL_OUTPUT, loadSuites } from "./results.js";
+import { type BrowserSuite, type EpochSuite, type MemorySuite, type OutputFolder, type RateSuite, FULL_OUTPUT, loadSuites } from "./results.js";
 
 const PEERS = ["tfjs-cpu", "tfjs-wasm", "jax-js"];
 /** Native code, measured when the machine has it (engines/pytorch.ts); compared with, not counted among the JavaScript peers. */
@@ -154,6 +154,25 @@ function parityTable(rates: RateSuite[]): string[] {
   return lines;
 }
 
+function browserSection(browser: BrowserSuite): string[] {
+  const goal = 1 / 1.5;
+  return [
+    "## Browser: the playground's worker against Node",
+    "",
+    `\`npm run bench:browser\` (bench/browser.ts), ${browser.run.date.slice(0, 16).replace("T", " ")} UTC: Chromium ${browser.chromium} against Node ${browser.run.node}, on ${browser.run.cpu}, ${browser.run.cores} cores.`,
+    "The playground's training (`Session.train`: fit with its per-epoch test evaluation, gradient norms and update ratios; full batch,",
+    `so one step per epoch) in the page's Web Worker and in Node, rounds alternating, median of ${browser.run.rounds}.`,
+    `Goal (issue 12): the worker within 1.5x of Node's steps per second, i.e. worker / Node ≥ ${goal.toFixed(2)}.`,
+    "",
+    "| workload | epochs/round | Node steps/s | worker steps/s | worker / Node | within 1.5x |",
+    "|---|---:|---:|---:|---:|---|",
+    ...browser.cases.map((c) => `| ${c.title} | ${c.epochs} | ${fmt(c.node)} | ${fmt(c.worker)} | ${ratio(c.worker / c.node)} | ${c.worker / c.node >= goal ? "met" : "**not met**"} |`),
+    "",
+    `While playing (the worker computing a frame every 25 ms slice, the page drawing it): ${fmt(browser.playing)} steps/s, ${ratio(browser.playing / browser.cases[0]!.node)} of Node's training alone on the first workload.`,
+    "",
+  ];
+}
+
 export function writeReport(output: OutputFolder = FULL_OUTPUT): void {
   const suites = loadSuites(output);
   const all = suites.filter((s): s is RateSuite => s.kind === "rate");
@@ -164,8 +183,11 @@ export function writeReport(output: OutputFolder = FULL_OUTPUT): void {
   const byName = new Map([...rates, ...calibration].map((s) => [s.name, s]));
   const epoch = suites.find((s): s is EpochSuite => s.kind === "epoch");
   const memory = suites.find((s): s is MemorySuite => s.kind === "memory");
-  const runs = [...new Set(suites.map((s) => `${s.run.date.slice(0, 16).replace("T", " ")} UTC (${s.run.quick ? "quick" : "full"})`))];
-  const info = suites[0]?.run;
+  const browser = suites.find((s): s is BrowserSuite => s.kind === "browser");
+  // npm run bench:browser is a run of its own, with its own section: the machine and runs above are npm run bench's.
+  const benchSuites = suites.filter((s) => s.kind !== "browser");
+  const runs = [...new Set(benchSuites.map((s) => `${s.run.date.slice(0, 16).replace("T", " ")} UTC (${s.run.quick ? "quick" : "full"})`))];
+  const info = benchSuites[0]?.run;
 
   const out: string[] = [
     "# Benchmark results",
@@ -239,6 +261,7 @@ export function writeReport(output: OutputFolder = FULL_OUTPUT): void {
       "",
     );
   }
+  if (browser) out.push(...browserSection(browser));
   const analysis = path.join(FULL_OUTPUT.report, "..", "analysis.md");
   if (output.withAnalysis && existsSync(analysis)) out.push(readFileSync(analysis, "utf8").trimEnd(), "");
   writeFileAtomic(output.report, out.join("\n"));

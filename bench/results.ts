@@ -82,7 +82,29 @@ export interface MemorySuite {
   readonly results: readonly MemoryResult[];
 }
 
-export type SuiteResult = RateSuite | EpochSuite | MemorySuite;
+/** One workload of npm run bench:browser: epochs per second of the playground's Session in Node and in the page's Web Worker. */
+export interface BrowserCase {
+  readonly title: string;
+  /** Epochs per round; every workload trains full batch, one step per epoch. */
+  readonly epochs: number;
+  /** Medians over the rounds, epochs/s. */
+  readonly node: number;
+  readonly worker: number;
+}
+
+export interface BrowserSuite {
+  readonly kind: "browser";
+  readonly name: "browser";
+  /** Node's side of the run. */
+  readonly run: RunInfo;
+  /** The browser's version, as playwright reports it. */
+  readonly chromium: string;
+  readonly cases: readonly BrowserCase[];
+  /** Epochs/s of the page playing the first workload's setup: frames computed, posted and drawn. */
+  readonly playing: number;
+}
+
+export type SuiteResult = RateSuite | EpochSuite | MemorySuite | BrowserSuite;
 
 export function saveSuite(result: SuiteResult, output: OutputFolder = FULL_OUTPUT): void {
   mkdirSync(output.results, { recursive: true });

@@ -31,6 +31,8 @@ export interface InputCheck {
   relativeError: number;
   analytic: Float64Array;
   numerical: Float64Array;
+  /** This input's verdict: relative error below tolerance, or largest absolute error below atol. */
+  passed: boolean;
 }
 
 export interface GradcheckResult {
@@ -57,7 +59,7 @@ function objective(fn: Fn, inputs: Tensor[], upstream: Tensor): number {
   return s;
 }
 
-export function gradientErrors(analytic: Float64Array, numerical: Float64Array): Omit<InputCheck, "analytic" | "numerical"> {
+export function gradientErrors(analytic: Float64Array, numerical: Float64Array): Omit<InputCheck, "analytic" | "numerical" | "passed"> {
   let maxAbsError = 0, worstIndex = -1, diff2 = 0, a2 = 0, n2 = 0;
   for (let i = 0; i < analytic.length; i++) {
     const d = analytic[i]! - numerical[i]!;
@@ -105,10 +107,11 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
       x.data[i] = original;
       numerical[i] = (plus - minus) / (2 * eps);
     }
-    return { ...gradientErrors(a, numerical), analytic: a, numerical };
+    const errors = gradientErrors(a, numerical);
+    return { ...errors, analytic: a, numerical, passed: errors.relativeError < tolerance || errors.maxAbsError < atol };
   });
   const maxRelativeError = Math.max(...results.map((r) => r?.relativeError ?? 0));
-  const passed = results.every((r) => r === null || r.relativeError < tolerance || r.maxAbsError < atol);
+  const passed = results.every((r) => r === null || r.passed);
   return { passed, inputs: results, maxRelativeError };
 }
 

@@ -16,15 +16,20 @@ function checkLoss(op: string, loss: Tensor, params: readonly Tensor[]): void {
   if (!loss.requiresGrad) throw new GraphError(op, "the loss has no graph: compute it from parameters that require grad, outside noGrad");
 }
 
-function checkVector(op: string, params: readonly Tensor[], v: readonly Tensor[]): void {
-  if (v.length !== params.length) throw new ShapeError(op, `v has ${v.length} tensors for ${params.length} parameters; pass one per parameter, shaped like it`);
-  v.forEach((t, i) => {
+/**
+ * Check a list of tensors meant to lie in parameter space (a Hessian-vector
+ * product's v, a landscape's direction or origin): one per parameter, shaped
+ * like it, every value finite. `what` names the list in the error.
+ */
+export function checkLikeParameters(op: string, params: readonly Tensor[], tensors: readonly Tensor[], what: string): void {
+  if (tensors.length !== params.length) throw new ShapeError(op, `${what} has ${tensors.length} tensors for ${params.length} parameters; pass one per parameter, shaped like it`);
+  tensors.forEach((t, i) => {
     const p = params[i]!;
     if (!(t instanceof Tensor) || t.shape.length !== p.shape.length || t.shape.some((d, k) => d !== p.shape[k])) {
       const got = t instanceof Tensor ? formatShape(t.shape) : String(t);
-      throw new ShapeError(op, `v[${i}] has shape ${got}, but parameter ${i}${p.name ? ` (${p.name})` : ""} has ${formatShape(p.shape)}`, t instanceof Tensor ? [t.shape, p.shape] : [p.shape]);
+      throw new ShapeError(op, `${what}[${i}] has shape ${got}, but parameter ${i}${p.name ? ` (${p.name})` : ""} has ${formatShape(p.shape)}`, t instanceof Tensor ? [t.shape, p.shape] : [p.shape]);
     }
-    if (!t.data.every(Number.isFinite)) throw new DTypeError(op, `v[${i}] holds a value that is not a finite number`);
+    if (!t.data.every(Number.isFinite)) throw new DTypeError(op, `${what}[${i}] holds a value that is not a finite number`);
   });
 }
 
@@ -47,7 +52,7 @@ export function hessianOperator(loss: Tensor, params: readonly Tensor[]): Hessia
   return {
     gradient: gradient.map((g, i) => (g === null ? zero(i) : g)),
     times(v) {
-      checkVector("hessianOperator.times", params, v);
+      checkLikeParameters("hessianOperator.times", params, v, "v");
       // g · v summed over every parameter; its gradient is H v (H is symmetric).
       // Recorded even when called inside noGrad: the product's graph is what is differentiated.
       const dot = withGradMode(true, () => {
@@ -73,7 +78,7 @@ export function hessianOperator(loss: Tensor, params: readonly Tensor[]): Hessia
  * hessianOperator to build the gradient once for many products).
  */
 export function hvp(loss: Tensor, params: readonly Tensor[], v: readonly Tensor[]): Tensor[] {
-  checkVector("hvp", params, v);
+  checkLikeParameters("hvp", params, v, "v");
   return hessianOperator(loss, params).times(v);
 }
 

@@ -19,7 +19,7 @@ export const CHECKPOINT = "checkpoint.json";
 const FORMAT = "dagrad.checkpoint";
 const VERSION = 1;
 
-export interface Checkpoint {
+interface Checkpoint {
   runId: string;
   config: RunConfig;
   /** SHA-256 of the prepared train and test tensors: resuming on other data would not continue the run. */

@@ -89,7 +89,7 @@ export interface NetworkChoice {
   initSeed: number;
   batchNorm: boolean;
   residual: boolean;
-  /** Given with --residual-scale; else 1/sqrt(blocks), once the widths are known. */
+  /** Given with --residual-scale; else 1/blocks, once the widths are known (residualScaleFor). */
   residualScale: number | undefined;
   dropout: number;
 }

@@ -6,7 +6,7 @@
 import { Tensor, concat } from "../autograd/index.js";
 import { grid } from "../datasets/index.js";
 import { type ClassifierHead, type EpochRecord, type MLP, SATURATION_Z, layerActivity, predict } from "../nn/index.js";
-import { type ColorScale, type Figure, PART_COLORS, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, fitPlot, histogram, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
+import { type ColorScale, type Figure, PART_COLORS, type Series, colorBar, confusionCounts, confusionMatrix, contourMap, decisionBoundary, extent, fitPlot, histogram, imageGrid, lineChart, parityPlot, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../report/index.js";
 import type { PreparedData } from "./setup.js";
 
 export interface NamedPicture {
@@ -19,7 +19,7 @@ export interface NamedPicture {
 const picture = (file: string, title: string, caption: string, figure: Figure): NamedPicture => ({ file, title, caption, svg: toSvg(figure) });
 
 /** "layers.2.weight" of an MLP -> "Layer 2 (16→16)", counting Linear layers from 1 as the documents do. */
-export function layerLabel(model: MLP, name: string): string {
+function layerLabel(model: MLP, name: string): string {
   const index = model.linears.findIndex((l) => l.weight.name === name);
   if (index < 0) return name;
   const l = model.linears[index]!;
@@ -39,7 +39,7 @@ function curves(epochs: readonly EpochRecord[], from: number): { x: number[]; tr
 }
 
 /** A history record with the hidden layers' activity, measured every few epochs while training (train's onEpoch). */
-export interface ActivityRecord extends EpochRecord {
+interface ActivityRecord extends EpochRecord {
   activity?: { layer: number; saturated?: number; dead?: number }[];
 }
 
@@ -134,7 +134,7 @@ export function boundaryFigure(model: MLP, head: ClassifierHead, data: PreparedD
 }
 
 /** The caption of a decision-boundary picture: "probability" only where the outputs are probabilities. */
-export function boundaryCaption(head: ClassifierHead): string {
+function boundaryCaption(head: ClassifierHead): string {
   const line = head.outputs === 1 ? "the 0.5 line in black" : "black lines where the predicted class changes";
   return head.reading === "value"
     ? `the network's output value over the input range (not a probability: ${head.output} output with ${head.loss}), ${line}, test points on top`
@@ -182,7 +182,7 @@ function regressionPictures(model: MLP, data: PreparedData, test: Record<string,
   const fit = `test R² ${(test.r2 ?? NaN).toFixed(3)}`;
   if (data.features === 1) {
     const all = [...column(data.xTrain, 0), ...column(data.xTest, 0)];
-    const lo = Math.min(...all), hi = Math.max(...all);
+    const [lo, hi] = extent(all);
     const xs = Array.from({ length: 201 }, (_, i) => lo + ((hi - lo) * i) / 200);
     const curve = { x: xs, y: predicted(new Tensor(Float32Array.from(xs), [xs.length, 1])) };
     pictures.push(picture("fit.svg", "Fitted curve", "the model's output over the input range (line) through the training and test points", fitPlot({
@@ -192,7 +192,7 @@ function regressionPictures(model: MLP, data: PreparedData, test: Record<string,
     const mesh = grid(concat([data.xTrain, data.xTest], 0), { steps: 61, margin: 0.3 });
     const values = predicted(mesh.points);
     const targets = parts.flatMap((p) => p.targets);
-    const scale: ColorScale = { domain: [Math.min(...targets), Math.max(...targets)], log: false, color: sequential, bands: 16 };
+    const scale: ColorScale = { domain: extent(targets), log: false, color: sequential, bands: 16 };
     // grid() puts point i * steps + j at (xs[j], ys[i]): row by row in y, as contourMap reads them.
     pictures.push(picture("surface.svg", "Predicted surface", "the model's output over the input range, on the targets' colour scale", smallMultiples("", [
       contourMap({ title: `Predicted surface (${fit})`, xs: Array.from(mesh.xs), ys: Array.from(mesh.ys), values, scale, xLabel: "Feature 1", yLabel: "Feature 2", width: 420, height: 400 }),
@@ -219,6 +219,6 @@ function digitPictures(model: MLP, data: PreparedData, truth: number[], predicte
 }
 
 function normalised(values: number[]): number[] {
-  const lo = Math.min(...values), hi = Math.max(...values);
+  const [lo, hi] = extent(values);
   return values.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
 }

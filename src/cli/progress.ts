@@ -2,7 +2,7 @@
 // plain "Epoch 100: Loss = ..., Accuracy = ..." lines when output is a file or pipe.
 import type { EpochRecord } from "../nn/index.js";
 
-export interface ProgressOptions {
+interface ProgressOptions {
   total: number;
   tty: boolean;
   /** Plain mode prints epoch 1, every logEvery-th epoch and the last. */
@@ -13,7 +13,7 @@ export interface ProgressOptions {
 }
 
 /** 000's line, "Epoch  100: Loss = 0.2929, Accuracy = 0.8667" (R² = ... for regression). */
-export function epochLine(r: EpochRecord): string {
+function epochLine(r: EpochRecord): string {
   const accuracy = r.metrics.accuracy !== undefined ? `, Accuracy = ${r.metrics.accuracy.toFixed(4)}` : "";
   const r2 = r.metrics.r2 !== undefined ? `, R² = ${r.metrics.r2.toFixed(4)}` : "";
   return `Epoch ${String(r.epoch).padStart(4)}: Loss = ${r.loss.toFixed(4)}${accuracy}${r2}`;

@@ -27,6 +27,8 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Field readers for one object at a dotted path ("" for the top level). */
+interface NumberRange { min?: number; exclusiveMin?: number; max?: number; exclusiveMax?: number }
+
 class Fields {
   constructor(private readonly object: Json, private readonly path: string) {}
 
@@ -44,14 +46,15 @@ class Fields {
     return new Fields(value, this.name(key));
   }
 
-  number(key: string, range: { min?: number; exclusiveMin?: number; max?: number } = {}): number {
+  number(key: string, range: NumberRange = {}): number {
     const v = this.object[key];
     const ok = typeof v === "number" && Number.isFinite(v)
       && (range.min === undefined || v >= range.min)
       && (range.exclusiveMin === undefined || v > range.exclusiveMin)
-      && (range.max === undefined || v <= range.max);
+      && (range.max === undefined || v <= range.max)
+      && (range.exclusiveMax === undefined || v < range.exclusiveMax);
     if (!ok) {
-      const bounds = [range.min !== undefined ? `>= ${range.min}` : "", range.exclusiveMin !== undefined ? `> ${range.exclusiveMin}` : "", range.max !== undefined ? `<= ${range.max}` : ""].filter(Boolean);
+      const bounds = [range.min !== undefined ? `>= ${range.min}` : "", range.exclusiveMin !== undefined ? `> ${range.exclusiveMin}` : "", range.max !== undefined ? `<= ${range.max}` : "", range.exclusiveMax !== undefined ? `< ${range.exclusiveMax}` : ""].filter(Boolean);
       this.fail(key, `a finite number${bounds.length > 0 ? ` ${bounds.join(" and ")}` : ""}`);
     }
     return v as number;
@@ -110,7 +113,7 @@ class Fields {
   }
 
   /** null, or a number checked as number() does. */
-  nullableNumber(key: string, range: { min?: number; exclusiveMin?: number; max?: number } = {}): number | null {
+  nullableNumber(key: string, range: NumberRange = {}): number | null {
     return this.object[key] === null ? null : this.number(key, range);
   }
 
@@ -157,14 +160,14 @@ export function parseRunConfig(value: unknown): RunConfig {
     ...(m.has("initFrom") ? { initFrom: m.text("initFrom") } : {}),
     batchNorm: m.optional("batchNorm", false, (k) => m.boolean(k)),
     residual: m.optional("residual", null, (k) => m.nullableNumber(k, { exclusiveMin: 0 })),
-    dropout: m.optional("dropout", 0, (k) => m.number(k, { min: 0, max: 0.999999 })),
+    dropout: m.optional("dropout", 0, (k) => m.number(k, { min: 0, exclusiveMax: 1 })),
   };
   const t = top.child("training");
   // In the order train writes them, so a config read back is written again byte for byte.
   const training = {
     optimizer: t.choice("optimizer", ["sgd", "adam"] as const),
     lr: t.number("lr", { exclusiveMin: 0 }),
-    momentum: t.number("momentum", { min: 0, max: 1 }),
+    momentum: t.number("momentum", { min: 0, exclusiveMax: 1 }), // as SGD and --momentum
     epochs: t.integer("epochs", 1),
     batchSize: t.integer("batchSize", 0),
     clipNorm: t.optional("clipNorm", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),

@@ -149,7 +149,7 @@ interface Manifest {
 }
 
 /** A run's files written to its staging folder, not yet in place. */
-export interface StagedRun {
+interface StagedRun {
   dir: string;
   staging: string;
   manifest: Manifest;

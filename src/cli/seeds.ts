@@ -31,7 +31,7 @@ export function formatSeeds(seeds: readonly number[]): string {
   return consecutive && seeds.length > 2 ? `${seeds[0]}..${seeds[seeds.length - 1]}` : seeds.join(", ");
 }
 
-export interface Spread {
+interface Spread {
   /** Seeds with a value (a run that diverged has none). */
   count: number;
   mean: number;
@@ -92,7 +92,7 @@ export function seedLine(seed: number, { metrics, records, diverged }: RunOutcom
   return `${head} ${shown}, test loss ${metrics.testLoss.toFixed(4)} ${time}${metrics.interrupted ? " (interrupted)" : ""}`;
 }
 
-export interface SeedStatistic {
+interface SeedStatistic {
   label: string;
   key: keyof RunMetrics;
   values: { seed: number; value: number }[];

@@ -194,7 +194,7 @@ export interface ModelSpec {
 }
 
 /** An init as the documents write it: a scheme, U[low, high) or N(0, std²). */
-export type InitSpec = { scheme: InitScheme } | { uniform: [number, number] } | { normal: number };
+type InitSpec = { scheme: InitScheme } | { uniform: [number, number] } | { normal: number };
 
 /**
  * "xavier", "uniform:0,1" (002's np.random.rand) or "normal:0.5" (003's

@@ -35,7 +35,7 @@ export class StatefulRng {
   }
 }
 
-export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "initialEpoch" | "onEpoch" | "rng" | "seed"> {
+interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "initialEpoch" | "onEpoch" | "rng" | "seed"> {
   /** Epochs of the whole run, counting those already trained. */
   epochs: number;
   /** Seed of the shuffling generator (the same numbers as createRng(seed)). */
@@ -48,7 +48,7 @@ export interface SlicedFitOptions extends Omit<FitOptions, "epochs" | "initialEp
   shouldStop?: () => boolean;
 }
 
-export interface SlicedFitResult {
+interface SlicedFitResult {
   records: EpochRecord[];
   /** Set when fit stopped on a non-finite value; records hold the epochs before. */
   diverged: TrainingError | null;

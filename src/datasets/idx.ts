@@ -80,7 +80,8 @@ async function decompressed(file: string, bytes: Uint8Array): Promise<Uint8Array
   }
   try {
     // Read the stream itself: Response(stream).arrayBuffer() would turn the inflater's reason into Chromium's "Failed to fetch".
-    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+    // A browser's Blob takes no view of shared memory: slice() copies the (compressed, so small) bytes into a plain ArrayBuffer.
+    const reader = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
     const chunks: Uint8Array[] = [];
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

@@ -4,7 +4,7 @@
 export type { Dataset, Seed } from "./common.js";
 export { DatasetError } from "./errors.js";
 export { xor, and, or, type TruthTableOptions } from "./logic.js";
-export { moons, circles, spirals, blobs, type MoonsOptions, type CirclesOptions, type SpiralsOptions, type BlobsOptions } from "./synthetic.js";
+export { moons, circles, spirals, blobs, xorClusters, type MoonsOptions, type CirclesOptions, type SpiralsOptions, type BlobsOptions, type XorClustersOptions } from "./synthetic.js";
 export { sine, surface, type RegressionOptions } from "./regression.js";
 export { grid, type Grid, type GridOptions } from "./grid.js";
 export { loadIdx, type IdxOptions } from "./idx.js";

@@ -2,6 +2,7 @@
 // with shuffle on, epoch k's order comes from a generator seeded by (seed, k),
 // so any epoch can be replayed. Only each batch's rows are copied.
 import { DagradError, createRng, defaultRng } from "../autograd/index.js";
+import { type OptionNames, checkOptionNames } from "../autograd/options.js";
 import { type Dataset, type Seed, checkCount, gatherRows, permutation, sampleCount } from "./common.js";
 
 export interface DataLoaderOptions {
@@ -15,6 +16,8 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
 }
 
+const LOADER_OPTIONS: OptionNames<DataLoaderOptions> = { batchSize: true, shuffle: true, seed: true, dropLast: true };
+
 export class DataLoader implements Iterable<Dataset> {
   readonly batchSize: number;
   readonly shuffle: boolean;
@@ -27,9 +30,7 @@ export class DataLoader implements Iterable<Dataset> {
 
   constructor(data: Dataset, options: DataLoaderOptions = {}) {
     this.samples = sampleCount("DataLoader", data.x, data.y);
-    // A misspelt option (shufle) would otherwise leave its default in place without a word.
-    const unknown = Object.keys(options).find((k) => !["batchSize", "shuffle", "seed", "dropLast"].includes(k));
-    if (unknown !== undefined) throw new DagradError("DataLoader", `unknown option "${unknown}"; the options are batchSize, shuffle, seed, dropLast`);
+    checkOptionNames("DataLoader", options, LOADER_OPTIONS);
     for (const flag of ["shuffle", "dropLast"] as const) {
       if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new DagradError("DataLoader", `${flag} must be true or false, got ${JSON.stringify(options[flag])}`);
     }

@@ -142,6 +142,39 @@ export function blobs(options: BlobsOptions = {}): Dataset & { centers: Tensor }
   return { ...data, centers: new Tensor(flat, [centers.length, dims]) };
 }
 
+export interface XorClustersOptions {
+  /** Total samples (default 100), shared as evenly as possible between the four corners. */
+  n?: number;
+  /** Standard deviation of the Gaussian noise added to each coordinate (default 0). */
+  noise?: number;
+  seed?: Seed;
+  dtype?: DType;
+}
+
+/**
+ * XOR as a cloud of points: samples around the truth table's four corners
+ * (0,0), (0,1), (1,0), (1,1), labelled a XOR b, so noise 0 gives the
+ * documents' four rows repeated and more noise makes clusters that still need
+ * a hidden layer. x [n, 2]; y [n, 1] of 0/1.
+ */
+export function xorClusters(options: XorClustersOptions = {}): Dataset {
+  const { n = 100, noise = 0 } = options;
+  checkCount("xorClusters", "n", n, 1);
+  checkNonNegative("xorClusters", "noise", noise);
+  const points = new Float64Array(2 * n);
+  const labels = new Float64Array(n);
+  let i = 0;
+  evenShares(n, 4).forEach((count, corner) => {
+    const a = corner >> 1, b = corner & 1;
+    for (let k = 0; k < count; k++, i++) {
+      points[2 * i] = a;
+      points[2 * i + 1] = b;
+      labels[i] = a ^ b;
+    }
+  });
+  return shuffledWithNoise(points, labels, 2, noise, rngFor("xorClusters", options.seed), options.dtype, [n, 1]);
+}
+
 function centerList(spec: number | readonly (readonly number[])[], features: number, box: readonly [number, number], rng: Rng): readonly (readonly number[])[] {
   if (typeof spec === "number") {
     checkCount("blobs", "centers", spec, 1);

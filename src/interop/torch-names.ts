@@ -3,8 +3,9 @@
 // is (its `layers.` disappears: `0.weight`, not `layers.0.weight`), and
 // BatchNorm1d's buffers are running_mean and running_var. The weight layout
 // needs no change: Linear keeps its weight [out, in], as PyTorch does.
-import { Tensor, formatShape } from "../autograd/index.js";
+import { Tensor } from "../autograd/index.js";
 import { BatchNorm1d, type LoadStateDictResult, MLP, type Module, type StateDict, StateDictError } from "../nn/index.js";
+import { stateDictProblems } from "../nn/module.js";
 import { elementIndex } from "../nn/position.js";
 
 const BATCH_NORM_BUFFERS: Record<string, string> = { runningMean: "running_mean", runningVar: "running_var" };
@@ -51,33 +52,20 @@ export interface TorchLoadOptions {
  * nothing; values are converted to each parameter's dtype.
  */
 export function loadTorchStateDict(model: Module, dict: StateDict, options: TorchLoadOptions = {}): LoadStateDictResult {
-  const strict = options.strict ?? true;
   const entries = torchEntries(model);
-  const problems: [string, string][] = [];
-  const missingKeys: string[] = [];
+  const { problems, missingKeys, unexpectedKeys } = stateDictProblems(entries.map(([name, , t]) => [name, t] as const), dict, options.strict ?? true);
   const renamed: StateDict = {};
   for (const [name, own, t] of entries) {
-    const value = Object.hasOwn(dict, name) ? dict[name] : undefined;
-    if (value === undefined) {
-      missingKeys.push(name);
-      if (strict) problems.push([name, `missing key "${name}" (expected shape ${formatShape(t.shape)})`]);
-    } else if (!(value instanceof Tensor)) {
-      problems.push([name, `"${name}" is not a Tensor`]);
-    } else if (value.shape.length !== t.shape.length || value.shape.some((d, i) => d !== t.shape[i])) {
-      problems.push([name, `"${name}" has shape ${formatShape(value.shape)}, expected ${formatShape(t.shape)}`]);
-    } else {
-      const bad = options.allowNonFinite === true ? -1 : value.data.findIndex((v) => !Number.isFinite(t.dtype === "float32" ? Math.fround(v) : v));
-      if (bad >= 0) {
-        const v = value.data[bad]!;
-        const why = Number.isFinite(v) ? `${v}, beyond float32's range,` : String(v);
-        problems.push([name, `"${name}" holds ${why} at ${elementIndex(value.shape, bad)} (pass { allowNonFinite: true } to load it anyway)`]);
-      }
-      renamed[own] = value;
+    const value = dict[name];
+    if (!(value instanceof Tensor) || problems.some(([key]) => key === name)) continue;
+    const bad = options.allowNonFinite === true ? -1 : value.data.findIndex((v) => !Number.isFinite(t.dtype === "float32" ? Math.fround(v) : v));
+    if (bad >= 0) {
+      const v = value.data[bad]!;
+      const why = Number.isFinite(v) ? `${v}, beyond float32's range,` : String(v);
+      problems.push([name, `"${name}" holds ${why} at ${elementIndex(value.shape, bad)} (pass { allowNonFinite: true } to load it anyway)`]);
     }
+    renamed[own] = value;
   }
-  const known = new Set(entries.map(([name]) => name));
-  const unexpectedKeys = Object.keys(dict).filter((k) => !known.has(k));
-  if (strict) for (const k of unexpectedKeys) problems.push([k, `unexpected key "${k}"`]);
   if (problems.length > 0) {
     throw new StateDictError("loadTorchStateDict", `nothing was loaded into ${model.constructor.name}: ${problems.map(([, m]) => m).join("; ")}`, problems[0]![0]);
   }

@@ -53,8 +53,6 @@ export const binaryRuns = {
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
 } satisfies Record<string, BinaryRun>;
 
-export type BinaryKernelName = keyof typeof binaryRuns;
-
 /**
  * Where BCE's clamped log max(log v, -100) stops following log v for the
  * gradient: below it the term is held constant (gradient 0), so 1/v never

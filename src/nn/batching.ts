@@ -11,7 +11,7 @@ export interface Batch {
 
 export type TrainingData = Batch | Iterable<Batch>;
 
-export function isBatch(data: unknown): data is Batch {
+function isBatch(data: unknown): data is Batch {
   return typeof data === "object" && data !== null && (data as Batch).x instanceof Tensor && (data as Batch).y instanceof Tensor;
 }
 

@@ -26,7 +26,7 @@ export class Sequential extends Module {
 
 /**
  * x + scale · block(x): the gradient reaches x through the identity path
- * however small block's gradient is. A scale below 1 (1/sqrt(blocks), say)
+ * however small block's gradient is. A scale below 1 (1/blocks, as train uses)
  * keeps a deep stack of blocks from doubling the activations' variance at
  * every block, as plain ReLU blocks with He init do.
  */

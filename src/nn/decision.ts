@@ -5,7 +5,7 @@
 // evaluation, predictions and pictures all go through a ClassifierHead, so
 // they cannot disagree.
 import { DagradError, ShapeError, Tensor, formatShape } from "../autograd/index.js";
-import { type Metric, meanSquaredError, r2Score } from "./metrics.js";
+import { type Metric, argmaxRow, meanSquaredError, r2Score } from "./metrics.js";
 
 export const HEAD_OUTPUTS = ["sigmoid", "softmax", "identity"] as const;
 export const HEAD_LOSSES = ["bce", "bceWithLogits", "crossEntropy", "mse", "halfSquaredError"] as const;
@@ -179,7 +179,7 @@ export class ClassifierHead implements HeadLayout {
       throw new ShapeError("ClassifierHead.decode", `targets ${formatShape(targets.shape)} do not hold ${this.targets} targets for ${this.classes} classes`, [targets.shape]);
     }
     const t = targets.data;
-    if (this.targets === "oneHot") return Int32Array.from({ length: n }, (_, r) => argmax(t, r * width, width));
+    if (this.targets === "oneHot") return Int32Array.from({ length: n }, (_, r) => argmaxRow(t, r * width, width));
     return this.targets === "binary" ? Int32Array.from(t, (v) => (v > 0.5 ? 1 : 0)) : Int32Array.from(t);
   }
 
@@ -196,7 +196,7 @@ export class ClassifierHead implements HeadLayout {
       const threshold = this.reading === "logit" ? 0 : 0.5;
       return Int32Array.from(s, (v) => (v > threshold ? 1 : 0));
     }
-    return Int32Array.from({ length: n }, (_, r) => argmax(s, r * width, width));
+    return Int32Array.from({ length: n }, (_, r) => argmaxRow(s, r * width, width));
   }
 
   /**
@@ -228,12 +228,6 @@ export class ClassifierHead implements HeadLayout {
     }
     return [scores.shape[0]!, this.outputs];
   }
-}
-
-function argmax(data: ArrayLike<number>, start: number, length: number): number {
-  let best = 0;
-  for (let j = 1; j < length; j++) if (data[start + j]! > data[start + best]!) best = j;
-  return best;
 }
 
 /** The logistic function without overflow for large |z|. */

@@ -13,7 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm, clipGradValue } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
-import { type OptionNames, checkOptionNames } from "./options.js";
+import { type OptionNames, checkOptionNames } from "../autograd/options.js";
 import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
@@ -180,7 +180,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
-  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng, epochs);
+  const batcher = new Batcher("fit", data, options.batchSize ?? 0, options.shuffle ?? true, rng, epochs - initialEpoch);
   if (options.validation !== undefined) checkBatch("fit", options.validation, "validation");
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);

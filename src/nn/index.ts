@@ -10,6 +10,7 @@ export { Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax
 export { Sequential, Residual } from "./containers.js";
 export { Dropout, BatchNorm1d, type BatchNormOptions } from "./regularization.js";
 export { MLP, type MLPOptions } from "./mlp.js";
+export { layerOutputs } from "./layer-outputs.js";
 export {
   mseLoss, halfSquaredError, bceLoss, bceWithLogitsLoss, crossEntropy, nllLoss, LOSSES,
   type Reduction, type LossOptions, type Labels, type LossFn, type LossName,

@@ -3,7 +3,8 @@
 // by filter to the weights they perturb, so that nets whose weights differ in
 // scale (depth, batch norm) get comparable pictures; in 1-D (a slice), in 2-D
 // (a surface) and along the straight line between two sets of weights.
-import { DTypeError, type Rng, ShapeError, Tensor, formatShape, noGrad, normalSample } from "../autograd/index.js";
+import { DTypeError, type Rng, Tensor, noGrad, normalSample } from "../autograd/index.js";
+import { checkLikeParameters } from "../autograd/hessian.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
 export interface DirectionOptions extends SeedOptions {
@@ -50,17 +51,6 @@ function normalizeFilters(d: Float64Array, w: Tensor): void {
   }
 }
 
-function checkDirection(op: string, params: readonly Tensor[], direction: readonly Tensor[], what: string): void {
-  if (direction.length !== params.length) throw new ShapeError(op, `${what} has ${direction.length} tensors for ${params.length} parameters; pass one per parameter`);
-  direction.forEach((d, i) => {
-    const p = params[i]!;
-    if (!(d instanceof Tensor) || d.shape.length !== p.shape.length || d.shape.some((n, k) => n !== p.shape[k])) {
-      throw new ShapeError(op, `${what}[${i}] has shape ${d instanceof Tensor ? formatShape(d.shape) : String(d)}, but parameter ${i}${p.name ? ` (${p.name})` : ""} has ${formatShape(p.shape)}`);
-    }
-    if (!d.data.every(Number.isFinite)) throw new DTypeError(op, `${what}[${i}] holds a value that is not a finite number`);
-  });
-}
-
 function checkSteps(op: string, name: string, steps: readonly number[]): void {
   if (steps.length === 0 || !steps.every(Number.isFinite)) throw new DTypeError(op, `${name} must be a non-empty list of finite numbers`);
 }
@@ -76,10 +66,10 @@ export interface SliceOptions {
  * direction = final - initial, α from 0 to 1 is the straight path between them.
  */
 export function lossSlice(params: readonly Tensor[], loss: () => number, direction: readonly Tensor[], alphas: readonly number[], options: SliceOptions = {}): Float64Array {
-  checkDirection("lossSlice", params, direction, "direction");
+  checkLikeParameters("lossSlice", params, direction, "direction");
   checkSteps("lossSlice", "alphas", alphas);
   const origin = options.origin ?? params;
-  checkDirection("lossSlice", params, origin, "origin");
+  checkLikeParameters("lossSlice", params, origin, "origin");
   return evaluateGrid(params, origin, [direction], alphas.map((a) => [a]), loss);
 }
 
@@ -92,12 +82,12 @@ export interface Surface {
 
 /** The loss on the plane origin + α · d1 + β · d2 (a 2-D surface), row by row in β. */
 export function lossSurface(params: readonly Tensor[], loss: () => number, directions: readonly [readonly Tensor[], readonly Tensor[]], alphas: readonly number[], betas: readonly number[], options: SliceOptions = {}): Surface {
-  checkDirection("lossSurface", params, directions[0], "directions[0]");
-  checkDirection("lossSurface", params, directions[1], "directions[1]");
+  checkLikeParameters("lossSurface", params, directions[0], "directions[0]");
+  checkLikeParameters("lossSurface", params, directions[1], "directions[1]");
   checkSteps("lossSurface", "alphas", alphas);
   checkSteps("lossSurface", "betas", betas);
   const origin = options.origin ?? params;
-  checkDirection("lossSurface", params, origin, "origin");
+  checkLikeParameters("lossSurface", params, origin, "origin");
   const points = betas.flatMap((b) => alphas.map((a) => [a, b]));
   return { alphas, betas, values: evaluateGrid(params, origin, directions, points, loss) };
 }

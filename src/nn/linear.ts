@@ -2,7 +2,7 @@
 import { DagradError, type DType, type Rng, Tensor, ShapeError, formatShape, linear, zeros } from "../autograd/index.js";
 import * as init from "./init.js";
 import { Module } from "./module.js";
-import { type OptionNames, checkOptionNames } from "./options.js";
+import { type OptionNames, checkOptionNames } from "../autograd/options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
 /**

@@ -44,7 +44,8 @@ export function accuracy(yHat: Tensor, y: Tensor, options: AccuracyOptions = {})
   return correct / n;
 }
 
-function argmaxRow(data: ArrayLike<number>, start: number, length: number): number {
+/** Index of the largest of data[start .. start + length) (the first, on ties). */
+export function argmaxRow(data: ArrayLike<number>, start: number, length: number): number {
   let best = 0;
   for (let j = 1; j < length; j++) if (data[start + j]! > data[start + best]!) best = j;
   return best;

@@ -6,7 +6,7 @@ import { ACTIVATION_NAMES, type ActivationName, activationModule } from "./activ
 import { Residual, Sequential } from "./containers.js";
 import { type InitFn, type InitScheme, Linear } from "./linear.js";
 import { Module } from "./module.js";
-import { type OptionNames, checkOptionNames } from "./options.js";
+import { type OptionNames, checkOptionNames } from "../autograd/options.js";
 import { BatchNorm1d, Dropout } from "./regularization.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 

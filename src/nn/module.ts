@@ -261,24 +261,8 @@ export abstract class Module {
    * nothing. Values are converted to each parameter's dtype.
    */
   loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
-    const strict = options.strict ?? true;
     const own = this.namedTensors();
-    const problems: [string, string][] = [];
-    const missingKeys: string[] = [];
-    for (const [name, t] of own) {
-      const value = Object.hasOwn(dict, name) ? dict[name] : undefined;
-      if (value === undefined) {
-        missingKeys.push(name);
-        if (strict) problems.push([name, `missing key "${name}" (expected shape ${formatShape(t.shape)})`]);
-      } else if (!(value instanceof Tensor)) {
-        problems.push([name, `"${name}" is not a Tensor`]);
-      } else if (value.shape.length !== t.shape.length || value.shape.some((d, i) => d !== t.shape[i])) {
-        problems.push([name, `"${name}" has shape ${formatShape(value.shape)}, expected ${formatShape(t.shape)}`]);
-      }
-    }
-    const ownNames = new Set(own.map(([name]) => name));
-    const unexpectedKeys = Object.keys(dict).filter((k) => !ownNames.has(k));
-    if (strict) for (const k of unexpectedKeys) problems.push([k, `unexpected key "${k}"`]);
+    const { problems, missingKeys, unexpectedKeys } = stateDictProblems(own, dict, options.strict ?? true);
     if (problems.length > 0) {
       throw new StateDictError("loadStateDict", `nothing was loaded into ${this.constructor.name}: ${problems.map(([, m]) => m).join("; ")}`, problems[0]![0]);
     }
@@ -323,4 +307,34 @@ export abstract class Module {
   protected describe(): string {
     return "";
   }
+}
+
+/**
+ * What keeps `dict` from filling `expected` (name, tensor) by name: missing
+ * keys (problems only when strict), unexpected keys (likewise), values that
+ * are not tensors, shapes that differ. Each problem is [key, message]. Shared
+ * by loadStateDict and loaders of other naming schemes; copies nothing.
+ */
+export function stateDictProblems(
+  expected: readonly (readonly [string, Tensor])[],
+  dict: StateDict,
+  strict: boolean,
+): { problems: [string, string][]; missingKeys: string[]; unexpectedKeys: string[] } {
+  const problems: [string, string][] = [];
+  const missingKeys: string[] = [];
+  for (const [name, t] of expected) {
+    const value = Object.hasOwn(dict, name) ? dict[name] : undefined;
+    if (value === undefined) {
+      missingKeys.push(name);
+      if (strict) problems.push([name, `missing key "${name}" (expected shape ${formatShape(t.shape)})`]);
+    } else if (!(value instanceof Tensor)) {
+      problems.push([name, `"${name}" is not a Tensor`]);
+    } else if (value.shape.length !== t.shape.length || value.shape.some((d, i) => d !== t.shape[i])) {
+      problems.push([name, `"${name}" has shape ${formatShape(value.shape)}, expected ${formatShape(t.shape)}`]);
+    }
+  }
+  const known = new Set(expected.map(([name]) => name));
+  const unexpectedKeys = Object.keys(dict).filter((k) => !known.has(k));
+  if (strict) for (const k of unexpectedKeys) problems.push([k, `unexpected key "${k}"`]);
+  return { problems, missingKeys, unexpectedKeys };
 }

@@ -1,7 +1,7 @@
 // Layers that behave differently in training and evaluation: Dropout and BatchNorm1d.
 import { type DType, DTypeError, type Rng, ShapeError, Tensor, formatShape, ones, zeros } from "../autograd/index.js";
 import { Module } from "./module.js";
-import { type OptionNames, checkOptionNames } from "./options.js";
+import { type OptionNames, checkOptionNames } from "../autograd/options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
 /**

@@ -70,13 +70,22 @@ function arrowHead(x: number, y: number): string {
   return element("polygon", { points: `${px(x)},${px(y)} ${px(x - 4)},${px(y + 8)} ${px(x + 4)},${px(y + 8)}`, fill: "#555" });
 }
 
-export function dagFigure(root: Tensor, title = "Autograd graph"): Figure {
+export interface DagFigureOptions {
+  /** More lines under a node's label (e.g. its value and gradient); `index` is its position in graphNodes(root). */
+  extraLines?: (t: Tensor, index: number) => readonly string[];
+  /** Give each node's group a data-node attribute holding that index, so a page can tell which node was clicked. */
+  indexAttributes?: boolean;
+}
+
+export function dagFigure(root: Tensor, title = "Autograd graph", options: DagFigureOptions = {}): Figure {
   const nodes = graphNodes(root);
+  const indexOf = new Map(nodes.map((t, i) => [t, i]));
   const rows = orderRows(nodes, assignRows(nodes));
-  const gapX = 18, rowH = 84, top = 44, margin = 16;
+  const rowH = 84 + 14 * Math.max(0, ...nodes.map((t, i) => options.extraLines?.(t, i).length ?? 0));
+  const gapX = 18, top = 44, margin = 16;
   const boxes = new Map<Tensor, Box>();
   rows.forEach((row) => row.forEach((tensor) => {
-    const lines = labelLines(tensor);
+    const lines = [...labelLines(tensor), ...(options.extraLines?.(tensor, indexOf.get(tensor)!) ?? [])];
     const width = Math.max(...lines.map((s) => textWidth(s, 11))) + 16;
     boxes.set(tensor, { tensor, lines, x: 0, y: 0, width, height: lines.length * 14 + 10 });
   }));
@@ -111,7 +120,7 @@ export function dagFigure(root: Tensor, title = "Autograd graph"): Figure {
     const fill = { op: "#dbe9f6", parameter: "#fde0c5", constant: "#eeeeee" }[kind];
     const rect = element("rect", { x: box.x, y: box.y, width: box.width, height: box.height, rx: t.op ? 3 : 10, fill, stroke: "#555" });
     const lines = box.lines.map((line, i) => text(box.x + box.width / 2, box.y + 17 + i * 14, line, { size: 11, anchor: "middle", weight: i === 0 ? "bold" : "normal" })).join("");
-    parts.push(element("g", { class: `node ${kind}` }, rect + lines));
+    parts.push(element("g", { class: `node ${kind}`, "data-node": options.indexAttributes ? String(indexOf.get(t)) : undefined }, rect + lines));
   }
   return { width, height, body: parts.join("") };
 }

@@ -4,7 +4,7 @@
 // changes), and the labelled points on top.
 import { axes, plotArea } from "./axes.js";
 import { classColor, diverging, tint } from "./color.js";
-import { zeroContour } from "./contour.js";
+import { type Segment, zeroContour } from "./contour.js";
 import { raster } from "./raster.js";
 import { linearScale } from "./scale.js";
 import { type Figure, element, px, text } from "./svg.js";
@@ -47,20 +47,33 @@ export interface DecisionBoundaryOptions {
 /** Probability bands, like contourf's 20 levels. */
 const LEVELS = 20;
 
-function bandColor(grid: OutputGrid, i: number, j: number): string {
+/** Each band's colour, made once: a live page asks for thousands of nodes' colours many times a second. */
+const bands = new Map<string, string>();
+
+function band(key: string, color: () => string): string {
+  let hex = bands.get(key);
+  if (hex === undefined) {
+    hex = color();
+    bands.set(key, hex);
+  }
+  return hex;
+}
+
+/** The colour of node (i, j): its probability band, or its class tinted by confidence (by nothing where the outputs are values). */
+export function bandColor(grid: OutputGrid, i: number, j: number): string {
   const k = grid.classes, v = grid.values;
   const at = (j * grid.xs.length + i) * k;
   if (k === 1) {
     const level = Math.min(LEVELS - 1, Math.floor(Math.min(1, Math.max(0, v[at]!)) * LEVELS));
-    return tint(diverging((level + 0.5) / LEVELS), 0.6);
+    return band(`p${level}`, () => tint(diverging((level + 0.5) / LEVELS), 0.6));
   }
   let best = 0;
   for (let c = 1; c < k; c++) if (v[at + c]! > v[at + best]!) best = c;
   // Shade by confidence only where the values are probabilities.
-  if (grid.reading === "value") return tint(classColor(best), 0.28);
+  if (grid.reading === "value") return band(`v${best}`, () => tint(classColor(best), 0.28));
   const confidence = (v[at + best]! - 1 / k) / (1 - 1 / k);
   const level = Math.min(4, Math.floor(confidence * 5));
-  return tint(classColor(best), 0.12 + 0.08 * level);
+  return band(`c${best} ${level}`, () => tint(classColor(best), 0.12 + 0.08 * level));
 }
 
 /** v - 0.5 for one output; for class c, v_c minus the largest other value. */
@@ -73,6 +86,11 @@ function marginFields(grid: OutputGrid): ((i: number, j: number) => number)[] {
     for (let d = 0; d < k; d++) if (d !== c) other = Math.max(other, p[at + d]!);
     return p[at + c]! - other;
   });
+}
+
+/** Where the predicted class changes (one output: the 0.5 line), as segments in node coordinates (i, j), for pictures drawn elsewhere (a canvas). */
+export function boundarySegments(grid: OutputGrid): Segment[] {
+  return marginFields(grid).flatMap((field) => zeroContour(grid.xs.length, grid.ys.length, field));
 }
 
 function colorBar(left: number, top: number, height: number, reading: OutputGrid["reading"]): string {
@@ -110,7 +128,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
 
   const parts = [raster(nx, ny, (col, row) => bandColor(grid, col, ny - 1 - row), area)];
   const toPixel = ([i, j]: [number, number]) => `${px(x.map(grid.xs[0]! + i * dx))} ${px(y.map(grid.ys[0]! + j * dy))}`;
-  const segments = marginFields(grid).flatMap((field) => zeroContour(nx, ny, field));
+  const segments = boundarySegments(grid);
   parts.push(element("path", { d: segments.map(([a, b]) => `M${toPixel(a)}L${toPixel(b)}`).join(""), fill: "none", stroke: "#222", "stroke-width": 1.6, class: "boundary" }));
   parts.push(axes(area, x, y, { title: options.title, xLabel: options.xLabel ?? "Feature 1", yLabel: options.yLabel ?? "Feature 2", grid: false }));
   points.x.forEach((px0, n) => {

@@ -1,7 +1,7 @@
 // How a set of numbers is spread: counts in equal bins (a layer's weights).
 import { axes, plotArea } from "./axes.js";
 import { seriesColor } from "./color.js";
-import { linearScale, niceDomain } from "./scale.js";
+import { extent, linearScale, niceDomain } from "./scale.js";
 import { type Figure, element } from "./svg.js";
 
 export interface HistogramOptions {
@@ -18,7 +18,7 @@ export interface HistogramOptions {
 /** Counts per bin over [min, max] of the finite values (the last bin includes max). */
 export function binCounts(values: ArrayLike<number>, bins: number): { edges: number[]; counts: number[] } {
   const finite = Array.from(values).filter(Number.isFinite);
-  let lo = Math.min(...finite), hi = Math.max(...finite);
+  let [lo, hi] = extent(finite);
   if (finite.length === 0) [lo, hi] = [0, 1];
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const width = (hi - lo) / bins;

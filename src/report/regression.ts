@@ -3,7 +3,7 @@
 // points in their parts' colours.
 import { axes, plotArea } from "./axes.js";
 import { PART_COLORS } from "./color.js";
-import { linearScale, niceDomain } from "./scale.js";
+import { extent, linearScale, niceDomain } from "./scale.js";
 import { type Figure, element, px, text } from "./svg.js";
 
 export interface PartPoints {
@@ -26,7 +26,7 @@ function points(parts: readonly PartPoints[], x: (v: number) => number, y: (v: n
   return parts.flatMap((p) => p.x.map((v, i) => element("circle", { cx: x(v), cy: y(p.y[i]!), r: 3.5, fill: PART_COLORS[p.name], "fill-opacity": 0.75, stroke: "#222", "stroke-width": 0.5, class: `point ${p.name}` }))).join("");
 }
 
-const extent = (values: readonly number[]): [number, number] => niceDomain(Math.min(...values), Math.max(...values));
+const niceExtent = (values: readonly number[]): [number, number] => niceDomain(...extent(values));
 
 export interface FitPlotOptions {
   title: string;
@@ -45,8 +45,8 @@ export function fitPlot(options: FitPlotOptions): Figure {
   const area = plotArea(width, height, 90);
   const xs = [...options.parts.flatMap((p) => p.x), ...options.curve.x];
   const ys = [...options.parts.flatMap((p) => p.y), ...options.curve.y].filter(Number.isFinite);
-  const x = linearScale(extent(xs), [area.left, area.left + area.width]);
-  const y = linearScale(extent(ys), [area.top + area.height, area.top]);
+  const x = linearScale(niceExtent(xs), [area.left, area.left + area.width]);
+  const y = linearScale(niceExtent(ys), [area.top + area.height, area.top]);
   const line = options.curve.x.map((v, i) => `${i === 0 ? "M" : "L"}${px(x.map(v))} ${px(y.map(options.curve.y[i]!))}`).join("");
   return {
     width, height,
@@ -70,7 +70,7 @@ export function parityPlot(options: ParityPlotOptions): Figure {
   const width = options.width ?? 460, height = options.height ?? 400;
   const area = plotArea(width, height, 90);
   const all = options.parts.flatMap((p) => [...p.x, ...p.y]).filter(Number.isFinite);
-  const domain = extent(all);
+  const domain = niceExtent(all);
   const x = linearScale(domain, [area.left, area.left + area.width]);
   const y = linearScale(domain, [area.top + area.height, area.top]);
   return {

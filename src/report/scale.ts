@@ -22,6 +22,20 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
+/**
+ * [min, max] of the values by a loop: Math.min(...values) overflows the call
+ * stack beyond ~100k arguments, and a first layer of MNIST weights has more.
+ * NaN are skipped; no values at all give [Infinity, -Infinity].
+ */
+export function extent(values: Iterable<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 /** Widen [min, max] outward to tick boundaries, so lines never touch the frame by accident. */
 export function niceDomain(min: number, max: number, count = 5): [number, number] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];

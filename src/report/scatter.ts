@@ -3,7 +3,7 @@
 import { axes, plotArea } from "./axes.js";
 import { classColor } from "./color.js";
 import type { LabelledPoints } from "./decision-boundary.js";
-import { linearScale, niceDomain } from "./scale.js";
+import { extent, linearScale, niceDomain } from "./scale.js";
 import { type Figure, element, text } from "./svg.js";
 
 export interface ScatterOptions {
@@ -21,7 +21,7 @@ export interface ScatterOptions {
 /** Nice axis ranges covering every point of every set, so panels share their scales. */
 export function sharedDomains(sets: readonly LabelledPoints[]): { xDomain: [number, number]; yDomain: [number, number] } {
   const xs = sets.flatMap((s) => s.x), ys = sets.flatMap((s) => s.y);
-  return { xDomain: niceDomain(Math.min(...xs), Math.max(...xs)), yDomain: niceDomain(Math.min(...ys), Math.max(...ys)) };
+  return { xDomain: niceDomain(...extent(xs)), yDomain: niceDomain(...extent(ys)) };
 }
 
 export function scatterPlot(options: ScatterOptions): Figure {

@@ -35,6 +35,14 @@ describe("gradcheck", () => {
     expect(gradcheck(sumWithBrokenGradient(0, Infinity), [x]).passed).toBe(false);
   });
 
+  it("gives each input its own verdict: the broken one fails, the intact one passes", () => {
+    const x = tensor([0.5, -1, 2], { dtype: "float64", requiresGrad: true });
+    const w = tensor([1.5, 2], { dtype: "float64", requiresGrad: true });
+    const result = gradcheck((a, b) => sumWithBrokenGradient(1, 7)(a).add(b.square().sum()), [x, w]);
+    expect(result.passed).toBe(false);
+    expect(result.inputs.map((r) => r!.passed)).toEqual([false, true]);
+  });
+
   it("passes the same function with its gradient intact", () => {
     const x = tensor([0.5, -1, 2, 3], { dtype: "float64", requiresGrad: true });
     expect(gradcheck((t) => t.mul(1).sum(), [x]).passed).toBe(true);

@@ -10,7 +10,7 @@ import { chromiumAvailable, chromiumMissing, launch } from "../report/chromium.j
 import { restoreBackendAfterAll } from "../kernels/helpers.js";
 import { bundleForBrowser } from "./bundle.js";
 import { idx } from "../datasets/helpers.js";
-import { type DataReport, type ThreadReport, type TinyRun, readData, trainLarge, trainTiny } from "./fixtures/runs.js";
+import { type DataReport, type ThreadReport, type TinyRun, readData, readSharedIdx, trainLarge, trainTiny } from "./fixtures/runs.js";
 import { type Site, serve } from "./server.js";
 
 if (!chromiumAvailable) console.warn(chromiumMissing);
@@ -122,5 +122,15 @@ describe.skipIf(!chromiumAvailable)("dagrad in headless Chromium", () => {
     expect(report.brokenGzip).toMatch(/^loadIdx: images: starts like gzip \(1f 8b\) but cannot be decompressed: .*unknown compression method/);
     expect(node.brokenGzip).toMatch(/^loadIdx: images: starts like gzip \(1f 8b\) but cannot be decompressed: .*unknown compression method/);
     expect(report.sameAfterJson).toBe(true);
+  });
+
+  it("reads gzip IDX bytes that live in shared memory (a Blob takes no view of a SharedArrayBuffer in a browser)", async () => {
+    const images = Array.from(gzipSync(idx([2, 2, 2], [0, 51, 102, 153, 204, 255, 1, 2])));
+    const labels = Array.from(idx([2], [3, 9]));
+    const page = await open(isolated);
+    const read = await page.evaluate(`import("/runs.js").then((m) => m.readSharedIdx(${JSON.stringify(images)}, ${JSON.stringify(labels)}))`);
+    await page.close();
+    expect(read).toEqual([3, 9]);
+    expect(await readSharedIdx(images, labels)).toEqual([3, 9]);
   });
 });

@@ -11,7 +11,7 @@ export interface Site {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8" };
+const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
 
 /** Serve `files` (path -> contents, e.g. "/index.html"); 404 for anything else. */
 export async function serve(files: Record<string, string>, options: { crossOriginIsolated: boolean }): Promise<Site> {

@@ -1,6 +1,6 @@
 // dagrad explain, gradcheck and graph: the documents' worked numbers printed
 // by both paths, the gradient table, and the graph files.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { byClass, parseXml } from "../report/svg-dom.js";
@@ -68,7 +68,9 @@ describe("dagrad explain", () => {
     // W2 = [0.5, 0.6] and dW2 = [-0.045, -0.099] in 001.
     expect(step(result.stdout, "new W2").manual).toEqual([0.5225, 0.6495]);
     expect(step(result.stdout, "new b2").autograd).toEqual([0.045]);
-    expect((await runCli(["explain", "--lr", "0", "--out", tempDir()])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+    const refused = join(tempDir(), "not-made");
+    expect((await runCli(["explain", "--lr", "0", "--out", refused])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+    expect(existsSync(refused)).toBe(false);
   });
 
   it("writes explain.html: the equations, then every step's formula and both paths' values as matrices", async () => {

@@ -76,6 +76,12 @@ describe("DataLoader", () => {
     expect(() => new DataLoader({ x: data.x, y: tensor([1, 2]) })).toThrow(ShapeError);
     expect(() => new DataLoader(data).epoch(-1).next()).toThrow(DagradError);
   });
+
+  it("names a misspelt option, and the one meant, instead of leaving its default in place", () => {
+    expect(() => new DataLoader(data, { dropLAST: true } as never)).toThrow(
+      'DataLoader: unknown option "dropLAST" (did you mean "dropLast"?); the options are batchSize, shuffle, seed, dropLast',
+    );
+  });
 });
 
 describe("oneHot", () => {

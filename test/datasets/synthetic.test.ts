@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DagradError, ShapeError, manualSeed, tensor } from "../../src/autograd/index.js";
-import { and, blobs, circles, grid, moons, or, sine, spirals, surface, trainTestSplit, xor } from "../../src/datasets/index.js";
+import { and, blobs, circles, grid, moons, or, sine, spirals, surface, trainTestSplit, xor, xorClusters } from "../../src/datasets/index.js";
 import { mnist } from "../../src/node/index.js";
 import { bytesOf, classMeans, counts, meanStd } from "./helpers.js";
 
@@ -9,6 +9,7 @@ const generators = {
   circles: (seed: number) => circles({ n: 200, noise: 0.1, factor: 0.5, seed }),
   spirals: (seed: number) => spirals({ n: 200, classes: 4, noise: 0.05, seed }),
   blobs: (seed: number) => blobs({ n: 200, centers: 3, seed }),
+  xorClusters: (seed: number) => xorClusters({ n: 200, noise: 0.2, seed }),
 };
 
 describe("truth tables", () => {
@@ -173,6 +174,39 @@ describe("spirals", () => {
 
   it("rejects a bad class count", () => {
     expect(() => spirals({ classes: 0 })).toThrow(/spirals: classes must be an integer >= 1, got 0/);
+  });
+});
+
+describe("xorClusters", () => {
+  it("without noise, every sample is a truth-table corner labelled a XOR b, the corners sharing n evenly", () => {
+    const { x, y } = xorClusters({ n: 10, seed: 3 });
+    expect(x.shape).toEqual([10, 2]);
+    expect(y.shape).toEqual([10, 1]);
+    const corners = new Map<string, number>();
+    for (let i = 0; i < 10; i++) {
+      const [a, b] = [x.data[2 * i]!, x.data[2 * i + 1]!];
+      expect(y.data[i]).toBe(a ^ b);
+      corners.set(`${a},${b}`, (corners.get(`${a},${b}`) ?? 0) + 1);
+    }
+    expect(corners).toEqual(new Map([["0,0", 3], ["0,1", 3], ["1,0", 2], ["1,1", 2]]));
+    // Shuffled: not the corners in order.
+    expect(Array.from(y.data)).not.toEqual([0, 0, 0, 1, 1, 1, 1, 1, 0, 0]);
+  });
+
+  it("noise is Gaussian with standard deviation `noise`, added to each corner after the shuffle", () => {
+    // The same seed shuffles the same way with and without noise, so the difference is the noise alone.
+    const clean = xorClusters({ n: 8000, seed: 5, dtype: "float64" });
+    const noisy = xorClusters({ n: 8000, noise: 0.3, seed: 5, dtype: "float64" });
+    expect(Array.from(noisy.y.data)).toEqual(Array.from(clean.y.data));
+    expect(counts(noisy.y.data)).toEqual(new Map([[0, 4000], [1, 4000]]));
+    const { mean, std } = meanStd(noisy.x.data.map((v, i) => v - clean.x.data[i]!));
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(std).toBeCloseTo(0.3, 2);
+  });
+
+  it("rejects a bad n or noise", () => {
+    expect(() => xorClusters({ n: 0 })).toThrow(/xorClusters: n must be an integer >= 1, got 0/);
+    expect(() => xorClusters({ noise: -1 })).toThrow(/xorClusters: noise must be a finite number >= 0, got -1/);
   });
 });
 

@@ -127,6 +127,18 @@ describe("fit", () => {
     expect(() => fit(model, once, { loss: "mse", optimizer, epochs: 1 })).toThrow(/^fit: the data gave no batches$/);
   });
 
+  it("counts the epochs a resumed fit runs, not the last epoch's number, when it takes a generator", () => {
+    const { x, y } = line();
+    function* batches(): Generator<{ x: Tensor; y: Tensor }> {
+      yield { x, y };
+    }
+    const model = new Linear(1, 1, { dtype: "float64", seed: 4 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.05 });
+    const history = fit(model, batches(), { loss: "mse", optimizer, epochs: 5, initialEpoch: 4 });
+    expect(history.epochs.map((e) => e.epoch)).toEqual([5]);
+    expect(() => fit(model, batches(), { loss: "mse", optimizer, epochs: 6, initialEpoch: 4 })).toThrow(/it can give one epoch, not 2\./);
+  });
+
   it("records the last step's gradient norms and update ratios when the number of batches is not known in advance", () => {
     const { x, y } = line();
     const parts = [{ x: x.slice(0, 0, 3), y: y.slice(0, 0, 3) }, { x: x.slice(0, 3, 6), y: y.slice(0, 3, 6) }, { x: x.slice(0, 6), y: y.slice(0, 6) }];

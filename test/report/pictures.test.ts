@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { bandEdges, binCounts, colorBar, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
+import { bandEdges, binCounts, colorBar, extent, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -98,6 +98,26 @@ describe("histogram", () => {
     const heights = byClass(doc, "bar").map((b) => Number(b.attrs.height));
     expect(heights[1]! / heights[0]!).toBeCloseTo(2, 6);
   });
+
+  it("bins a first layer of MNIST weights (200,704 values) without overflowing the call stack", () => {
+    const values = Float32Array.from({ length: 784 * 256 }, (_, i) => (i % 1000) / 1000 - 0.5);
+    const { edges, counts } = binCounts(values, 10);
+    expect(edges[0]).toBeCloseTo(-0.5, 6);
+    expect(edges[10]).toBeCloseTo(0.499, 6);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(values.length);
+  });
+});
+
+describe("extent and sharedDomains", () => {
+  it("find the range of more values than a call can take as arguments, skipping NaN", () => {
+    const many = Array.from({ length: 300_000 }, (_, i) => Math.sin(i));
+    many[123] = NaN;
+    many[7] = -3;
+    many[299_999] = 5;
+    expect(extent(many)).toEqual([-3, 5]);
+    expect(extent([])).toEqual([Infinity, -Infinity]);
+    expect(sharedDomains([{ x: many, y: many, label: many.map(() => 0) }])).toEqual({ xDomain: [-4, 6], yDomain: [-4, 6] }); // widened to ticks 2 apart;
+  });
 });
 
 describe("smallMultiples", () => {
@@ -126,6 +146,23 @@ describe("dagFigure", () => {
     // d tanh(3)/dw = (1 - tanh(3)^2) * x = [0.00987, 0]: its norm is 1 - tanh(3)^2.
     expect(lines).toEqual(["layers.0.weight", "[1,2]", `|grad| ${(1 - Math.tanh(3) ** 2).toPrecision(4)}`]);
     expect(byClass(doc, "op").map((g) => byTag(g, "text")[0]!.text).sort()).toEqual(["matmul", "sum", "tanh"]);
+  });
+});
+
+describe("dagFigure with extra lines and node indices", () => {
+  it("adds the lines under each node's label and marks each node with its index in graphNodes", () => {
+    const w = tensor([[3, 4]], { dtype: "float64", requiresGrad: true });
+    const loss = w.matmul(tensor([[1], [0]], { dtype: "float64" })).tanh().sum();
+    const nodes = graphNodes(loss);
+    const plain = parseXml(toSvg(dagFigure(loss)));
+    expect(byClass(plain, "node").every((g) => g.attrs["data-node"] === undefined)).toBe(true);
+    const doc = parseXml(toSvg(dagFigure(loss, "Graph", { extraLines: (t, i) => (t.op === "tanh" ? [`node ${i}`, "value 0.995"] : []), indexAttributes: true })));
+    const groups = byClass(doc, "node");
+    expect(groups.map((g) => Number(g.attrs["data-node"])).sort((a, b) => a - b)).toEqual(nodes.map((_, i) => i));
+    const tanh = groups.find((g) => byTag(g, "text")[0]!.text === "tanh")!;
+    expect(byTag(tanh, "text").map((t) => t.text)).toEqual(["tanh", "[1,1]", `node ${nodes.findIndex((t) => t.op === "tanh")}`, "value 0.995"]);
+    // Taller rows make room for the extra lines.
+    expect(Number(doc.children[0]!.attrs.height)).toBeGreaterThan(Number(plain.children[0]!.attrs.height));
   });
 });
 

@@ -56,7 +56,7 @@ export function emptyLike(op: string, dtype: DType, shape: Shape): Tensor {
 }
 
 /** The most elements a typed array holds in V8 (Node 20 and later, Chromium); more fail with a bare RangeError. */
-export const MAX_ELEMENTS = 2 ** 32;
+const MAX_ELEMENTS = 2 ** 32;
 
 /**
  * A zeroed buffer for a tensor of `shape`. More elements than a typed array can

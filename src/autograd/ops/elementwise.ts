@@ -195,8 +195,8 @@ export const constantOps = {
   eq: { gradient: "0 (not recorded; 1 where a == b, else 0)", run: binaryRuns.eq },
 } satisfies Record<string, { gradient: string; run: BinaryRun } | { gradient: string; kernel: UnaryKernel }>;
 
-export type BinaryOpName = keyof typeof binaryOps;
-export type UnaryOpName = keyof typeof unaryOps;
+type BinaryOpName = keyof typeof binaryOps;
+type UnaryOpName = keyof typeof unaryOps;
 
 function broadcastForward(op: string, run: BinaryRun, a: Tensor | number, b: Tensor | number): [Tensor, Tensor, Tensor] {
   const [x, y] = operands(op, a, b);

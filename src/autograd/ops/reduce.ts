@@ -27,12 +27,12 @@ export const reduceOps = {
   max: {
     gradient: "g routed to the selected element (the first maximal one, or the first NaN); 0 elsewhere",
     forward: (x: Tensor, s: Selection): Tensor => select(x, s, false),
-    backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected(g, s)],
+    backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected("max", g, s)],
   },
   min: {
     gradient: "g routed to the selected element (the first minimal one, or the first NaN); 0 elsewhere",
     forward: (x: Tensor, s: Selection): Tensor => select(x, s, true),
-    backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected(g, s)],
+    backward: (g: Tensor, _n: Node, s: Selection) => [routeToSelected("min", g, s)],
   },
   mean: { gradient: "composite: sum(x, axis) / count", forward: mean },
   logsumexp: { gradient: "composite: m + log(sum(exp(x - m))), m = max(x) held constant; gives g * softmax(x)", forward: logsumexp },
@@ -48,8 +48,8 @@ function expandBack(g: Tensor, r: Reduction): Tensor {
 }
 
 /** g at the selected elements, exactly 0 elsewhere (even where g is infinite). */
-function routeToSelected(g: Tensor, s: Selection): Tensor {
-  const mask = emptyLike("max", g.dtype, s.shape);
+function routeToSelected(op: "max" | "min", g: Tensor, s: Selection): Tensor {
+  const mask = emptyLike(op, g.dtype, s.shape);
   for (let i = 0; i < s.argIndex.length; i++) mask.data[s.argIndex[i]!] = 1;
   return where(mask, expandBack(g, s), 0);
 }

@@ -40,7 +40,7 @@ export interface ExperimentResult {
   pictures: NamedPicture[];
 }
 
-export interface RunTraining {
+interface RunTraining {
   optimizer?: "sgd" | "adam";
   lr: number;
   epochs?: number;

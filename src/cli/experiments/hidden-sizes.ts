@@ -5,7 +5,7 @@ import { ClassifierHead, MLP } from "../../nn/index.js";
 import { smallMultiples, toSvg } from "../../report/index.js";
 import { type ExperimentResult, type ExperimentSettings, type TrainedRun, boundaryPanel, cell, divergedCell, trainRun } from "./common.js";
 
-export const HIDDEN_SIZES = [2, 4, 8, 16, 32];
+const HIDDEN_SIZES = [2, 4, 8, 16, 32];
 
 export async function hiddenSizes(settings: ExperimentSettings): Promise<ExperimentResult> {
   const head = new ClassifierHead({ output: "sigmoid", loss: "bce", classes: 2 });

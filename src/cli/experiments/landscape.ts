@@ -6,7 +6,7 @@
 // from its initial to its final weights, and the sharpness of its minimum: the
 // top eigenvalue of the loss's Hessian, by power iteration on Hessian-vector
 // products (double backward), at the start, along training and at the end.
-import { type Tensor, noGrad, topHessianEigenvalue } from "../../autograd/index.js";
+import { DTypeError, type Tensor, noGrad, topHessianEigenvalue } from "../../autograd/index.js";
 import { ClassifierHead, type MLPOptions, MLP, type Module, bceWithLogitsLoss, lossSlice, lossSurface, randomDirection } from "../../nn/index.js";
 import { type ColorScale, type Figure, colorBar, contourMap, lineChart, noticePanel, sequential, smallMultiples, toSvg } from "../../report/index.js";
 import { type ExperimentResult, type ExperimentSettings, type TrainedRun, cell, divergedCell, trainRun, trainingData } from "./common.js";
@@ -69,8 +69,10 @@ function objective(model: Module, x: Tensor, y: Tensor): () => Tensor {
 function sharpnessOf(loss: () => Tensor, params: readonly Tensor[], seed: number): number {
   try {
     return topHessianEigenvalue(loss(), params, { seed, tolerance: 1e-3, maxIterations: 200 }).value;
-  } catch {
-    return NaN; // H v overflowed: no number to show
+  } catch (error) {
+    // H v overflowed (the only DTypeError it can raise with these fixed options): no number to show.
+    if (error instanceof DTypeError && error.op === "topHessianEigenvalue") return NaN;
+    throw error;
   }
 }
 

@@ -11,21 +11,33 @@ import { type ManualLoss, isSimplifiedPair } from "./losses.js";
 const values = (t: Tensor): Float64Array => Float64Array.from(t.data);
 const gradOf = (t: Tensor): Float64Array => (t.grad ? values(t.grad) : new Float64Array(t.size));
 
-/** Autograd's Z, A, loss and gradients of a plain MLP, named as explainSteps names them. Leaves .grad filled. */
-export function autogradSteps(mlp: MLP, x: Tensor, y: Tensor | Labels, loss: ManualLoss): ExplainStep[] {
-  checkPlainInput("autogradSteps", mlp, x);
+/** The Z and A tensors of every layer of a plain MLP (A is Z itself for an identity activation), each retaining its gradient. */
+export interface TracedForward {
+  readonly z: readonly Tensor[];
+  readonly a: readonly Tensor[];
+}
+
+/** Run a plain MLP's modules (Linear, activation, Linear, ...) one by one, keeping every Z and A. */
+export function traceForward(mlp: MLP, x: Tensor): TracedForward {
   const modules = mlp.layers.modules; // a plain MLP alternates Linear, activation
-  const depth = mlp.linears.length;
   const z: Tensor[] = [];
   const a: Tensor[] = [];
   let h = x;
-  for (let i = 0; i < depth; i++) {
+  for (let i = 0; i < mlp.linears.length; i++) {
     z.push(modules[2 * i]!.forward(h).retainGrad());
     h = modules[2 * i + 1]!.forward(z[i]!);
     a.push(h === z[i] ? h : h.retainGrad());
   }
+  return { z, a };
+}
+
+/** Autograd's Z, A, loss and gradients of a plain MLP, named as explainSteps names them. Leaves .grad filled. */
+export function autogradSteps(mlp: MLP, x: Tensor, y: Tensor | Labels, loss: ManualLoss): ExplainStep[] {
+  checkPlainInput("autogradSteps", mlp, x);
+  const depth = mlp.linears.length;
+  const { z, a } = traceForward(mlp, x);
   mlp.zeroGrad();
-  const lossTensor = autogradLoss(mlp, h, y, loss);
+  const lossTensor = autogradLoss(mlp, a[depth - 1]!, y, loss);
   lossTensor.backward();
 
   const steps: ExplainStep[] = [];

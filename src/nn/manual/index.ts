@@ -8,3 +8,4 @@ export { numericalGradients, gradientDifference, centralDifferenceResolution, gr
 export { compareGradients, comparisonTable, manualLayersOf, mlpOfManualLayers, type CompareOptions, type GradientComparison, type ParameterComparison } from "./compare.js";
 export { explainSteps, type ExplainStep } from "./explain.js";
 export { autogradSteps } from "./autograd-steps.js";
+export { inspectStep, type GraphNodeKind, type GraphNodeView, type StepComparison, type StepInspection } from "./inspect.js";

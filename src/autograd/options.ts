@@ -1,7 +1,7 @@
 // Option objects are checked by name: from JavaScript, a misspelt option
 // (`batchsize`, `activaton`) would otherwise be ignored without a word and the
 // default used in its place.
-import { DagradError } from "../autograd/index.js";
+import { DagradError } from "./errors.js";
 
 /** Every option name of T, so tsc refuses a list that misses one. */
 export type OptionNames<T> = Readonly<Record<keyof T, true>>;
