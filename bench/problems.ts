@@ -4,16 +4,17 @@
 import { createRng, normalSample, type Rng } from "../src/autograd/index.js";
 
 export type Activation = "relu" | "tanh";
-export type LossName = "crossEntropy" | "bceWithLogits";
+/** bceWithLogits takes the last layer's raw scores; bce its sigmoid (the source documents' formulation). */
+export type LossName = "crossEntropy" | "bceWithLogits" | "bce";
 
 export interface MlpProblem {
   readonly name: string;
   readonly title: string;
   /** Layer widths, input to output. */
   readonly sizes: readonly number[];
-  /** Hidden activation; the output is raw logits. */
+  /** Hidden activation; the output is raw logits, or their sigmoid for bce. */
   readonly activation: Activation;
-  /** crossEntropy takes one-hot rows; bceWithLogits one 0/1 target per row. */
+  /** crossEntropy takes one-hot rows; bceWithLogits and bce one 0/1 target per row. */
   readonly loss: LossName;
   readonly batch: number;
   readonly lr: number;
@@ -24,6 +25,8 @@ const deepSizes = [32, ...new Array<number>(20).fill(32), 1];
 export const PROBLEMS = {
   mnist: { name: "mnist-step", title: "MNIST-shaped step 784-128-64-10 relu, softmax CE, batch 128", sizes: [784, 128, 64, 10], activation: "relu", loss: "crossEntropy", batch: 128, lr: 0.5 },
   tiny: { name: "tiny-step", title: "tiny step 2-16-16-1 tanh, BCE with logits, batch 240", sizes: [2, 16, 16, 1], activation: "tanh", loss: "bceWithLogits", batch: 240, lr: 0.1 },
+  // The same net as 000 and 003 write it: a sigmoid output, then binary cross-entropy on probabilities.
+  tinyBce: { name: "tiny-step-bce", title: "tiny step 2-16-16-1 tanh, sigmoid output + BCE, batch 240", sizes: [2, 16, 16, 1], activation: "tanh", loss: "bce", batch: 240, lr: 0.1 },
   deep: { name: "deep-step", title: "deep step 20 x 32 tanh, BCE with logits, batch 32", sizes: deepSizes, activation: "tanh", loss: "bceWithLogits", batch: 32, lr: 0.05 },
 } as const satisfies Record<string, MlpProblem>;
 

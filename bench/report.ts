@@ -8,8 +8,10 @@ import { writeFileAtomic } from "../src/node/files.js";
 import { type BrowserSuite, type EpochSuite, type MemorySuite, type OutputFolder, type RateSuite, FULL_OUTPUT, loadSuites } from "./results.js";
 
 const PEERS = ["tfjs-cpu", "tfjs-wasm", "jax-js"];
-const COLUMNS = ["dagrad", "dagrad 1 thread", "manual on kernels", "manual reference", ...PEERS];
-const STEP_ORDER = ["mnist-step", "tiny-step", "deep-step"];
+/** Native code, measured when the machine has it (engines/pytorch.ts); compared with, not counted among the JavaScript peers. */
+const PYTORCH = ["pytorch", "pytorch 1 thread"];
+const COLUMNS = ["dagrad", "dagrad 1 thread", "dagrad 1 thread SIMD", "manual on kernels", "manual reference", ...PEERS, ...PYTORCH];
+const STEP_ORDER = ["mnist-step", "tiny-step", "tiny-step-bce", "deep-step"];
 
 const fmt = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
 const ratio = (v: number): string => `${v.toFixed(2)}x`;
@@ -29,21 +31,23 @@ function bestPeer(suite: RateSuite): { engine: string; rate: number } | undefine
 
 function throughputTable(rates: RateSuite[]): string[] {
   const lines = [
-    `| workload | unit | ${COLUMNS.join(" | ")} | best peer | dagrad / best peer |`,
-    `|---|---|${COLUMNS.map(() => "---:").join("|")}|---|---:|`,
+    `| workload | unit | ${COLUMNS.join(" | ")} | best JS peer | dagrad / best JS peer | dagrad / pytorch |`,
+    `|---|---|${COLUMNS.map(() => "---:").join("|")}|---|---:|---:|`,
   ];
   for (const suite of rates) {
     const best = bestPeer(suite);
     const dagrad = rateOf(suite, "dagrad");
+    const torch = rateOf(suite, "pytorch");
     const cells = COLUMNS.map((e) => fmt(rateOf(suite, e)));
     const vs = best && dagrad !== undefined ? ratio(dagrad / best.rate) : "–";
-    lines.push(`| ${suite.title} | ${suite.unit} | ${cells.join(" | ")} | ${best?.engine ?? "–"} | ${vs} |`);
+    const vsTorch = torch !== undefined && dagrad !== undefined ? ratio(dagrad / torch) : "–";
+    lines.push(`| ${suite.title} | ${suite.unit} | ${cells.join(" | ")} | ${best?.engine ?? "–"} | ${vs} | ${vsTorch} |`);
   }
   return lines;
 }
 
 /** A ratio and its goal: at least `goal`, or at most when `atMost`. */
-interface Target { readonly what: string; readonly measured: number | undefined; readonly goal: number; readonly atMost?: boolean }
+interface Target { readonly what: string; readonly measured: number | undefined; readonly goal: number; readonly atMost?: boolean; readonly yardstick?: boolean }
 
 function targets(byName: Map<string, RateSuite>): Target[] {
   const list: Target[] = [];
@@ -75,8 +79,68 @@ function targets(byName: Map<string, RateSuite>): Target[] {
   return list;
 }
 
+/** The platform's float32 limit in this WebAssembly: the fastest build's calibration kernel on one thread (or on two). */
+function platformLimit(byName: Map<string, RateSuite>, threads: 1 | 2 = 1): { engine: string; rate: number } | undefined {
+  const cases = (byName.get("calibration")?.cases ?? []).filter((c) => c.engine.endsWith("2 threads") === (threads === 2));
+  return cases.reduce<{ engine: string; rate: number } | undefined>((best, c) => (best === undefined || c.rate > best.rate ? { engine: c.engine, rate: c.rate } : best), undefined);
+}
+
+function targets15(byName: Map<string, RateSuite>): Target[] {
+  const list: Target[] = [];
+  const of = (suite: string, engine: string): number | undefined => rateOf(byName.get(suite), engine);
+  const over = (x: number | undefined, y: number | undefined): number | undefined => (x !== undefined && y !== undefined ? x / y : undefined);
+  list.push({ what: "MNIST step: dagrad / jax-js ≥ 2", measured: over(of("mnist-step", "dagrad"), of("mnist-step", "jax-js")), goal: 2 });
+  list.push({ what: "MNIST step: dagrad / dagrad 1 thread ≥ 1.6", measured: over(of("mnist-step", "dagrad"), of("mnist-step", "dagrad 1 thread")), goal: 1.6 });
+  const limit = platformLimit(byName);
+  for (const n of [256, 512, 1024]) {
+    list.push({ what: `matmul n=${n}: dagrad 1 thread / platform limit ≥ 0.9`, measured: over(of(`matmul-${n}`, "dagrad 1 thread"), limit?.rate), goal: 0.9 });
+    list.push({ what: `matmul n=${n}: dagrad (2 threads) / dagrad 1 thread ≥ 1.8`, measured: over(of(`matmul-${n}`, "dagrad"), of(`matmul-${n}`, "dagrad 1 thread")), goal: 1.8 });
+  }
+  // Not a target: what this machine's second core gave in the same run (the calibration kernel on two threads against one).
+  const two = platformLimit(byName, 2);
+  if (two !== undefined && limit !== undefined) list.push({ what: "(yardstick) calibration kernel: 2 threads / 1 thread, the most two threads could give here", measured: two.rate / limit.rate, goal: 1.8, yardstick: true });
+  list.push({ what: "tiny step, sigmoid + BCE: dagrad / jax-js ≥ 3", measured: over(of("tiny-step-bce", "dagrad"), of("tiny-step-bce", "jax-js")), goal: 3 });
+  for (const suite of STEP_ORDER) {
+    const title = byName.get(suite)?.title ?? suite;
+    list.push({ what: `${title}: dagrad time / manual on kernels time ≤ 1.15`, measured: over(of(suite, "manual on kernels"), of(suite, "dagrad")), goal: 1.15, atMost: true });
+  }
+  return list;
+}
+
+function calibrationTable(byName: Map<string, RateSuite>): string[] {
+  const calibration = byName.get("calibration");
+  if (calibration === undefined) return [];
+  const limit = platformLimit(byName)!;
+  const lines = [
+    "## Platform limit",
+    "",
+    "What this WebAssembly can do in float32 at most: each build's calibration kernel (`peakF32` in",
+    "src/kernels/wasm/gemm.as: 12 independent f32x4 multiply-add chains, nothing loaded or stored), timed like every line;",
+    "then the fastest build on the calling thread and a worker thread at once (bench/calibration.ts): what the second core gave in this run.",
+    "",
+    "| build | GFLOP/s |",
+    "|---|---:|",
+    ...calibration.cases.map((c) => `| ${c.engine} | ${fmt(c.rate)} |`),
+    "",
+    `| matmul | dagrad 1 thread | / limit (${fmt(limit.rate)}) | dagrad 1 thread SIMD | / SIMD limit |`,
+    "|---|---:|---:|---:|---:|",
+  ];
+  const simdLimit = calibration.cases.find((c) => c.engine.startsWith("wasm SIMD"))?.rate;
+  for (const n of [64, 128, 256, 512, 1024]) {
+    const suite = byName.get(`matmul-${n}`);
+    const one = rateOf(suite, "dagrad 1 thread");
+    const simd = rateOf(suite, "dagrad 1 thread SIMD");
+    if (one === undefined) continue;
+    const share = (x: number | undefined, y: number | undefined): string => (x !== undefined && y !== undefined ? `${((100 * x) / y).toFixed(0)}%` : "–");
+    lines.push(`| ${n}³ | ${fmt(one)} | ${share(one, limit.rate)} | ${fmt(simd)} | ${share(simd, simdLimit)} |`);
+  }
+  lines.push("");
+  return lines;
+}
+
 function targetRow(t: Target): string {
   if (t.measured === undefined || !Number.isFinite(t.measured)) return `| ${t.what} | – | not run |`;
+  if (t.yardstick) return `| ${t.what} | ${ratio(t.measured)} | (what the machine gave) |`;
   const met = t.atMost ? t.measured <= t.goal : t.measured >= t.goal;
   return `| ${t.what} | ${ratio(t.measured)} | ${met ? "met" : "**not met**"} |`;
 }
@@ -111,10 +175,12 @@ function browserSection(browser: BrowserSuite): string[] {
 
 export function writeReport(output: OutputFolder = FULL_OUTPUT): void {
   const suites = loadSuites(output);
-  const rates = suites.filter((s): s is RateSuite => s.kind === "rate");
+  const all = suites.filter((s): s is RateSuite => s.kind === "rate");
+  const calibration = all.filter((s) => s.name === "calibration");
+  const rates = all.filter((s) => s.name !== "calibration");
   const order = (name: string): number => (name.startsWith("matmul-") ? Number(name.slice(7)) : 1e6 + STEP_ORDER.indexOf(name));
   rates.sort((a, b) => order(a.name) - order(b.name));
-  const byName = new Map(rates.map((s) => [s.name, s]));
+  const byName = new Map([...rates, ...calibration].map((s) => [s.name, s]));
   const epoch = suites.find((s): s is EpochSuite => s.kind === "epoch");
   const memory = suites.find((s): s is MemorySuite => s.kind === "memory");
   const browser = suites.find((s): s is BrowserSuite => s.kind === "browser");
@@ -130,7 +196,8 @@ export function writeReport(output: OutputFolder = FULL_OUTPUT): void {
       ? "Generated by `npm run bench` (bench/run.ts); do not edit by hand: the reading of the numbers is in bench/analysis.md, appended below."
       : "Generated by `npm run bench -- --quick` (bench/run.ts): one short round, noisier than the committed full run in bench/RESULTS.md.",
     "",
-    info ? `- Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGB} GiB; Node ${info.node}; dagrad GEMM: ${info.gemm}.` : "- No results yet.",
+    info ? `- Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGB} GiB; Node ${info.node}; dagrad kernels: ${info.gemm}.` : "- No results yet.",
+    ...(info?.pytorch !== undefined ? [`- PyTorch line: ${info.pytorch}.`] : []),
     `- Run${runs.length > 1 ? "s" : ""}: ${runs.join("; ")}.`,
     `- Every number is a median of benny (benchmark.js) samples${info && info.rounds > 1 ? `, then the median over ${info.rounds} rounds of the whole suite` : ""};`,
     "  GFLOP/s = 2n³ / t for matmul, steps/s for a training step (forward, backward, SGD update, reading the loss back).",
@@ -145,7 +212,16 @@ export function writeReport(output: OutputFolder = FULL_OUTPUT): void {
     "**dagrad 1 thread** = the same with every product on the calling thread; **manual on kernels** = the hand-derived backprop",
     "equations on the kernels autograd runs, with preallocated buffers (no graph: the floor the graph is measured against);",
     "**manual reference** = `src/nn/manual`, the same equations as plain loops (the correctness oracle);",
-    "**tfjs-cpu** / **tfjs-wasm** = TensorFlow.js 4.22 backends; **jax-js** = @jax-js/jax 0.1.25 with `jit` over the whole update.",
+    "**tfjs-cpu** / **tfjs-wasm** = TensorFlow.js 4.22 backends; **jax-js** = @jax-js/jax 0.1.25 with `jit` over the whole update;",
+    "**dagrad 1 thread SIMD** = one thread on the plain-SIMD build (separate multiply and add) where relaxed SIMD runs (matmul only);",
+    "**pytorch** / **pytorch 1 thread** = PyTorch CPU on the same data, timed in its own process (optional: see the PyTorch line above).",
+    "",
+    ...calibrationTable(byName),
+    "## Targets of issue 15",
+    "",
+    "| target | measured | status |",
+    "|---|---:|---|",
+    ...targets15(byName).map(targetRow),
     "",
     "## Targets of issue 6",
     "",

@@ -34,8 +34,10 @@ export interface RunInfo {
   readonly quick: boolean;
   /** Times each benny suite ran; an engine's number is the median of its per-round medians. */
   readonly rounds: number;
-  /** Which GEMM dagrad ran ("wasm-simd", "js", ...). */
+  /** Which kernels dagrad ran ("wasm-relaxed", "wasm", "js") and with how many threads. */
   readonly gemm: string;
+  /** The optional PyTorch line: what ran (torch, threads, BLAS and its kernel), or why it is missing. Absent in runs before it existed. */
+  readonly pytorch?: string;
 }
 
 export interface RateCase {

@@ -7,8 +7,9 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
 import type { Engine } from "./engines/engine.js";
-import { dagradAutograd, dagradOneThread } from "./engines/dagrad.js";
+import { dagradAutograd, dagradOneThread, dagradOneThreadSimd } from "./engines/dagrad.js";
 import { manualKernels, manualReference } from "./engines/manual.js";
 import { loadTfjs } from "./engines/tfjs.js";
 import { loadJax } from "./engines/jax.js";
@@ -19,9 +20,11 @@ import { type MlpProblem, PROBLEMS, initialWeights, randomBatch, randomMatrix } 
 import { type ParityCase, type RateCase, type RunInfo, outputFor, saveSuite } from "./results.js";
 import { writeReport } from "./report.js";
 import { getGemmThreads, warmUpGemm } from "../src/kernels/gemm.js";
-import { getKernelBackend } from "../src/kernels/backend.js";
+import { activeKernels } from "../src/kernels/backend.js";
+import { calibrate } from "./calibration.js";
+import { loadPytorch } from "./engines/pytorch.js";
 
-const SUITES = ["matmul", "mnist-step", "tiny-step", "deep-step", "mnist-epoch", "memory"] as const;
+const SUITES = ["calibration", "matmul", "mnist-step", "tiny-step", "tiny-step-bce", "deep-step", "mnist-epoch", "memory"] as const;
 type SuiteName = (typeof SUITES)[number];
 
 const { values } = parseArgs({
@@ -32,6 +35,12 @@ if (values.report) {
   console.log("wrote bench/RESULTS.md from bench/results/");
   process.exit(0);
 }
+// Node 20 validates relaxed SIMD only behind a V8 flag, which Node 22+ and
+// Chromium have on by default: the bench turns it on before any kernel is
+// compiled, so it measures the build those runtimes pick ("dagrad 1 thread
+// SIMD" is the plain build, what Node 20 runs without the flag).
+const relaxedByFlag = Number(process.versions.node.split(".")[0]) < 22;
+if (relaxedByFlag) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
 const quick = values.quick ?? false;
 const output = outputFor(quick);
 const only = new Set((values.only ?? SUITES.join(",")).split(",").map((s) => s.trim()));
@@ -41,6 +50,7 @@ for (const name of only) {
 const wanted = (name: SuiteName): boolean => only.has(name);
 const timing: TimingOptions = quick ? { maxTime: 0.5, minSamples: 5, rounds: 1 } : { maxTime: 1.5, minSamples: 10, rounds: 3 };
 
+const pytorch = loadPytorch();
 const run: RunInfo = {
   date: new Date().toISOString(),
   node: process.version,
@@ -50,12 +60,19 @@ const run: RunInfo = {
   quick,
   rounds: timing.rounds,
   // Started before timing: the worker thread that takes half of each large product.
-  gemm: `${getKernelBackend()}, ${getGemmThreads()} thread(s)${(await warmUpGemm()) ? "" : " (worker not started)"}`,
+  pytorch: pytorch.line?.description ?? pytorch.why,
+  gemm: `${activeKernels()}${relaxedByFlag && activeKernels() === "wasm-relaxed" ? " (relaxed SIMD turned on by the bench: v8 flag --experimental-wasm-relaxed-simd)" : ""}, ${getGemmThreads()} thread(s)${(await warmUpGemm()) ? "" : " (worker not started)"}`,
 };
 
-const dagradEngines: Engine[] = [dagradAutograd, dagradOneThread, manualKernels, manualReference];
+const oneThreadSimd = dagradOneThreadSimd();
+const dagradEngines: Engine[] = [dagradAutograd, dagradOneThread, ...(oneThreadSimd ? [oneThreadSimd] : []), manualKernels, manualReference];
 const peers: Engine[] = [...(await loadTfjs()), await loadJax()];
 const engines = [...dagradEngines, ...peers];
+
+async function calibrationSuite(): Promise<void> {
+  const cases = await calibrate(timing);
+  saveSuite({ kind: "rate", name: "calibration", title: "platform limit: 12 independent f32x4 multiply-add chains", unit: "GFLOP/s", run, cases, parityReference: "", parity: [] }, output);
+}
 
 async function matmulSuites(): Promise<void> {
   const sizes = [64, 128, 256, 512, 1024];
@@ -72,6 +89,12 @@ async function matmulSuites(): Promise<void> {
     const timings = await timeCases(`matmul n=${n}`, runs, timing);
     const flops = 2 * n ** 3;
     const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: flops / (t.medianMs / 1000) / 1e9, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
+    if (pytorch.line) {
+      const torch = pytorch.line.matmul(a, b, n, timing);
+      parity.push({ engine: "pytorch", losses: [], relativeDifference: maxRelativeDifference(torch.result, reference) });
+      for (const t of torch.timings) cases.push({ engine: t.engine, rate: flops / t.seconds / 1e9, medianMs: t.seconds * 1000, rme: t.rme, samples: t.samples });
+      console.log(`  ${torch.timings.map((t) => `${t.engine}: ${(flops / t.seconds / 1e9).toFixed(1)} GFLOP/s`).join(", ")}`);
+    }
     saveSuite({ kind: "rate", name: `matmul-${n}`, title: `matmul ${n}x${n} · ${n}x${n} float32`, unit: "GFLOP/s", run, cases, parityReference: runs[0]!.engine, parity }, output);
     runs.forEach((r) => r.dispose());
   }
@@ -89,7 +112,7 @@ function maxRelativeDifference(x: ArrayLike<number>, reference: ArrayLike<number
 async function stepSuite(problem: MlpProblem): Promise<void> {
   const init = initialWeights(problem.sizes, 1);
   const batch = randomBatch(problem, 1);
-  const here = engines.filter((e) => e.trainer);
+  const here = engines.filter((e) => e.trainer && e !== oneThreadSimd);
   const trainers = here.map((e) => ({ engine: e.name, trainer: e.trainer!(problem, init) }));
   const loaded = trainers.map((t) => ({ engine: t.engine, batch: t.trainer.load(batch) }));
   // Parity: the same weights and batch must give the same first three losses everywhere.
@@ -102,20 +125,31 @@ async function stepSuite(problem: MlpProblem): Promise<void> {
   }));
   const timings = await timeCases(problem.title, loaded.map((l) => ({ engine: l.engine, run: () => { l.batch.step(); } })), timing);
   const cases: RateCase[] = timings.map((t) => ({ engine: t.engine, rate: t.medianHz, medianMs: t.medianMs, rme: t.rme, samples: t.samples }));
+  if (pytorch.line) {
+    const torch = pytorch.line.step(problem, init, batch, timing);
+    for (const [engine, torchLosses] of Object.entries(torch.losses)) {
+      parity.push({ engine, losses: torchLosses, relativeDifference: maxRelativeDifference(torchLosses, losses[referenceIndex]!) });
+    }
+    for (const t of torch.timings) cases.push({ engine: t.engine, rate: 1 / t.seconds, medianMs: t.seconds * 1000, rme: t.rme, samples: t.samples });
+    console.log(`  ${torch.timings.map((t) => `${t.engine}: ${(1 / t.seconds).toFixed(0)} steps/s`).join(", ")}`);
+  }
   saveSuite({ kind: "rate", name: problem.name, title: problem.title, unit: "steps/s", run, cases, parityReference: manualKernels.name, parity }, output);
   loaded.forEach((l) => l.batch.dispose());
   trainers.forEach((t) => t.trainer.dispose());
 }
 
-console.log(`dagrad bench (${quick ? "quick" : "full"}): ${run.cpu}, ${run.cores} cores, Node ${run.node}`);
+console.log(`dagrad bench (${quick ? "quick" : "full"}): ${run.cpu}, ${run.cores} cores, Node ${run.node}; kernels ${run.gemm}`);
+console.log(`PyTorch line: ${run.pytorch}`);
+if (wanted("calibration")) await calibrationSuite();
 if (wanted("matmul")) await matmulSuites();
 if (wanted("mnist-step")) await stepSuite(PROBLEMS.mnist);
 if (wanted("tiny-step")) await stepSuite(PROBLEMS.tiny);
+if (wanted("tiny-step-bce")) await stepSuite(PROBLEMS.tinyBce);
 if (wanted("deep-step")) await stepSuite(PROBLEMS.deep);
 if (wanted("mnist-epoch")) {
   console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");
   // The plain-loop reference needs ~a minute per epoch: it is the correctness oracle, not a speed peer.
-  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradOneThread && !(quick && e.name === "tfjs-cpu"));
+  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradOneThread && e !== oneThreadSimd && !(quick && e.name === "tfjs-cpu"));
   saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) }, output);
 }
 if (wanted("memory")) {

@@ -152,8 +152,9 @@ export class Runner {
       text = execFileSync("bash", ["-c", `${shell} 2>&1`], {
         cwd: example.kind === "cli" ? this.cwd : ROOT,
         encoding: "utf8",
-        // The documents' float32 numbers are the default backend's, so a suite run with DAGRAD_KERNELS=js still checks them.
-        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", DAGRAD_DEBUG: "", DAGRAD_KERNELS: "" },
+        // The documents' float32 numbers are the WebAssembly SIMD build's (the default on Node 20; Node 22+ picks
+        // relaxed SIMD, whose fused float32 products differ in the last bits), so every suite run checks the same ones.
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", DAGRAD_DEBUG: "", DAGRAD_KERNELS: "wasm" },
         maxBuffer: 64 * 1024 * 1024,
       });
     } catch (e) {

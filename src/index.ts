@@ -5,5 +5,5 @@ export * from "./datasets/index.js";
 export * from "./interop/index.js";
 export { VERSION } from "./version.js";
 // Kernel switches: WebAssembly SIMD or the TypeScript reference, and how many threads large products use.
-export { getKernelBackend, setKernelBackend, type KernelBackend } from "./kernels/backend.js";
+export { activeKernels, getKernelBackend, setKernelBackend, type ActiveKernels, type KernelBackend } from "./kernels/backend.js";
 export { getGemmThreads, setGemmThreads, warmUpGemm } from "./kernels/gemm.js";

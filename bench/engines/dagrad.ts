@@ -1,8 +1,9 @@
 // dagrad as a user writes it: an nn MLP, the nn loss, loss.backward() through
 // the graph, and nn's SGD optimizer.
 import { Tensor, noGrad } from "../../src/autograd/index.js";
-import { MLP, SGD, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
+import { MLP, SGD, bceLoss, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
 import { getGemmThreads, setGemmThreads } from "../../src/kernels/gemm.js";
+import { activeKernels, getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
 import type { Engine, LoadedBatch, Trainer } from "./engine.js";
 import type { Batch, InitialWeights, MlpProblem } from "../problems.js";
 
@@ -11,7 +12,7 @@ class AutogradTrainer implements Trainer {
   private readonly optimizer: SGD;
 
   constructor(private readonly problem: MlpProblem, init: InitialWeights) {
-    this.mlp = new MLP({ sizes: problem.sizes, activation: problem.activation });
+    this.mlp = new MLP({ sizes: problem.sizes, activation: problem.activation, outputActivation: problem.loss === "bce" ? "sigmoid" : "identity" });
     this.mlp.linears.forEach((linear, l) => {
       linear.weight.data.set(init.weights[l]!);
       linear.bias!.data.set(init.biases[l]!);
@@ -23,7 +24,7 @@ class AutogradTrainer implements Trainer {
     const s = this.problem.sizes;
     const x = new Tensor(batch.x, [batch.rows, s[0]!]);
     const y = new Tensor(batch.y, [batch.rows, s[s.length - 1]!]);
-    const lossOf = this.problem.loss === "crossEntropy" ? crossEntropy : bceWithLogitsLoss;
+    const lossOf = { crossEntropy, bceWithLogits: bceWithLogitsLoss, bce: bceLoss }[this.problem.loss];
     return {
       step: () => {
         this.optimizer.zeroGrad();
@@ -59,16 +60,27 @@ export const dagradAutograd: Engine = {
 };
 
 /** The same engine with large products kept on the calling thread: what the GEMM worker adds. */
-export const dagradOneThread: Engine = oneThread(dagradAutograd, "dagrad 1 thread");
+export const dagradOneThread: Engine = oneThread(dagradAutograd, "dagrad 1 thread", null);
 
-function oneThread(engine: Engine, name: string): Engine {
+/**
+ * One thread on the plain-SIMD build (separate multiply and add), where the
+ * relaxed one runs: what fused multiply-add adds, and what Node 20 without
+ * the relaxed-SIMD flag gets. Null when relaxed SIMD is not running.
+ */
+export function dagradOneThreadSimd(): Engine | null {
+  return activeKernels() === "wasm-relaxed" ? oneThread(dagradAutograd, "dagrad 1 thread SIMD", "wasm") : null;
+}
+
+function oneThread(engine: Engine, name: string, kernels: "wasm" | null): Engine {
   const alone = <T>(fn: () => T): T => {
-    const before = getGemmThreads();
+    const before = { threads: getGemmThreads(), kernels: getKernelBackend() };
     setGemmThreads(1);
+    if (kernels !== null) setKernelBackend(kernels);
     try {
       return fn();
     } finally {
-      setGemmThreads(before);
+      setGemmThreads(before.threads);
+      setKernelBackend(before.kernels);
     }
   };
   return {

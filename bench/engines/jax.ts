@@ -37,6 +37,13 @@ function makeEngine(jax: Jax): Engine {
       const loss = (p: Params, x: JaxArray, y: JaxArray): JaxArray => {
         const z = logits(p, x);
         if (problem.loss === "crossEntropy") return nn.logSoftmax(z, -1).mul(y).sum(-1).mean().mul(-1);
+        if (problem.loss === "bce") {
+          // Sigmoid then BCE on probabilities, logs clamped at -100 as PyTorch's.
+          const p = nn.sigmoid(z);
+          const logP = np.maximum(np.log(p.ref), -100);
+          const logNotP = np.maximum(np.log(np.subtract(1, p)), -100);
+          return y.ref.mul(logP).add(np.subtract(1, y).mul(logNotP)).mean().mul(-1);
+        }
         // BCE with logits: softplus(z) - y z, averaged.
         return nn.softplus(z.ref).sub(y.mul(z)).mean();
       };

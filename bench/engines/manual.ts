@@ -21,7 +21,7 @@ class ReferenceTrainer implements Trainer {
     const s = problem.sizes;
     const layers: ManualLayer[] = init.weights.map((w, l) => ({
       weight: w.slice(), bias: init.biases[l]!.slice(), inFeatures: s[l]!, outFeatures: s[l + 1]!,
-      activation: l + 2 < s.length ? problem.activation : "identity",
+      activation: l + 2 < s.length ? problem.activation : problem.loss === "bce" ? "sigmoid" : "identity",
     }));
     this.mlp = new ManualMLP(layers);
   }
@@ -87,7 +87,7 @@ class KernelTrainer implements Trainer {
     return this.workspace;
   }
 
-  /** Z_l = A_{l-1} W_lᵀ + b_l, A_l = σ(Z_l) (the last layer's A is its Z: logits). */
+  /** Z_l = A_{l-1} W_lᵀ + b_l, A_l = σ(Z_l) (the last layer's A is its Z, logits, or their sigmoid for bce). */
   private forward(x: Float32Array, rows: number): Workspace {
     const ws = this.buffers(rows);
     const s = this.problem.sizes;
@@ -98,14 +98,16 @@ class KernelTrainer implements Trainer {
       const z = ws.z[l]!;
       gemm(false, true, rows, out, s[l]!, input, 0, this.weights[l]!, 0, z, 0, false, this.biases[l]!);
       const a = ws.a[l]!;
-      if (l === last) a.set(z);
-      else unaryKernels[this.problem.activation](z, a);
+      if (l < last) unaryKernels[this.problem.activation](z, a);
+      else if (this.problem.loss === "bce") unaryKernels.sigmoid(z, a);
+      else a.set(z);
     }
     return ws;
   }
 
   /** δ_L = ∂L/∂Z_L with the 1/m of the mean folded in; returns the loss. */
-  private outputDelta(logits: Float32Array, y: Float32Array, delta: Float32Array, rows: number): number {
+  private outputDelta(output: Float32Array, y: Float32Array, delta: Float32Array, rows: number): number {
+    const logits = output;
     const k = this.problem.sizes[this.problem.sizes.length - 1]!;
     let total = 0;
     if (this.problem.loss === "crossEntropy") {
@@ -122,6 +124,14 @@ class KernelTrainer implements Trainer {
           delta[o + j] = (Math.exp(logp) - y[o + j]!) / rows;
         }
       }
+    } else if (this.problem.loss === "bce") {
+      // Sigmoid then BCE (logs clamped at -100, as PyTorch's): σ'(z) cancels, δ = (a - y) / m.
+      for (let i = 0; i < rows * k; i++) {
+        const a = output[i]!;
+        total -= y[i]! * Math.max(Math.log(a), -100) + (1 - y[i]!) * Math.max(Math.log(1 - a), -100);
+        delta[i] = (a - y[i]!) / (rows * k);
+      }
+      total /= k;
     } else {
       for (let i = 0; i < rows * k; i++) {
         const z = logits[i]!;

@@ -44,7 +44,10 @@ function makeEngine(tf: Tf, backend: "cpu" | "wasm"): Engine {
       const varList = [...this.weights, ...this.biases];
       const lossFn = (): import("@tensorflow/tfjs").Scalar => {
         const z = this.logits(x);
-        return this.problem.loss === "crossEntropy" ? tf.losses.softmaxCrossEntropy(y, z) : tf.losses.sigmoidCrossEntropy(y, z);
+        if (this.problem.loss === "crossEntropy") return tf.losses.softmaxCrossEntropy(y, z);
+        // Sigmoid then BCE on probabilities (TF.js adds 1e-7 inside its logs where PyTorch clamps them at -100).
+        if (this.problem.loss === "bce") return tf.losses.logLoss(y, tf.sigmoid(z));
+        return tf.losses.sigmoidCrossEntropy(y, z);
       };
       return {
         step: () => {

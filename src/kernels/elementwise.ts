@@ -40,10 +40,32 @@ export const binaryRuns = {
   sigmoidBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const y = b[bi]!; o[oi + k] = a[ai]! * y * (1 - y); } },
   // PyTorch's threshold_backward: 0 where x <= 0, else g, so a NaN input passes g on.
   reluBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi]! <= 0 ? 0 : a[ai]!; },
+  // Binary cross-entropy on a probability p with target t, logs clamped at -100 as PyTorch's
+  // (0 - sum, not -sum: a perfect prediction costs 0, not -0).
+  bce: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const p = a[ai]!, t = b[bi]!; o[oi + k] = 0 - (t * Math.max(Math.log(p), -100) + (1 - t) * Math.max(Math.log(1 - p), -100)); } },
+  // d bce / d p = (1 - t) / (1 - p) - t / p, each term 0 where its log is held (below the dtype's floor, see bceFloor).
+  bceGrad: (a, ai, as, b, bi, bs, o, oi, n) => {
+    const floor = bceFloor(o instanceof Float64Array ? "float64" : "float32");
+    for (let k = 0; k < n; k++, ai += as, bi += bs) { const p = a[ai]!, t = b[bi]!, q = 1 - p; o[oi + k] = (1 - t) * keptInverse(q, floor) - t * keptInverse(p, floor); }
+  },
   // Binary cross-entropy on a logit x with target t: softplus(x) - x t, softplus in its stable form.
   bceWithLogits: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) { const x = a[ai]!; o[oi + k] = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))) - x * b[bi]!; } },
   first: (a, ai, as, _b, _bi, _bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai]!; },
 } satisfies Record<string, BinaryRun>;
+
+/**
+ * Where BCE's clamped log max(log v, -100) stops following log v for the
+ * gradient: below it the term is held constant (gradient 0), so 1/v never
+ * overflows the dtype; for float64 that is where the clamp starts.
+ */
+export function bceFloor(dtype: "float32" | "float64"): number {
+  return dtype === "float64" ? Math.exp(-100) : 2 ** -126;
+}
+
+/** 1/v where v >= floor, 0 below it; NaN stays NaN. */
+function keptInverse(v: number, floor: number): number {
+  return v >= floor ? 1 / v : v < floor ? 0 : v;
+}
 
 /**
  * C's pow, which PyTorch computes with: Math.pow differs only in giving NaN

@@ -140,7 +140,8 @@ interface Helper {
   sequence: number;
 }
 
-let helper: Helper | null = null;
+/** One worker per shared instance (the SIMD and relaxed-SIMD builds each have their own memory). */
+const helpers = new Map<WasmKernels, Helper>();
 let broken = false;
 let threads = platform.start === null ? 1 : Math.min(2, platform.cores);
 
@@ -182,10 +183,12 @@ let workerStrips = 0;
 /** The worker, if it is up and waiting for jobs; starts it on first call. */
 function readyHelper(w: WasmKernels): Helper | null {
   if (threads < 2 || broken || platform.start === null) return null;
-  if (helper === null) {
+  let helper = helpers.get(w);
+  if (helper === undefined) {
     try {
       platform.start({ module: w.module, memory: w.memory, scratch: w.scratch(1) }, () => { broken = true; });
       helper = { control: new Int32Array(w.memory.buffer, 0, JOB + JOB_WORDS), sequence: 0 };
+      helpers.set(w, helper);
     } catch {
       broken = true;
       return null;
@@ -196,16 +199,16 @@ function readyHelper(w: WasmKernels): Helper | null {
 
 /**
  * Strip boundaries along a side of C: each strip a quarter of what is left
- * (at least 16, in multiples of 8 so strips keep whole micro-tiles), so the
- * strips shrink towards the end and the thread that finishes first waits at
- * most a small strip for the other.
+ * (at least 24, in multiples of 24 so strips keep whole micro-tiles of 4 or
+ * 6 rows and 4 or 8 columns), so the strips shrink towards the end and the
+ * thread that finishes first waits at most a small strip for the other.
  */
 function stripBounds(side: number): number[] {
   const bounds = [0];
   for (let at = 0; at < side;) {
     const remaining = side - at;
-    let size = Math.max(16, Math.round(remaining / 32) * 8);
-    if (bounds.length === MAX_STRIPS || remaining - size < 8) size = remaining;
+    let size = Math.max(24, Math.round(remaining / 96) * 24);
+    if (bounds.length === MAX_STRIPS || remaining - size < 24) size = remaining;
     at += size;
     bounds.push(at);
   }

@@ -52,7 +52,7 @@ function multiplyInWasm(
   const f64 = c instanceof Float64Array;
   // A one-column product runs as a row on one thread (see multiply): no use for shared memory.
   if (n > 1 && m * n * k >= THREAD_MIN_WORK && getGemmThreads() === 2) {
-    const shared = sharedWasmKernels();
+    const shared = sharedWasmKernels(w);
     if (shared !== null) return multiply(shared, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
   }
   return multiply(w, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
@@ -76,8 +76,9 @@ function multiply(
   return true;
 }
 
-/** Start the GEMM worker thread ahead of the first large product; resolves to whether it is ready. */
+/** Start the GEMM worker thread of the active build ahead of the first large product; resolves to whether it is ready. */
 export async function warmUpGemm(): Promise<boolean> {
-  const w = activeWasm() === null ? null : sharedWasmKernels();
+  const active = activeWasm();
+  const w = active === null ? null : sharedWasmKernels(active);
   return w === null ? false : startGemmWorker(w);
 }

@@ -3,12 +3,16 @@
 // and the result copied back. Two instances run the same code: one over plain
 // memory for what the calling thread does alone, and one over shared memory
 // for large products, half of which a worker thread (gemm-threads.ts)
-// computes in place. Copies into and out of a SharedArrayBuffer cost ~3x more
-// (V8 copies them element by element), so only the products that the worker
-// shares go there.
+// computes in place. Copies into and out of a SharedArrayBuffer cost ~2x more
+// (28 against 51 GB/s, measured in Node 20), so only the products that the worker
+// shares go there. The code comes in two builds: plain SIMD, and relaxed SIMD
+// (fused multiply-add in the float32 GEMM and tanh), which only runtimes that
+// validate it get (Chromium, Node 22+, Node 20 with --experimental-wasm-relaxed-simd).
 import { TANH_CONSTANTS } from "./fast-tanh.js";
 import type { FloatArray } from "./shape.js";
-import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from "./wasm/kernels.generated.js";
+import {
+  KERNELS_RELAXED_WASM_BASE64, KERNELS_RELAXED_WASM_SHARED_BASE64, KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64,
+} from "./wasm/kernels.generated.js";
 
 type Flag = 0 | 1;
 
@@ -19,6 +23,7 @@ declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (module: WasmModule, imports: object) => { readonly exports: object };
+  validate(bytes: Uint8Array): boolean;
 };
 
 type GemmFn = (
@@ -51,6 +56,8 @@ export interface KernelExports {
   sgdF32: SgdFn;
   sgdF64: SgdFn;
   scratchBytes(elementSize: number): number;
+  /** The bench's calibration: `iterations` steps of 12 independent f32x4 multiply-add chains (96 flops each). */
+  peakF32(iterations: number): number;
 }
 
 const PAGE = 65536;
@@ -66,6 +73,8 @@ const THREADS = 2;
 
 export interface WasmKernels {
   readonly shared: boolean;
+  /** The relaxed-SIMD build (fused multiply-add in the float32 GEMM and tanh). */
+  readonly relaxed: boolean;
   readonly module: WasmModule;
   readonly memory: WasmMemory;
   readonly exports: KernelExports;
@@ -85,17 +94,28 @@ function decode(base64: string): Uint8Array {
   return bytes;
 }
 
-/** Compile and instantiate the module, or return null where WebAssembly SIMD (or shared memory, when asked for) is missing. */
-function instantiate(shared: boolean): WasmKernels | null {
+const BUILDS = {
+  plain: { simd: KERNELS_WASM_BASE64, relaxed: KERNELS_RELAXED_WASM_BASE64 },
+  shared: { simd: KERNELS_WASM_SHARED_BASE64, relaxed: KERNELS_RELAXED_WASM_SHARED_BASE64 },
+} as const;
+
+/**
+ * Compile and instantiate one build, or return null where this runtime cannot
+ * run it: no WebAssembly SIMD, no relaxed SIMD (WebAssembly.validate refuses
+ * the module first), or no shared memory when asked for.
+ */
+function instantiate(shared: boolean, relaxed: boolean): WasmKernels | null {
   try {
-    const module = new WebAssembly.Module(decode(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64));
+    const bytes = decode(BUILDS[shared ? "shared" : "plain"][relaxed ? "relaxed" : "simd"]);
+    if (!WebAssembly.validate(bytes)) return null;
+    const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
     const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("the wasm kernels aborted"); } } }).exports as unknown as KernelExports;
     const scratchSize = align(Math.max(exports.scratchBytes(4), exports.scratchBytes(8)));
     const operands = CONTROL_BYTES + (shared ? THREADS : 1) * scratchSize;
     grow(memory, operands);
     new Float64Array(memory.buffer, TANH_CONSTANTS_AT, TANH_CONSTANTS.length).set(TANH_CONSTANTS);
-    return { shared, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: null };
+    return { shared, relaxed, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: null };
   } catch {
     return null;
   }
@@ -110,19 +130,24 @@ function grow(memory: WasmMemory, bytes: number): void {
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-let plainInstance: WasmKernels | null | undefined;
-let sharedInstance: WasmKernels | null | undefined;
+/** Instances by build (index: 2 * shared + relaxed), created on first use; null where this platform cannot run that build. */
+const instances: (WasmKernels | null | undefined)[] = [undefined, undefined, undefined, undefined];
 
-/** The instance over plain memory (created on first use); null when this platform cannot run it. */
-export function wasmKernels(): WasmKernels | null {
-  if (plainInstance === undefined) plainInstance = instantiate(false);
-  return plainInstance;
+function instance(shared: boolean, relaxed: boolean): WasmKernels | null {
+  const index = (shared ? 2 : 0) + (relaxed ? 1 : 0);
+  let w = instances[index];
+  if (w === undefined) w = instances[index] = instantiate(shared, relaxed);
+  return w;
 }
 
-/** The instance over shared memory, for products split with the worker; null where shared memory is missing. */
-export function sharedWasmKernels(): WasmKernels | null {
-  if (sharedInstance === undefined) sharedInstance = instantiate(true);
-  return sharedInstance;
+/** The instance over plain memory of the plain-SIMD build (relaxed: of the relaxed-SIMD build); null when this platform cannot run it. */
+export function wasmKernels(relaxed = false): WasmKernels | null {
+  return instance(false, relaxed);
+}
+
+/** The instance over shared memory of the same build as w, for products split with the worker; null where shared memory is missing. */
+export function sharedWasmKernels(w: WasmKernels): WasmKernels | null {
+  return w.shared ? w : instance(true, w.relaxed);
 }
 
 function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
@@ -180,8 +205,8 @@ export function placeOperands(
   const bAt = align(aAt + m * k * size);
   const cAt = align(bAt + k * n * size);
   const packedAt = align(cAt + m * n * size);
-  // Packed panels round rows up to 4 and columns up to 8 (f32) or 4 (f64).
-  const packedSize = Math.max(Math.ceil(m / 4) * 4, Math.ceil(n / 8) * 8) * k * size;
+  // Packed panels round rows up to 4 (6 for the relaxed build's f32) and columns up to 8 (f32) or 4 (f64).
+  const packedSize = Math.max(Math.ceil(m / 12) * 12, Math.ceil(n / 8) * 8) * k * size;
   const view = memoryFor(w, f64, packedAt + Math.max(packedSize, n * size));
   if (view === null) return null;
   view.set(range(a, aOffset, m * k), aAt / size);

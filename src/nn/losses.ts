@@ -3,7 +3,7 @@
 // "mean" (default) averages over elements (over samples for the per-sample
 // losses halfSquaredError, crossEntropy and nllLoss), "sum" adds, "none" keeps
 // one value per element (per sample).
-import { DagradError, ShapeError, Tensor, bceWithLogits, formatShape, sub, zerosLike } from "../autograd/index.js";
+import { DagradError, ShapeError, Tensor, bce, bceWithLogits, formatShape } from "../autograd/index.js";
 import { elementIndex } from "./position.js";
 
 export type Reduction = "mean" | "sum" | "none";
@@ -84,30 +84,16 @@ export function halfSquaredError(input: Tensor, target: Tensor, options: LossOpt
 }
 
 /**
- * max(log x, -100), as PyTorch's BCE clamps it, with a gradient that never
- * becomes NaN or Inf: below `floor` (where 1/x would overflow the dtype, or
- * the clamp is active) the value is a constant with zero gradient. That
- * constant is written directly, not computed by the log op, so log(0) = -Inf
- * never appears in the graph (anomaly mode would stop on it).
+ * Binary cross-entropy on probabilities in [0, 1]: -(t log p + (1 - t) log(1 - p)),
+ * logs clamped at -100 as PyTorch's, by the bce op (one op, where the
+ * composition records a dozen); a log held at its clamp has zero gradient, so
+ * nothing becomes NaN or Inf at p = 0 or 1.
  */
-function clampedLog(x: Tensor): Tensor {
-  const floor = x.dtype === "float64" ? Math.exp(-100) : 2 ** -126;
-  const kept = x.ge(floor);
-  const held = zerosLike(x);
-  const v = x.data, h = held.data;
-  for (let i = 0; i < v.length; i++) if (!(v[i]! >= floor)) h[i] = Math.max(Math.log(v[i]!), -100);
-  return x.mul(kept).add(sub(1, kept)).log().add(held);
-}
-
-/** Binary cross-entropy on probabilities in [0, 1]: -(t log p + (1 - t) log(1 - p)), logs clamped at -100. */
 export function bceLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   expectSameShape("bceLoss", input, target);
   expectWithin("bceLoss", input, "input (probabilities)", 0, 1, "apply sigmoid first, or use bceWithLogitsLoss on raw scores");
   expectProbabilities("bceLoss", target, "use 0/1 labels or soft targets (for class indices 0..C-1 use crossEntropy)");
-  const logP = clampedLog(input);
-  const logNotP = clampedLog(sub(1, input));
-  const loss = target.mul(logP).add(sub(1, target).mul(logNotP)).neg();
-  return reduce("bceLoss", loss, options.reduction);
+  return reduce("bceLoss", bce(input, target), options.reduction);
 }
 
 /**

@@ -119,6 +119,24 @@ const cases: Record<OpName, Case[]> = {
   tanhBackward: [{ label: "through tanh: its second derivative differentiates tanhBackward", inputs: () => [randomInput([3, 4], 1)], fn: (x) => x.tanh().square(), second: true }],
   sigmoidBackward: [{ label: "through sigmoid: its second derivative differentiates sigmoidBackward", inputs: () => [randomInput([3, 4], 2)], fn: (x) => x.sigmoid().square(), second: true }],
   reluBackward: [{ label: "through relu: its second derivative differentiates reluBackward", inputs: () => [randomInput([3, 4], 3, { awayFromZero: true })], fn: (x) => x.relu().pow(3), second: true }],
+  // Probabilities from sigmoid keep p inside (0, 1) while central differences move it.
+  bce: [
+    ...binaryCases((x, t) => dg.bce(x.sigmoid(), t.sigmoid()), { second: true }),
+    { label: "a number target 1", inputs: () => [randomInput([3, 4], 7)], fn: (x) => dg.bce(x.sigmoid(), 1), second: true },
+    {
+      label: "at the clamps (p = 0 and 1): the loss holds at 100, the gradient is 0 there, as the composition of clamped logs gives",
+      exact: () => {
+        const p = float64([0, 1, 0, 1, 0.25]);
+        const t = float64([1, 0, 0, 1, 1]);
+        const loss = dg.bce(p, t);
+        expect(loss.toArray()).toEqual([100, 100, 0, 0, -Math.log(0.25)]);
+        loss.sum().backward();
+        expect(p.grad!.toArray()).toEqual([0, 0, 1, -1, -4]);
+        expect(t.grad!.toArray()).toEqual([100, -100, 100, -100, Math.log(0.75) - Math.log(0.25)]);
+      },
+    },
+  ],
+  bceGrad: [{ label: "through bce: its second derivative differentiates bceGrad", inputs: () => [randomInput([3, 4], 8), randomInput([3, 4], 9)], fn: (x, t) => dg.bce(x.sigmoid(), t.sigmoid()).square(), second: true }],
   bceWithLogits: [
     ...binaryCases((x, t) => dg.bceWithLogits(x, t), { second: true }),
     { label: "0/1 targets, logits far out (±30)", inputs: () => [dg.tensor([30, -30, 0.5, -0.5], { dtype: "float64", requiresGrad: true }), dg.tensor([1, 0, 1, 0], { dtype: "float64", requiresGrad: true })], fn: (x, t) => dg.bceWithLogits(x, t) },

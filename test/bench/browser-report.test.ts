@@ -28,7 +28,7 @@ describe("the browser section of the benchmark report", () => {
     saveSuite(browser, output);
     writeReport(output);
     const lines = readFileSync(output.report, "utf8").split("\n");
-    expect(lines.find((l) => l.startsWith("- Machine:"))).toBe(`- Machine: ${tiny.run.cpu}, ${tiny.run.cores} cores, ${tiny.run.memoryGB} GiB; Node ${tiny.run.node}; dagrad GEMM: ${tiny.run.gemm}.`);
+    expect(lines.find((l) => l.startsWith("- Machine:"))).toBe(`- Machine: ${tiny.run.cpu}, ${tiny.run.cores} cores, ${tiny.run.memoryGB} GiB; Node ${tiny.run.node}; dagrad kernels: ${tiny.run.gemm}.`);
     expect(lines.find((l) => l.startsWith("- Run"))).toBe(`- Run: ${tiny.run.date.slice(0, 16).replace("T", " ")} UTC (full).`);
     expect(lines.find((l) => l.startsWith("- Every number"))).toContain(`the median over ${tiny.run.rounds} rounds`);
     const section = lines.slice(lines.indexOf("## Browser: the playground's worker against Node"));

@@ -1,13 +1,15 @@
-// The same GEMM tests on both kernels: the WebAssembly SIMD one and the
-// TypeScript one, each forced for every product size. A naive triple loop in
+// The same GEMM tests on every kernel this runtime runs: the TypeScript one,
+// the WebAssembly SIMD one and, where it validates, the relaxed-SIMD one
+// (fused multiply-add), each forced for every product size. A naive triple loop in
 // doubles is the oracle; blocking edges (micro-tile, depth block, column
 // block) and every transpose flag are covered. Then autograd's matmul, whose
 // backward multiplies through the transpose flags, is gradchecked on each.
 import { afterAll, describe, expect, it } from "vitest";
 import { gemm, gemmWorkerStrips, getGemmThreads, setGemmThreads, warmUpGemm } from "../../src/kernels/gemm.js";
-import { getKernelBackend, setKernelBackend, type KernelBackend } from "../../src/kernels/backend.js";
+import { activeKernels, availableKernels, getKernelBackend, setKernelBackend, type KernelBackend } from "../../src/kernels/backend.js";
+import { wasmKernels } from "../../src/kernels/wasm.js";
 import { createRng, gradcheck, randn } from "../../src/autograd/index.js";
-import { randomArray } from "./helpers.js";
+import { WASM_PATHS, randomArray } from "./helpers.js";
 
 /** op(A)·op(B) by definition, summed in doubles. */
 function naive(transA: boolean, transB: boolean, m: number, n: number, k: number, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
@@ -29,11 +31,12 @@ function worstError(got: ArrayLike<number>, want: ArrayLike<number>, from = 0): 
   return worst;
 }
 
-// Shapes around the kernels' block sizes: micro-tiles 4x4 (js) and 4x8 / 4x4
-// (wasm f32 / f64), depth blocks 256 (both), column blocks 256 (js) and 1024 (wasm).
+// Shapes around the kernels' block sizes: micro-tiles 4x4 (js), 4x8 / 4x4
+// (wasm f32 / f64) and 6x8 (relaxed f32), depth blocks 256 (both), column
+// blocks 256 (js) and 1024 (wasm), row blocks 132 (wasm).
 const SHAPES: readonly [number, number, number][] = [
-  [1, 1, 1], [1, 9, 1], [5, 1, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [13, 11, 129],
-  [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64],
+  [1, 1, 1], [1, 9, 1], [5, 1, 3], [3, 5, 7], [4, 8, 16], [5, 9, 17], [6, 8, 5], [7, 8, 9], [13, 11, 129],
+  [17, 33, 257], [9, 1030, 3], [130, 7, 520], [64, 64, 64], [140, 9, 20], [134, 40, 7],
 ];
 
 const original = { backend: getKernelBackend(), threads: getGemmThreads() };
@@ -42,7 +45,7 @@ afterAll(() => {
   setGemmThreads(original.threads);
 });
 
-describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclude<KernelBackend, "auto">) => {
+describe.each(availableKernels())("gemm on the %s kernel", (backend: Exclude<KernelBackend, "auto">) => {
   for (const dtype of ["float64", "float32"] as const) {
     // float64 sums k products with relative rounding ~1e-16 each; float32 ~6e-8 each.
     const tolerancePerTerm = dtype === "float64" ? 1e-15 : 2e-7;
@@ -119,14 +122,15 @@ describe.each(["js", "wasm"] as const)("gemm on the %s kernel", (backend: Exclud
   });
 });
 
-describe("large products split with the worker thread", () => {
+describe.each(WASM_PATHS)("large products split with the worker thread (%s)", (path) => {
   it("computes every strip of C, split by rows and by columns, for each dtype and transpose", async () => {
-    setKernelBackend("wasm");
+    setKernelBackend(path);
     setGemmThreads(2);
     expect(await warmUpGemm()).toBe(true);
     const strips = gemmWorkerStrips();
     // Above the 4M multiply-add threshold; m > n splits rows, n > m columns; odd sizes leave ragged halves.
-    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290]] as const) {
+    // [140, 333, 100]: column strips share op(A) packed whole, in two row blocks (132 rows, then 8).
+    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290], [140, 333, 100]] as const) {
       for (const dtype of ["float32", "float64"] as const) {
         for (const [transA, transB] of [[false, false], [true, true]] as const) {
           const a = randomArray(dtype, m * k, `ta${m}`);
@@ -145,7 +149,7 @@ describe("large products split with the worker thread", () => {
   });
 
   it("stays on one thread when told to", () => {
-    setKernelBackend("wasm");
+    setKernelBackend(path);
     setGemmThreads(1);
     const a = randomArray("float32", 300 * 200, "one-a");
     const b = randomArray("float32", 200 * 100, "one-b");
@@ -158,38 +162,38 @@ describe("large products split with the worker thread", () => {
 
 describe("which GEMM results depend on the backend", () => {
   /** C from each backend (the wasm one with the worker thread when `threads` is 2). */
-  function bothBackends(dtype: "float32" | "float64", transA: boolean, transB: boolean, m: number, n: number, k: number, mode: "zeros" | "bias" | "accumulate", threads: 1 | 2 = 1): [Float32Array | Float64Array, Float32Array | Float64Array] {
+  function bothBackends(dtype: "float32" | "float64", transA: boolean, transB: boolean, m: number, n: number, k: number, mode: "zeros" | "bias" | "accumulate", threads: 1 | 2 = 1, path: (typeof WASM_PATHS)[number] = "wasm"): [Float32Array | Float64Array, Float32Array | Float64Array] {
     const a = randomArray(dtype, m * k, `bits-a${m},${n},${k}`);
     const b = randomArray(dtype, k * n, `bits-b${m},${n},${k}`);
     const bias = mode === "bias" ? randomArray(dtype, n, "bits-bias") : null;
-    const run = (backend: "js" | "wasm") => {
+    const run = (backend: "js" | typeof path) => {
       setKernelBackend(backend);
       setGemmThreads(threads);
       const c = randomArray(dtype, m * n, "bits-c");
       gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, mode === "accumulate", bias);
       return c;
     };
-    return [run("js"), run("wasm")];
+    return [run("js"), run(path)];
   }
 
-  it("float64: identical bits on both backends (same depth blocks, same order, in doubles), any shape, flags, bias, threads", async () => {
+  it.each(WASM_PATHS)("float64: identical bits on js and %s (same depth blocks, same order, in doubles, never fused), any shape, flags, bias, threads", async (path) => {
     for (const [m, n, k] of [[4, 4, 4], [5, 9, 17], [33, 17, 130], [17, 33, 257], [9, 70, 600], [1, 40, 300], [40, 1, 300]] as const) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           for (const mode of ["zeros", "bias", "accumulate"] as const) {
-            const [js, wasm] = bothBackends("float64", transA, transB, m, n, k, mode);
+            const [js, wasm] = bothBackends("float64", transA, transB, m, n, k, mode, 1, path);
             expect(Array.from(wasm), `${m}x${n}x${k} ${transA} ${transB} ${mode}`).toEqual(Array.from(js));
           }
         }
       }
     }
-    setKernelBackend("wasm");
+    setKernelBackend(path);
     setGemmThreads(2);
     expect(await warmUpGemm()).toBe(true);
     const strips = gemmWorkerStrips();
     // Repeated: how many strips the worker takes depends on when it wakes.
     for (let repeat = 0; repeat < 10; repeat++) {
-      const [js, wasm] = bothBackends("float64", false, true, 301, 77, 290, "bias", 2);
+      const [js, wasm] = bothBackends("float64", false, true, 301, 77, 290, "bias", 2, path);
       expect(Array.from(wasm)).toEqual(Array.from(js));
     }
     expect(gemmWorkerStrips(), "the worker computed some strips").toBeGreaterThan(strips);
@@ -201,10 +205,42 @@ describe("which GEMM results depend on the backend", () => {
     expect(differing).toBe(9);
     for (let i = 0; i < 16; i++) expect(Math.abs(js[i]! - wasm[i]!)).toBeLessThan(4 * 2 ** -24 * 4);
   });
+
+  it.runIf(WASM_PATHS.includes("wasm-relaxed"))("float32 on wasm-relaxed: each multiply-add rounds once where the CPU has FMA, twice where it has not", () => {
+    // C = a0·b0 + a1·b1 = -1 + (1 + 2^-12)²: the product 1 + 2^-11 + 2^-24 is not a float32.
+    // Rounded first (SIMD) it loses 2^-24: 2^-11. Fused, the sum keeps it: 2^-11 + 2^-24.
+    const e = 1 + 2 ** -12;
+    const a = new Float32Array([-1, e]);
+    const b = new Float32Array([1, 1, 1, 1, 1, 1, 1, 1, e, e, e, e, e, e, e, e]);
+    const product = (path: "wasm" | "wasm-relaxed"): number[] => {
+      setKernelBackend(path);
+      const c = new Float32Array(8);
+      gemm(false, false, 1, 8, 2, a, 0, b, 0, c, 0, false);
+      return Array.from(c);
+    };
+    expect(product("wasm")).toEqual(new Array(8).fill(2 ** -11));
+    const relaxed = product("wasm-relaxed");
+    // relaxed_madd leaves the choice to the runtime: one answer for all lanes, one of those two.
+    expect(new Set(relaxed).size).toBe(1);
+    expect([2 ** -11, 2 ** -11 + 2 ** -24]).toContain(relaxed[0]);
+  });
 });
 
 describe("setKernelBackend", () => {
   it("rejects an unknown backend by name", () => {
-    expect(() => setKernelBackend("gpu" as KernelBackend)).toThrow(/setKernelBackend: unknown backend "gpu", expected "auto", "wasm" or "js"/);
+    expect(() => setKernelBackend("gpu" as KernelBackend)).toThrow(/setKernelBackend: unknown backend "gpu", expected "auto", "wasm-relaxed", "wasm" or "js"/);
+  });
+
+  it("auto picks relaxed SIMD where WebAssembly.validate accepts it, else SIMD; forcing relaxed elsewhere says why", () => {
+    setKernelBackend("auto");
+    if (wasmKernels(true) !== null) {
+      expect(activeKernels()).toBe("wasm-relaxed");
+    } else {
+      expect(activeKernels()).toBe("wasm");
+      expect(() => setKernelBackend("wasm-relaxed")).toThrow(/does not run WebAssembly relaxed SIMD .*--experimental-wasm-relaxed-simd/);
+      expect(getKernelBackend()).toBe("auto");
+    }
+    setKernelBackend("js");
+    expect(activeKernels()).toBe("js");
   });
 });

@@ -1,6 +1,6 @@
 // Shared by the kernel tests: seeded arrays, and the backend restored after each file.
 import { afterAll } from "vitest";
-import { getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
+import { type ActiveKernels, availableKernels, getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
 import { createRng } from "../../src/autograd/index.js";
 
 export type Dtype = "float32" | "float64";
@@ -18,3 +18,10 @@ export function restoreBackendAfterAll(): void {
   const original = getKernelBackend();
   afterAll(() => setKernelBackend(original));
 }
+
+/**
+ * The WebAssembly builds this runtime runs: "wasm" (SIMD) everywhere here,
+ * "wasm-relaxed" where relaxed SIMD validates (Node 22+, or Node 20 started with
+ * --experimental-wasm-relaxed-simd, as test/kernels/relaxed.test.ts does).
+ */
+export const WASM_PATHS = availableKernels().filter((k): k is Exclude<ActiveKernels, "js"> => k !== "js");

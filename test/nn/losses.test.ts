@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Tensor, ShapeError, createRng, detectAnomaly, gradcheck, rand, randn, tensor } from "../../src/autograd/index.js";
+import { type Tensor, ShapeError, createRng, detectAnomaly, gradcheck, rand, randn, sub, tensor } from "../../src/autograd/index.js";
 import { DagradError } from "../../src/autograd/index.js";
 import { bceLoss, bceWithLogitsLoss, crossEntropy, halfSquaredError, mseLoss, nllLoss } from "../../src/nn/index.js";
 
@@ -126,6 +126,43 @@ describe("bceLoss", () => {
   });
   it("lets a NaN prediction through as a NaN loss (fit stops on it), not as a misleading range error", () => {
     expect(bceLoss(tensor([[NaN], [0.5]]), tensor([[1], [0]])).item()).toBeNaN();
+  });
+
+  it("as one op gives the values and gradients of its composition from clamped logs (the oracle), clamps and floors included", () => {
+    /** max(log x, -100) with zero gradient below the dtype's floor, from primitive ops (bceLoss before the fused op). */
+    const clampedLog = (x: Tensor): Tensor => {
+      const floor = x.dtype === "float64" ? Math.exp(-100) : 2 ** -126;
+      const kept = x.ge(floor);
+      const held = tensor(Array.from(x.data, (v) => (v >= floor ? 0 : Math.max(Math.log(v), -100))), { dtype: x.dtype, shape: x.shape });
+      return x.mul(kept).add(sub(1, kept)).log().add(held);
+    };
+    const composed = (p: Tensor, t: Tensor): Tensor => t.mul(clampedLog(p)).add(sub(1, t).mul(clampedLog(sub(1, p)))).neg();
+    const cases = {
+      float64: { p: [0, 1, 1e-300, 1e-40, 0.3, 0.999, 1 - 1e-16, 0.5], t: [1, 0, 1, 1, 0.25, 1, 0, 0.5] },
+      float32: { p: [0, 1, 1e-40, 1e-30, 0.3, 0.999, 0.9999999, 0.5], t: [1, 0, 1, 0, 0.25, 1, 0, 0.5] },
+    };
+    for (const [dtype, { p: pv, t: tv }] of Object.entries(cases) as ["float32" | "float64", { p: number[]; t: number[] }][]) {
+      const run = (loss: (p: Tensor, t: Tensor) => Tensor): { value: number[]; gp: number[]; gt: number[] } => {
+        const p = tensor(pv, { dtype, requiresGrad: true });
+        const t = tensor(tv, { dtype, requiresGrad: true });
+        const value = loss(p, t);
+        value.mul(tensor(pv.map((_, i) => i + 1), { dtype })).sum().backward();
+        return { value: values(value), gp: values(p.grad!), gt: values(t.grad!) };
+      };
+      const fused = run((p, t) => bceLoss(p, t, { reduction: "none" }));
+      const oracle = run(composed);
+      const tolerance = dtype === "float64" ? 1e-15 : 1e-6;
+      for (const key of ["value", "gp", "gt"] as const) {
+        fused[key].forEach((v, i) => expect(Math.abs(v - oracle[key][i]!), `${dtype} ${key}[${i}]: ${v} against ${oracle[key][i]}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(oracle[key][i]!))));
+      }
+    }
+  });
+
+  it("records one op for the elementwise loss, not the dozen its composition took", () => {
+    const p = tensor([0.2, 0.7], { requiresGrad: true });
+    const loss = bceLoss(p, tensor([1, 0]), { reduction: "none" });
+    expect(loss.op).toBe("bce");
+    expect(loss.inputs.map((x) => x.op)).toEqual([null, null]); // p and the target themselves, no chain of ops
   });
 });
 

@@ -2,7 +2,7 @@
 // table is generated from it), the kernel, and the backward rule written with
 // differentiable tensor ops, side by side. In the formulas g is the upstream
 // gradient, y the op's output. Broadcasting is undone by the engine, not here.
-import { broadcastBinary, broadcastWhere, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
+import { bceFloor, broadcastBinary, broadcastWhere, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
 import { type FloatArray, broadcastShapes } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
 import { type BackwardFn, type Node, record } from "../graph.js";
@@ -98,6 +98,31 @@ export const binaryOps = {
     gradient: "g_in = where(x <= 0, 0, g); g: where(x <= 0, 0, g_in'); x: 0",
     run: binaryRuns.reluBackward,
     backward: (gg, n) => [n.needs(0) ? reluBackward(gg, n.input(1)) : null, null],
+  },
+  // The elementwise loss of BCELoss (on probabilities, logs clamped at -100) as
+  // one op: one pass forward, where the composition (two clamped logs, their
+  // masks, the products with t and 1 - t) records a dozen ops; the same values
+  // and gradients (0 where a log is held at its clamp), second order included.
+  bce: {
+    gradient: "p: g * bceGrad(p, t); t: g * (clog(1 - p) - clog(p)), clog(v) = max(log v, -100)",
+    run: binaryRuns.bce,
+    backward: (g, n) => {
+      const [p, t] = [n.input(0), n.input(1)];
+      return [n.needs(0) ? g.mul(bceGrad(p, t)) : null, n.needs(1) ? g.mul(bce(p, 1).sub(bce(p, 0))) : null];
+    },
+  },
+  bceGrad: {
+    gradient: "d = (1 - t) / (1 - p) - t / p (a term 0 where its log is held); p: g * ((1 - t) / (1 - p)^2 + t / p^2); t: -g * (1 / (1 - p) + 1 / p)",
+    run: binaryRuns.bceGrad,
+    backward: (g, n) => {
+      const [p, t] = [n.input(0), n.input(1)];
+      const invP = keptInverse(p);
+      const invQ = keptInverse(sub(1, p));
+      return [
+        n.needs(0) ? g.mul(sub(1, t).mul(invQ.square()).add(t.mul(invP.square()))) : null,
+        n.needs(1) ? g.mul(invQ.add(invP)).neg() : null,
+      ];
+    },
   },
   // The elementwise loss of BCEWithLogitsLoss as one op (PyTorch has it too):
   // one pass forward, and a backward of three ops instead of the seven its
@@ -206,6 +231,12 @@ function unary(op: UnaryOpName, x: Tensor): Tensor {
   return record(op, [x], mapped(op, x, entry.kernel), entry.backward);
 }
 
+/** 1/x where x >= bceFloor, 0 below (the mask a constant): differentiable, never 1/0. */
+function keptInverse(x: Tensor): Tensor {
+  const kept = x.ge(bceFloor(x.dtype === "float64" ? "float64" : "float32"));
+  return kept.div(x.mul(kept).add(sub(1, kept)));
+}
+
 /** 1 where x > 0, `slope` elsewhere; a constant (not recorded). */
 function stepMask(x: Tensor, slope: number): Tensor {
   return mapped("step", x, (s, d) => stepKernel(s, d, slope));
@@ -222,6 +253,13 @@ export const div = (a: Tensor | number, b: Tensor | number): Tensor => binary("d
 export const pow = (a: Tensor | number, b: Tensor | number): Tensor => binary("pow", a, b);
 export const maximum = (a: Tensor | number, b: Tensor | number): Tensor => binary("maximum", a, b);
 export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => binary("minimum", a, b);
+/**
+ * -(t log p + (1 - t) log(1 - p)) elementwise, each log clamped at -100 as
+ * PyTorch's: binary cross-entropy on probabilities p with targets t,
+ * unreduced (bceLoss checks that both lie in [0, 1]).
+ */
+export const bce = (p: Tensor, target: Tensor | number): Tensor => binary("bce", p, target);
+const bceGrad = (p: Tensor, target: Tensor): Tensor => binary("bceGrad", p, target);
 /** softplus(x) - x * t elementwise: binary cross-entropy on logits x with targets t, unreduced. */
 export const bceWithLogits = (x: Tensor, target: Tensor | number): Tensor => binary("bceWithLogits", x, target);
 const tanhBackward = (g: Tensor, y: Tensor): Tensor => binary("tanhBackward", g, y);

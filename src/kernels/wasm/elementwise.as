@@ -7,8 +7,9 @@
 //   operation that is the same as rounding in f32);
 // - tanhBackward, sigmoidBackward and the float32 tanh take several
 //   operations, which the TypeScript loop does in doubles: here too, in
-//   f64x2 lanes, in the same order (wasm has no fused multiply-add, so each
-//   operation rounds as in JavaScript).
+//   f64x2 lanes, in the same order (plain SIMD has no fused multiply-add, so
+//   each operation rounds as in JavaScript). The one exception is the relaxed-SIMD
+//   build's float32 tanh, which fuses its Horner steps (see tanhStep).
 // Inputs step 1 (an array) or 0 (a broadcast scalar) per element.
 
 // Binary op codes, shared with ../wasm.ts.
@@ -121,6 +122,18 @@ export function binaryF64(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, o
   return f64x2.splat(load<f64>(at + <usize>i * 8));
 }
 
+/**
+ * c + z * p, one Horner step of the float32 tanh: a multiply and an add as in
+ * ../fast-tanh.ts (same bits), fused in the relaxed-SIMD build (one rounding
+ * fewer per step: the float32 result differs from the TypeScript one for a few
+ * inputs, by 1 ulp at most; the tanh is float32 only, no float64 result changes).
+ */
+// @ts-ignore: decorator
+@inline function tanhStep(z: v128, p: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(z, p, c);
+  return f64x2.add(c, f64x2.mul(z, p));
+}
+
 /** tanh of two doubles: clamp to ±9 (NaN stays NaN), then the rational, in ../fast-tanh.ts's order. */
 // @ts-ignore: decorator
 @inline function tanhF64x2(
@@ -131,14 +144,14 @@ export function binaryF64(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, o
   // rules); in this order they keep NaN and -0 as the comparisons in ../fast-tanh.ts do.
   const v = f64x2.pmax(f64x2.pmin(x, nine), minusNine);
   const z = f64x2.mul(v, v);
-  let p = f64x2.add(p3, f64x2.mul(z, p4));
-  p = f64x2.add(p2, f64x2.mul(z, p));
-  p = f64x2.add(p1, f64x2.mul(z, p));
-  p = f64x2.add(p0, f64x2.mul(z, p));
-  let q = f64x2.add(q3, f64x2.mul(z, q4));
-  q = f64x2.add(q2, f64x2.mul(z, q));
-  q = f64x2.add(q1, f64x2.mul(z, q));
-  q = f64x2.add(one, f64x2.mul(z, q));
+  let p = tanhStep(z, p4, p3);
+  p = tanhStep(z, p, p2);
+  p = tanhStep(z, p, p1);
+  p = tanhStep(z, p, p0);
+  let q = tanhStep(z, q4, q3);
+  q = tanhStep(z, q, q2);
+  q = tanhStep(z, q, q1);
+  q = tanhStep(z, q, one);
   return f64x2.div(f64x2.mul(v, p), q);
 }
 

@@ -13,9 +13,23 @@
 // (overwrite); otherwise the caller fills C's rows with a bias (repeatRows)
 // or leaves C to accumulate into. sumRows is the bias gradient: a column sum.
 
-const MR = 4; // rows of C per micro-tile
 const KC = 256; // depth block: an MR x KC panel of A and a KC x NR panel of B stay in L1
-const MC = 128; // rows per packed A block (L2)
+const MC = 132; // rows per packed A block (L2): a multiple of both micro-tile heights
+/** The tallest micro-tile (for the ragged-store tile's size). */
+const MAX_MR = 6;
+
+/**
+ * Rows of C per micro-tile. Six for float32 in the relaxed build: 6 x 2
+ * accumulators, two B registers and one A splat are 15 of x64's 16 SIMD
+ * registers, and 12 independent fused multiply-adds per depth step cover the
+ * FMA latency (8 would just match it, so any stall costs). Four otherwise: a
+ * separate multiply needs a register for its product, and f64 keeps the
+ * TypeScript kernel's order.
+ */
+// @ts-ignore: decorator
+@inline function mr<T>(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD && sizeof<T>() == 4 ? 6 : 4;
+}
 const NC = 1024; // columns per packed B block
 
 /** Elements per v128 register: 4 for f32, 2 for f64. */
@@ -33,7 +47,7 @@ export function scratchBytes(elementSize: i32): i32 {
   const lanesOf = 16 / elementSize;
   const nrOf = 2 * lanesOf;
   // packed A block + packed B block + one MR x NR tile for ragged stores
-  return (MC * KC + KC * (NC + nrOf) + MR * nrOf) * elementSize;
+  return (MC * KC + KC * (NC + nrOf) + MAX_MR * nrOf) * elementSize;
 }
 
 /**
@@ -56,13 +70,17 @@ function storeTransposed4x4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, 
 /** Pack rows [i0, i0 + mc) and depth [p0, p0 + kc) of op(A) into MR-row panels: panel q, depth p, lane r at (q * kc + p) * MR + r. */
 function packA<T>(a: usize, transA: bool, m: i32, k: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
   const size = sizeof<T>();
+  const MR = mr<T>();
   for (let q = 0; q < mc; q += MR) {
     const panel = dst + <usize>(q * kc) * size; // q is a multiple of MR
     const rows = min(MR, mc - q);
     if (transA && sizeof<T>() == 4 && rows === MR) {
-      // op(A)[i, p] = A[p, i]: four whole f32 rows are one contiguous v128 for each p.
+      // op(A)[i, p] = A[p, i]: the panel's MR f32 rows are contiguous for each p (4, or 4 then 2).
       for (let p = 0; p < kc; p++) {
-        v128.store(panel + <usize>(p * MR) * size, v128.load(a + <usize>((p0 + p) * m + i0 + q) * size));
+        const src = a + <usize>((p0 + p) * m + i0 + q) * size;
+        const out = panel + <usize>(p * MR) * size;
+        v128.store(out, v128.load(src));
+        if (MR == 6) v128.store64_lane(out + 16, v128.load64_zero(src + 16), 0);
       }
     } else if (transA) {
       // op(A)[i, p] = A[p, i]: the panel's rows are contiguous for each p.
@@ -72,13 +90,23 @@ function packA<T>(a: usize, transA: bool, m: i32, k: i32, i0: i32, mc: i32, p0: 
         for (let r = 0; r < MR; r++) store<T>(out + <usize>r * size, r < rows ? load<T>(src + <usize>r * size) : <T>0);
       }
     } else if (sizeof<T>() == 4 && rows === MR) {
-      // Four whole f32 rows: transpose 4 depths at a time.
+      // Whole f32 rows: transpose 4 depths at a time (rows 0-3 as a 4x4 block, rows 4-5 in pairs).
       const src = a + <usize>((i0 + q) * k + p0) * size;
       const rowBytes = <usize>k * size;
+      const stride = <usize>MR * size;
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const at = src + <usize>p * size;
-        storeTransposed4x4(v128.load(at), v128.load(at + rowBytes), v128.load(at + 2 * rowBytes), v128.load(at + 3 * rowBytes), panel + <usize>(p * MR) * size, MR * size);
+        const out = panel + <usize>(p * MR) * size;
+        storeTransposed4x4(v128.load(at), v128.load(at + rowBytes), v128.load(at + 2 * rowBytes), v128.load(at + 3 * rowBytes), out, stride);
+        if (MR == 6) {
+          const r4 = v128.load(at + 4 * rowBytes), r5 = v128.load(at + 5 * rowBytes);
+          const low = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5), high = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
+          v128.store64_lane(out + 16, low, 0);
+          v128.store64_lane(out + stride + 16, low, 1);
+          v128.store64_lane(out + 2 * stride + 16, high, 0);
+          v128.store64_lane(out + 3 * stride + 16, high, 1);
+        }
       }
       for (; p < kc; p++) {
         for (let r = 0; r < MR; r++) store<T>(panel + <usize>(p * MR + r) * size, load<T>(src + <usize>r * rowBytes + <usize>p * size));
@@ -145,6 +173,83 @@ function packB<T>(b: usize, transB: bool, n: i32, k: i32, p0: i32, kc: i32, j0: 
   }
 }
 
+/**
+ * c + a * b in T lanes. The relaxed-SIMD build fuses float32 lanes
+ * (f32x4.relaxed_madd: one rounding where the CPU has FMA, so the bits differ
+ * from the plain build's); float64 lanes always multiply, round, add, round,
+ * as the TypeScript GEMM does, so float64 products stay identical on every path.
+ */
+// @ts-ignore: decorator
+@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD && sizeof<T>() == 4) return f32x4.relaxed_madd(a, b, c);
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
+
+/**
+ * The relaxed build's float32 micro-kernel: C[rows x cols tile at c] += a 6-row
+ * panel of A · an 8-column panel of B over kc, twelve fused accumulators.
+ */
+function microKernel6x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize, overwrite: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd<f32>(a, b0, c00); c01 = madd<f32>(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd<f32>(a, b0, c10); c11 = madd<f32>(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd<f32>(a, b0, c20); c21 = madd<f32>(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd<f32>(a, b0, c30); c31 = madd<f32>(a, b1, c31);
+    a = v128.load32_splat(pa, 16);
+    c40 = madd<f32>(a, b0, c40); c41 = madd<f32>(a, b1, c41);
+    a = v128.load32_splat(pa, 20);
+    c50 = madd<f32>(a, b0, c50); c51 = madd<f32>(a, b1, c51);
+    pa += 24;
+    pb += 32;
+  }
+  const rowBytes = <usize>ldc * 4;
+  if (rows === 6 && cols === 8) {
+    let r0 = c;
+    if (overwrite) {
+      v128.store(r0, c00); v128.store(r0, c01, 16); r0 += rowBytes;
+      v128.store(r0, c10); v128.store(r0, c11, 16); r0 += rowBytes;
+      v128.store(r0, c20); v128.store(r0, c21, 16); r0 += rowBytes;
+      v128.store(r0, c30); v128.store(r0, c31, 16); r0 += rowBytes;
+      v128.store(r0, c40); v128.store(r0, c41, 16); r0 += rowBytes;
+      v128.store(r0, c50); v128.store(r0, c51, 16);
+    } else {
+      v128.store(r0, f32x4.add(v128.load(r0), c00)); v128.store(r0, f32x4.add(v128.load(r0, 16), c01), 16); r0 += rowBytes;
+      v128.store(r0, f32x4.add(v128.load(r0), c10)); v128.store(r0, f32x4.add(v128.load(r0, 16), c11), 16); r0 += rowBytes;
+      v128.store(r0, f32x4.add(v128.load(r0), c20)); v128.store(r0, f32x4.add(v128.load(r0, 16), c21), 16); r0 += rowBytes;
+      v128.store(r0, f32x4.add(v128.load(r0), c30)); v128.store(r0, f32x4.add(v128.load(r0, 16), c31), 16); r0 += rowBytes;
+      v128.store(r0, f32x4.add(v128.load(r0), c40)); v128.store(r0, f32x4.add(v128.load(r0, 16), c41), 16); r0 += rowBytes;
+      v128.store(r0, f32x4.add(v128.load(r0), c50)); v128.store(r0, f32x4.add(v128.load(r0, 16), c51), 16);
+    }
+    return;
+  }
+  // A ragged tile: spill the registers, add (or store) the part inside C.
+  v128.store(tile, c00); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128); v128.store(tile, c41, 144);
+  v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const at = c + <usize>r * rowBytes + <usize>q * 4;
+      const sum = load<f32>(tile + <usize>(r * 8 + q) * 4);
+      store<f32>(at, overwrite ? sum : load<f32>(at) + sum);
+    }
+  }
+}
+
 /** C[rows x cols tile at c] += packed A panel · packed B panel over kc (= when overwrite: C's old values unread). */
 function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, tile: usize, overwrite: bool): void {
   const size = sizeof<T>();
@@ -159,14 +264,15 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows:
     const a1 = v128.load_splat<T>(pa + size);
     const a2 = v128.load_splat<T>(pa + 2 * size);
     const a3 = v128.load_splat<T>(pa + 3 * size);
-    c00 = v128.add<T>(c00, v128.mul<T>(a0, b0)); c01 = v128.add<T>(c01, v128.mul<T>(a0, b1));
-    c10 = v128.add<T>(c10, v128.mul<T>(a1, b0)); c11 = v128.add<T>(c11, v128.mul<T>(a1, b1));
-    c20 = v128.add<T>(c20, v128.mul<T>(a2, b0)); c21 = v128.add<T>(c21, v128.mul<T>(a2, b1));
-    c30 = v128.add<T>(c30, v128.mul<T>(a3, b0)); c31 = v128.add<T>(c31, v128.mul<T>(a3, b1));
+    c00 = madd<T>(a0, b0, c00); c01 = madd<T>(a0, b1, c01);
+    c10 = madd<T>(a1, b0, c10); c11 = madd<T>(a1, b1, c11);
+    c20 = madd<T>(a2, b0, c20); c21 = madd<T>(a2, b1, c21);
+    c30 = madd<T>(a3, b0, c30); c31 = madd<T>(a3, b1, c31);
     pa += 4 * size;
     pb += 32;
   }
   const NR = nr<T>();
+  const MR = 4;
   const rowBytes = <usize>ldc * size;
   if (rows === MR && cols === NR && overwrite) {
     let r0 = c;
@@ -213,7 +319,7 @@ function roundUp(v: i32, step: i32): i32 {
  * and within it the panel of rows i is at i * kc, as packA lays out one block.
  */
 function packAllA<T>(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
-  const mPadded = roundUp(m, MR);
+  const mPadded = roundUp(m, mr<T>());
   for (let pc = 0; pc < k; pc += KC) packA<T>(a, transA, m, k, 0, m, pc, min(KC, k - pc), dst + <usize>(pc * mPadded) * sizeof<T>());
 }
 
@@ -238,6 +344,7 @@ function gemm<T>(
 ): void {
   const size = sizeof<T>();
   const NR = nr<T>();
+  const MR = mr<T>();
   const mPadded = roundUp(m, MR);
   const nPadded = roundUp(n, NR);
   const ownA = scratch;
@@ -261,7 +368,8 @@ function gemm<T>(
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = packedA + <usize>(ir * kc) * size;
             const at = c + <usize>((ic + ir) * n + jc + jr) * size;
-            microKernel<T>(kc, pa, pb, at, n, min(MR, mc - ir), cols, tile, overwrite && pc == 0);
+            if (MR == 6) microKernel6x8(kc, pa, pb, at, n, min(MR, mc - ir), cols, tile, overwrite && pc == 0);
+            else microKernel<T>(kc, pa, pb, at, n, min(MR, mc - ir), cols, tile, overwrite && pc == 0);
           }
         }
       }
@@ -360,4 +468,26 @@ export function sumRowsF32(src: usize, m: i32, n: i32, dst: usize): void {
 
 export function sumRowsF64(src: usize, m: i32, n: i32, dst: usize): void {
   sumRows<f64>(src, m, n, dst);
+}
+
+/**
+ * The platform's limit for this build's float32 arithmetic, for the bench:
+ * twelve independent chains x = x * m + a in f32x4 lanes (fused in the relaxed
+ * build), `iterations` steps each, nothing loaded or stored. 12 chains cover
+ * the latency of a multiply then an add on two pipes of each; 96 floating-point
+ * operations an iteration. Returns a sum so the work cannot be dropped.
+ */
+export function peakF32(iterations: i32): f32 {
+  const m = f32x4.splat(0.5), a = f32x4.splat(1);
+  let x0 = f32x4.splat(0), x1 = f32x4.splat(1), x2 = f32x4.splat(2), x3 = f32x4.splat(3);
+  let x4 = f32x4.splat(4), x5 = f32x4.splat(5), x6 = f32x4.splat(6), x7 = f32x4.splat(7);
+  let x8 = f32x4.splat(8), x9 = f32x4.splat(9), x10 = f32x4.splat(10), x11 = f32x4.splat(11);
+  for (let i = 0; i < iterations; i++) {
+    x0 = madd<f32>(x0, m, a); x1 = madd<f32>(x1, m, a); x2 = madd<f32>(x2, m, a); x3 = madd<f32>(x3, m, a);
+    x4 = madd<f32>(x4, m, a); x5 = madd<f32>(x5, m, a); x6 = madd<f32>(x6, m, a); x7 = madd<f32>(x7, m, a);
+    x8 = madd<f32>(x8, m, a); x9 = madd<f32>(x9, m, a); x10 = madd<f32>(x10, m, a); x11 = madd<f32>(x11, m, a);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)), f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7)));
+  const t = f32x4.add(s, f32x4.add(f32x4.add(x8, x9), f32x4.add(x10, x11)));
+  return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
 }

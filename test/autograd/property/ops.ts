@@ -346,6 +346,23 @@ function whereDraw(b: Builder): Draft | null {
   return draft("where", [condition, first, second], ([c, x, y]) => dg.where(T(c!), x!, y!), reference);
 }
 
+/**
+ * bce(p, t): probabilities p in (1/16, 15/16), away from the clamps (central
+ * differences would step over 0 or 1); targets in [0, 1], or a number 0, 1, 1/2.
+ */
+function bceDraw(b: Builder): Draft | null {
+  const probability = (): number => 0.0625 + ((b.tape.value("positive") - 0.125) % 0.875);
+  const inside = (e: Entry): boolean => e.data.every((v) => v >= 0.0625 && v <= 0.9375);
+  const p = b.operand(inside, () => b.leafOf(b.shape(), probability));
+  if (p === null) return null;
+  const t: Arg | null = b.choose(4) === 3
+    ? b.pick([0, 1, 0.5])
+    : b.operand((e) => broadcastable(p.shape, e.shape) && inside(e), () => b.leafOf(partnerShape(b, p.shape), probability), p);
+  if (t === null) return null;
+  const value = (x: number, y: number): number => -(y * Math.log(x) + (1 - y) * Math.log(1 - x));
+  return draft("bce", [p, t], ([x, y]) => dg.bce(T(x!), y!), ([x, y]) => R.zip(x!, y!, value));
+}
+
 /** An op reached as a property of a tensor (x.mT, x.T), with the axis order it produces. */
 function propertyDraw(name: "mT" | "T", minRank: number, order: (ndim: number) => number[]): Draw {
   return (b) => {
@@ -399,6 +416,8 @@ export const OP_SPECS: Record<OpName, OpSpec> = {
   tanhBackward: { via: "tanh", why: "the fused backward of tanh: its gradient is tanh's second derivative" },
   sigmoidBackward: { via: "sigmoid", why: "the fused backward of sigmoid: its gradient is sigmoid's second derivative" },
   reluBackward: { via: "relu", why: "the fused backward of relu: its gradient is relu's second derivative" },
+  bce: { draw: bceDraw },
+  bceGrad: { via: "bce", why: "the fused derivative of bce: its gradient is bce's second derivative" },
   bceWithLogits: {
     draw: binaryDraw({
       fn: "bceWithLogits", call: (x, t) => dg.bceWithLogits(T(x), t), value: (x, t) => R.softplusOf(x) - x * t,
