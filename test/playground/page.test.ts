@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlayground, OUT, ROOT } from "../../playground/build.js";
 import { defaultConfig } from "../../playground/config.js";
 import { Session } from "../../playground/session.js";
-import { chromiumAvailable, chromiumMissing, launch, screenshotInk } from "../report/chromium.js";
+import { DECODE_PNG, chromiumAvailable, chromiumMissing, launch, screenshotInk } from "../report/chromium.js";
 import { type Site, serve } from "../browser/server.js";
 
 if (!chromiumAvailable) console.warn(chromiumMissing);
@@ -234,17 +234,7 @@ describe.skipIf(!chromiumAvailable)("the playground page in headless Chromium", 
     // Mean |difference| per colour channel (0 to 255), the PNGs decoded in a page.
     const probe = await browser.newPage();
     const difference = async ([a, b]: string[]) => (await probe.evaluate(`(async () => {
-      const pixels = async (base64) => {
-        const image = new Image();
-        image.src = "data:image/png;base64," + base64;
-        await image.decode();
-        const canvas = document.createElement("canvas");
-        canvas.width = image.width;
-        canvas.height = image.height;
-        const context = canvas.getContext("2d");
-        context.drawImage(image, 0, 0);
-        return context.getImageData(0, 0, image.width, image.height).data;
-      };
+      const pixels = ${DECODE_PNG};
       const [p, q] = [await pixels(${JSON.stringify(a)}), await pixels(${JSON.stringify(b)})];
       if (p.length !== q.length) return Infinity;
       let sum = 0;

@@ -22,8 +22,9 @@ export interface Ink {
   colours: number;
 }
 
-// Runs in the page (as source text: the tests' TypeScript has no DOM types).
-const COUNT_INK = `async (base64) => {
+// Run in a page (as source text: the tests' TypeScript has no DOM types).
+/** Source of an async function: a base64 PNG in, its RGBA pixels (Uint8ClampedArray) out, decoded by the browser. */
+export const DECODE_PNG = `async (base64) => {
   const image = new Image();
   image.src = "data:image/png;base64," + base64;
   await image.decode();
@@ -32,7 +33,11 @@ const COUNT_INK = `async (base64) => {
   canvas.height = image.height;
   const context = canvas.getContext("2d");
   context.drawImage(image, 0, 0);
-  const data = context.getImageData(0, 0, image.width, image.height).data;
+  return context.getImageData(0, 0, image.width, image.height).data;
+}`;
+
+const COUNT_INK = `async (base64) => {
+  const data = await (${DECODE_PNG})(base64);
   let inked = 0;
   const colours = new Set();
   for (let i = 0; i < data.length; i += 4) {
