@@ -19,7 +19,8 @@ export const CHECKPOINT = "checkpoint.json";
 const FORMAT = "dagrad.checkpoint";
 const VERSION = 1;
 
-interface Checkpoint {
+/** What a checkpoint holds besides the weights and the optimizer's state. */
+interface CheckpointFacts {
   runId: string;
   config: RunConfig;
   /** SHA-256 of the prepared train and test tensors: resuming on other data would not continue the run. */
@@ -34,8 +35,22 @@ interface Checkpoint {
   rng: RngState;
   /** The model's generator (dropout's masks draw from it). */
   modelRng: RngState;
+}
+
+/** A checkpoint as written, from the live model and optimizer. */
+interface Checkpoint extends CheckpointFacts {
   model: Record<string, TensorRecord>;
   optimizer: OptimizerStateDict;
+}
+
+/**
+ * A checkpoint as read: the weights and the optimizer's state are JSON objects
+ * not yet checked; only restoreCheckpoint can check them, against the model and
+ * optimizer they must fit.
+ */
+interface ReadCheckpoint extends CheckpointFacts {
+  model: Record<string, unknown>;
+  optimizer: Record<string, unknown>;
 }
 
 export function dataHash(data: PreparedData): string {
@@ -98,7 +113,7 @@ function isRngState(value: unknown): value is RngState {
  * generator state by shape. Loading the weights and optimizer state into a
  * model and optimizer (restoreCheckpoint) checks those.
  */
-export function readCheckpoint(dir: string): Checkpoint {
+export function readCheckpoint(dir: string): ReadCheckpoint {
   const path = join(dir, CHECKPOINT);
   if (!existsSync(path)) {
     throw new RunFolderError("resume", dir, `${dir} has no ${CHECKPOINT} to continue from: train with --checkpoint-every N to write one (a run that finished removes it)`);
@@ -136,12 +151,12 @@ export function readCheckpoint(dir: string): Checkpoint {
   if (!Array.isArray(history) || history.length !== epoch || !history.every(recordOk)) return damaged(`has no history of epochs 1 to ${String(epoch)}`);
   return {
     runId, config, dataHash: hash, epoch: epoch as number, seconds, checkpointEvery: checkpointEvery as number,
-    history: history as EpochRecord[], rng, modelRng, model: model as Record<string, TensorRecord>, optimizer: optimizer as unknown as OptimizerStateDict,
+    history: history as EpochRecord[], rng, modelRng, model, optimizer,
   };
 }
 
 /** Load the checkpoint's weights and optimizer state; everything is checked before anything changes. */
-export function restoreCheckpoint(dir: string, checkpoint: Checkpoint, model: MLP, optimizer: Optimizer<BaseHyperparameters, unknown>): void {
+export function restoreCheckpoint(dir: string, checkpoint: ReadCheckpoint, model: MLP, optimizer: Optimizer<BaseHyperparameters, unknown>): void {
   const path = join(dir, CHECKPOINT);
   try {
     const weights: Record<string, Tensor> = {};
@@ -149,7 +164,8 @@ export function restoreCheckpoint(dir: string, checkpoint: Checkpoint, model: ML
       weights[name] = decodeTensor(record, (why) => { throw new DagradError("resume", `tensor "${name}" ${why}`); });
     }
     // Each checks everything before it changes anything; a failure ends the command, so nothing half-loaded is trained.
-    optimizer.loadStateDict(checkpoint.optimizer);
+    // Typed as what stateDict() returns, loadStateDict still checks every field at run time before it changes anything.
+    optimizer.loadStateDict(checkpoint.optimizer as unknown as OptimizerStateDict);
     model.loadStateDict(weights);
   } catch (e) {
     if (!(e instanceof DagradError)) throw e;

@@ -13,6 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DagradError } from "../autograd/index.js";
+import { systemError } from "../autograd/system-errors.js";
 import type { EpochRecord, LossName, MLP } from "../nn/index.js";
 import { decodeStateDict, stateDictToJson } from "../nn/state.js";
 import { writeFileAtomic } from "../node/files.js";
@@ -95,12 +96,7 @@ export function ensureFolder(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "EEXIST" ? "it is a file, not a folder"
-      : code === "ENOTDIR" ? "part of the path is a file, not a folder"
-      : code === "EACCES" || code === "EPERM" ? "permission denied"
-      : code === "EROFS" ? "the file system is read-only"
-      : (e as Error).message;
+    const why = systemError((e as NodeJS.ErrnoException).code)?.reason ?? (e as Error).message;
     throw new UsageError(`cannot write to the output folder ${dir}: ${why}; choose another --out`);
   }
 }

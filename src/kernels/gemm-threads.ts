@@ -75,11 +75,12 @@ type StartWorker = (data: WorkerData, failed: () => void) => void;
 interface WebWorker {
   postMessage(message: unknown): void;
   addEventListener(type: "error" | "messageerror", listener: () => void): void;
+  terminate(): void;
 }
 interface WebGlobals {
   Worker?: new (url: string) => WebWorker;
   Blob?: new (parts: string[], options: { type: string }) => object;
-  URL?: { createObjectURL(blob: object): string };
+  URL?: { createObjectURL(blob: object): string; revokeObjectURL(url: string): void };
   crossOriginIsolated?: boolean;
   navigator?: { hardwareConcurrency?: number };
   /** Defined only inside a dedicated Web Worker, where Atomics.wait is allowed. */
@@ -125,9 +126,21 @@ function detectPlatform(): ThreadPlatform {
     why: "",
     start: (data, failed) => {
       const source = `${WORKER_LOOP}\nself.onmessage = (event) => run(event.data);`;
-      const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
-      worker.addEventListener("error", failed);
-      worker.addEventListener("messageerror", failed);
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      let worker: WebWorker;
+      try {
+        worker = new Worker(url);
+      } finally {
+        // The constructor resolved the URL to its blob, which the worker keeps; unrevoked, the URL would hold the text until the page closes.
+        URL.revokeObjectURL(url);
+      }
+      // A Web Worker lives on after an error until it is ended: end it, it will not be used again.
+      const end = (): void => {
+        worker.terminate();
+        failed();
+      };
+      worker.addEventListener("error", end);
+      worker.addEventListener("messageerror", end);
       worker.postMessage(data);
     },
   };

@@ -1,5 +1,6 @@
 // Errors raised by nn. Each carries the facts a caller needs as fields.
 import { DagradError } from "../autograd/index.js";
+import { systemError } from "../autograd/system-errors.js";
 
 /** A state dict or saved file that does not fit the module: missing or unexpected key, wrong shape, corrupt file. */
 export class StateDictError extends DagradError {
@@ -48,13 +49,10 @@ export class SaveError extends DagradError {
   /** The system's error code (ENOENT, ENOSPC, EFBIG, EACCES, ...), when there is one. */
   readonly code: string | undefined;
   constructor(op: string, path: string, code: string | undefined, reason: string) {
-    const fix = code === "ENOSPC" ? "; free some space or save elsewhere"
-      : code === "EFBIG" ? "; raise the file-size limit (ulimit -f) or save elsewhere"
-      : code === "EACCES" || code === "EPERM" ? "; save into a folder you may write to"
-      : code === "EISDIR" ? "; the path is a folder: give a file name"
-      : "";
-    // With the folder missing there is no old file to speak of.
-    super(op, `${reason}${fix}${code === "ENOENT" ? "" : `. A file already at ${path} is unchanged`}`);
+    const fix = systemError(code)?.fix;
+    // With the folder missing, or a folder at the path, there is no old file to speak of.
+    const kept = code === "ENOENT" || code === "EISDIR" ? "" : `. A file already at ${path} is unchanged`;
+    super(op, `${reason}${fix === undefined ? "" : `; ${fix}`}${kept}`);
     this.path = path;
     this.code = code;
   }

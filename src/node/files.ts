@@ -4,6 +4,7 @@
 // atomic). Readers see the old file or the new one, never a mix.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { systemError } from "../autograd/system-errors.js";
 
 /** Raised when a file cannot be written; the old file at `path`, if any, is untouched. */
 export class FileWriteError extends Error {
@@ -11,11 +12,9 @@ export class FileWriteError extends Error {
   readonly code: string | undefined;
   constructor(path: string, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException)?.code;
+    // A missing folder is named here: the path tells which one.
     const why = code === "ENOENT" ? `the folder ${dirname(path)} does not exist; create it first`
-      : code === "ENOSPC" ? "the disk is full"
-      : code === "EFBIG" ? "the file is larger than this process may write (file-size limit)"
-      : code === "EACCES" || code === "EPERM" ? "permission denied"
-      : (cause as Error)?.message ?? String(cause);
+      : systemError(code)?.reason ?? (cause as Error)?.message ?? String(cause);
     super(`cannot write ${path}: ${why}${code !== undefined && !why.includes(code) ? ` (${code})` : ""}`);
     this.name = "FileWriteError";
     this.path = path;
@@ -40,7 +39,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(temporary, path);
   } catch (e) {
     if (fd !== null) try { closeSync(fd); } catch { /* already failing */ }
-    rmSync(temporary, { force: true });
+    // force ignores only ENOENT: a folder path through a file (ENOTDIR) would throw here and hide e.
+    try { rmSync(temporary, { force: true }); } catch { /* no temporary file could be made */ }
     throw new FileWriteError(path, e);
   }
 }

@@ -2,10 +2,11 @@
 // surface around trained weights), and the colour bar that reads its colours.
 // Panels of one comparison share a colour scale, so one bar serves them all.
 import { axes, plotArea } from "./axes.js";
+import { drawColorBar } from "./color-bar.js";
 import { zeroContour } from "./contour.js";
 import { raster } from "./raster.js";
 import { type Scale, linearScale, logScale } from "./scale.js";
-import { type Figure, element, px, text } from "./svg.js";
+import { type Figure, element, px } from "./svg.js";
 
 /** Values to colours: a domain, linear or log, and a map from [0, 1] to a colour. */
 export interface ColorScale {
@@ -79,22 +80,16 @@ export function contourMap(options: ContourMapOptions): Figure {
   return { width, height, body: parts.join("") };
 }
 
-/** A vertical colour bar for a scale, with its title and a few labelled values. */
+/** A vertical colour bar for a scale, with its title and the scale's ticks labelled. */
 export function colorBar(scale: ColorScale, title: string, options: { height?: number } = {}): Figure {
   const height = options.height ?? 290;
-  const top = 34, bottom = 46, left = 14, barWidth = 16;
-  const barHeight = height - top - bottom;
+  const top = 34, bottom = 46, left = 14, width = 16;
   const bands = scale.bands ?? 16;
-  const parts: string[] = [];
-  for (let k = 0; k < bands; k++) {
-    parts.push(element("rect", { x: left, y: top + barHeight - ((k + 1) * barHeight) / bands, width: barWidth, height: barHeight / bands + 0.5, fill: scale.color((k + 0.5) / bands) }));
-  }
-  parts.push(element("rect", { x: left, y: top, width: barWidth, height: barHeight, fill: "none", stroke: "#444" }));
-  const axis: Scale = scale.log ? logScale(scale.domain, [top + barHeight, top]) : linearScale(scale.domain, [top + barHeight, top]);
-  for (const v of axis.ticks()) {
-    parts.push(element("line", { x1: left + barWidth, y1: axis.map(v), x2: left + barWidth + 4, y2: axis.map(v), stroke: "#444" }));
-    parts.push(text(left + barWidth + 7, axis.map(v), axis.format(v), { size: 10, baseline: "middle", className: "colorbar-label" }));
-  }
-  parts.push(text(left + barWidth + 52, top + barHeight / 2, title, { size: 11, anchor: "middle", rotate: -90, className: "colorbar-title" }));
-  return { width: left + barWidth + 64, height, body: parts.join("") };
+  const along: Scale = scale.log ? logScale(scale.domain, [0, 1]) : linearScale(scale.domain, [0, 1]);
+  const body = drawColorBar({
+    colors: Array.from({ length: bands }, (_, k) => scale.color((k + 0.5) / bands)),
+    labels: along.ticks().map((v) => [along.map(v), along.format(v)] as const),
+    title, left, top, width, height: height - top - bottom, ticks: true, titleGap: 52,
+  });
+  return { width: left + width + 64, height, body };
 }

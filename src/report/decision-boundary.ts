@@ -3,6 +3,7 @@
 // filled colour bands, the 0.5 line (or the lines where the predicted class
 // changes), and the labelled points on top.
 import { axes, plotArea } from "./axes.js";
+import { drawColorBar } from "./color-bar.js";
 import { classColor, diverging, tint } from "./color.js";
 import { type Segment, zeroContour } from "./contour.js";
 import { raster } from "./raster.js";
@@ -93,19 +94,6 @@ export function boundarySegments(grid: OutputGrid): Segment[] {
   return marginFields(grid).flatMap((field) => zeroContour(grid.xs.length, grid.ys.length, field));
 }
 
-function colorBar(left: number, top: number, height: number, reading: OutputGrid["reading"]): string {
-  const parts: string[] = [];
-  const band = height / LEVELS;
-  for (let level = 0; level < LEVELS; level++) {
-    parts.push(element("rect", { x: left, y: top + height - (level + 1) * band, width: 14, height: band + 0.5, fill: tint(diverging((level + 0.5) / LEVELS), 0.6) }));
-  }
-  parts.push(element("rect", { x: left, y: top, width: 14, height, fill: "none", stroke: "#444" }));
-  const labels = reading === "probability" ? ["0", "0.5", "1"] : ["≤ 0", "0.5", "≥ 1"];
-  [0, 0.5, 1].forEach((v, n) => parts.push(text(left + 18, top + height - v * height, labels[n]!, { size: 10, baseline: "middle", className: "colorbar-label" })));
-  parts.push(text(left + 44, top + height / 2, reading === "probability" ? "P(class 1)" : "Output value", { size: 11, anchor: "middle", rotate: -90, className: "colorbar-title" }));
-  return parts.join("");
-}
-
 function classLegend(classes: number, left: number, top: number): string {
   return Array.from({ length: classes }, (_, c) => {
     const y = top + c * 16;
@@ -137,7 +125,15 @@ export function decisionBoundary(options: DecisionBoundaryOptions): Figure {
   if (showLegend) {
     const legendLeft = area.left + area.width + 14;
     const classes = grid.classes === 1 ? 2 : grid.classes;
-    if (grid.classes === 1) parts.push(colorBar(legendLeft, area.top, area.height * 0.55, grid.reading));
+    if (grid.classes === 1) {
+      const probability = grid.reading === "probability";
+      parts.push(drawColorBar({
+        colors: Array.from({ length: LEVELS }, (_, level) => tint(diverging((level + 0.5) / LEVELS), 0.6)),
+        labels: [[0, probability ? "0" : "≤ 0"], [0.5, "0.5"], [1, probability ? "1" : "≥ 1"]],
+        title: probability ? "P(class 1)" : "Output value",
+        left: legendLeft, top: area.top, width: 14, height: area.height * 0.55, titleGap: 30,
+      }));
+    }
     parts.push(classLegend(classes, legendLeft, area.top + (grid.classes === 1 ? area.height * 0.55 + 22 : 6)));
   }
   return { width, height, body: parts.join("") };

@@ -1,6 +1,7 @@
 // explain.html: a worked backprop step as a page to show a class, the
 // equations first, then every value from the manual formulas and from
-// autograd side by side, as matrices. Self-contained: no script, no network.
+// autograd side by side, as matrices (the page shell is page.ts).
+import { htmlPage } from "./page.js";
 import { escapeXml } from "./svg.js";
 
 export interface ExplainPageStep {
@@ -36,11 +37,7 @@ const EQUATIONS = [
   ["Gradient descent", "Wₗ ← Wₗ − lr · dWₗ,   bₗ ← bₗ − lr · dbₗ"],
 ] as const;
 
-const STYLE = `
-body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; padding: 0 16px; }
-h1 { margin-bottom: 4px; } .subtitle { color: #555; margin-top: 0; } .note { background: #f6f6f0; padding: 8px 12px; border-left: 3px solid #cc9; }
-table { border-collapse: collapse; margin: 6px 0 14px; font-size: 14px; }
-td, th { border: 1px solid #ddd; padding: 3px 9px; text-align: left; vertical-align: top; } th { background: #f4f4f4; }
+const STYLE = `.note { background: #f6f6f0; padding: 8px 12px; border-left: 3px solid #cc9; }
 .equations td:last-child, .formula { font-family: "DejaVu Sans Mono", Menlo, monospace; }
 .matrix { border: none; margin: 0; } .matrix td { border: none; padding: 1px 8px; text-align: right; font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
 .step h3 { margin: 18px 0 4px; } .same { color: #2a7a2a; } .differs { color: #b22; }
@@ -69,20 +66,13 @@ export function explainHtml(options: ExplainPageOptions): string {
   const equations = EQUATIONS.map(([what, formula]) => `<tr><td>${escapeXml(what)}</td><td>${escapeXml(formula)}</td></tr>`).join("");
   const setup = options.setup.map(([label, value]) => `<tr><th>${escapeXml(label)}</th><td class="formula">${escapeXml(value)}</td></tr>`).join("");
   const sections = options.sections.map((s) => `<h2>${escapeXml(s.heading)}</h2>\n${s.steps.map(step).join("\n")}`).join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(options.title)}</title>
-<style>${STYLE}</style></head>
-<body>
-<h1>${escapeXml(options.title)}</h1>
-<p class="subtitle">${escapeXml(options.subtitle)}</p>
-<p class="note">${escapeXml(options.note)}</p>
+  const body = `<p class="note">${escapeXml(options.note)}</p>
 <h2>The equations</h2>
 <table class="equations">${equations}</table>
 <h2>The example</h2>
 <table>${setup}</table>
 ${sections}
 <h2>Summary</h2>
-<p>${escapeXml(options.summary)}</p>
-</body></html>
-`;
+<p>${escapeXml(options.summary)}</p>`;
+  return htmlPage({ title: options.title, subtitle: options.subtitle, style: STYLE, body });
 }

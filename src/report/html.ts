@@ -1,6 +1,6 @@
-// report.html: one page with a run's pictures, configuration and metrics. The
-// SVGs are inlined and the CSS is in the page, so it opens from disk with no
-// network.
+// report.html: one page with a run's pictures, configuration and metrics, the
+// SVGs inlined (the page shell is page.ts).
+import { htmlPage } from "./page.js";
 import { escapeXml } from "./svg.js";
 
 export interface ReportSection {
@@ -26,12 +26,7 @@ export interface ReportOptions {
   tables?: readonly ReportTable[];
 }
 
-const STYLE = `
-body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; padding: 0 16px; }
-h1 { margin-bottom: 4px; } .subtitle { color: #666; margin-top: 0; }
-.facts { display: flex; gap: 32px; flex-wrap: wrap; }
-table { border-collapse: collapse; margin: 8px 0 20px; font-size: 14px; }
-td, th { border: 1px solid #ddd; padding: 4px 10px; text-align: left; } th { background: #f4f4f4; }
+const STYLE = `.facts { display: flex; gap: 32px; flex-wrap: wrap; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 16px; align-items: start; }
 figure { margin: 0; border: 1px solid #e4e4e4; padding: 8px; background: #fff; }
@@ -70,18 +65,11 @@ export function reportHtml(options: ReportOptions): string {
   const figures = options.figures.map((f) =>
     `<figure${svgWidth(f.svg) > WIDE ? ' class="wide"' : ""}>${f.svg.trim()}<figcaption><b>${escapeXml(f.title)}</b>${f.caption ? ` — ${escapeXml(f.caption)}` : ""}</figcaption></figure>`,
   ).join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(options.title)}</title>
-<style>${STYLE}</style></head>
-<body>
-<h1>${escapeXml(options.title)}</h1>
-${options.subtitle ? `<p class="subtitle">${escapeXml(options.subtitle)}</p>` : ""}
-<div class="facts">${keyValueTable("Metrics", options.metrics)}${keyValueTable("Configuration", options.config)}</div>
+  const body = `<div class="facts">${keyValueTable("Metrics", options.metrics)}${keyValueTable("Configuration", options.config)}</div>
 ${(options.tables ?? []).map(table).join("\n")}
 <h2>Pictures</h2>
 <div class="figures">
 ${figures}
-</div>
-</body></html>
-`;
+</div>`;
+  return htmlPage({ title: options.title, subtitle: options.subtitle, style: STYLE, body });
 }

@@ -1,6 +1,7 @@
 // Small images in a grid: an MNIST model's first-layer weights (signed, blue
 // to red around zero, one scale for all with a colour bar) and misclassified
 // digits (grey ink).
+import { drawColorBar } from "./color-bar.js";
 import { diverging, grey } from "./color.js";
 import { raster } from "./raster.js";
 import { formatNumber } from "./scale.js";
@@ -37,20 +38,6 @@ function colorFor(colormap: ImageGridOptions["colormap"], largest: number): (v: 
   return (v) => diverging(0.5 + Math.round((largest === 0 ? 0 : Math.max(-1, Math.min(1, v / largest))) * SIGNED_LEVELS) / (2 * SIGNED_LEVELS));
 }
 
-/** A vertical bar from -largest (bottom) to +largest (top) in the grid's 17 levels. */
-function signedBar(largest: number, label: string, left: number, top: number, height: number): string {
-  const levels = 2 * SIGNED_LEVELS + 1;
-  const band = height / levels;
-  const parts: string[] = [];
-  for (let k = 0; k < levels; k++) {
-    parts.push(element("rect", { x: left, y: top + height - (k + 1) * band, width: 14, height: band + 0.5, fill: diverging(k / (levels - 1)) }));
-  }
-  parts.push(element("rect", { x: left, y: top, width: 14, height, fill: "none", stroke: "#444" }));
-  [[largest, top], [0, top + height / 2], [-largest, top + height]].forEach(([v, y]) => parts.push(text(left + 18, y!, v === 0 ? "0" : formatNumber(Number(v!.toPrecision(2))), { size: 10, baseline: "middle", className: "colorbar-label" })));
-  parts.push(text(left + 64, top + height / 2, label, { size: 11, anchor: "middle", rotate: -90, className: "colorbar-title" }));
-  return parts.join("");
-}
-
 export function imageGrid(options: ImageGridOptions): Figure {
   const scale = options.scale ?? 3;
   const columns = Math.min(options.columns ?? 8, Math.max(1, options.images.length));
@@ -65,7 +52,15 @@ export function imageGrid(options: ImageGridOptions): Figure {
   const largest = largestMagnitude(options.images);
   const color = colorFor(options.colormap, largest);
   const parts = [text(gridWidth / 2, 22, options.title, { size: 14, anchor: "middle", weight: "bold", className: "title" })];
-  if (signed) parts.push(signedBar(largest, options.scaleLabel ?? "value", gridWidth + 4, top, Math.max(60, Math.min(height - top - gap, 240))));
+  if (signed) {
+    const end = (v: number) => formatNumber(Number(v.toPrecision(2)));
+    parts.push(drawColorBar({
+      colors: Array.from({ length: 2 * SIGNED_LEVELS + 1 }, (_, k) => diverging(k / (2 * SIGNED_LEVELS))),
+      labels: [[1, end(largest)], [0.5, "0"], [0, end(-largest)]],
+      title: options.scaleLabel ?? "value",
+      left: gridWidth + 4, top, width: 14, height: Math.max(60, Math.min(height - top - gap, 240)), titleGap: 50,
+    }));
+  }
   options.images.forEach((image, n) => {
     const left = gap + (n % columns) * (cellW + gap);
     const cellTop = top + Math.floor(n / columns) * (cellH + captionH + gap);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,6 +29,15 @@ describe("writeFileAtomic", () => {
     const path = join(folder(), "missing", "model.json");
     expect(() => writeFileAtomic(path, "x")).toThrow(FileWriteError);
     expect(() => writeFileAtomic(path, "x")).toThrow(/folder .*missing does not exist; create it first/);
+  });
+
+  it("says in plain words when the path is a folder, or part of it is a file", () => {
+    const dir = folder();
+    mkdirSync(join(dir, "model.json"));
+    writeFileSync(join(dir, "file"), "");
+    expect(() => writeFileAtomic(join(dir, "model.json"), "x")).toThrow(`cannot write ${join(dir, "model.json")}: it is a folder, not a file (EISDIR)`);
+    expect(() => writeFileAtomic(join(dir, "file", "model.json"), "x")).toThrow(`cannot write ${join(dir, "file", "model.json")}: part of the path is a file, not a folder (ENOTDIR)`);
+    expect(readdirSync(dir).sort()).toEqual(["file", "model.json"]);
   });
 
   it("keeps the old file whole when the write hits the file-size limit", () => {

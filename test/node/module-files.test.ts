@@ -1,7 +1,7 @@
 // saveModule and loadModule: a module's state dict in a JSON file, written
 // atomically, checked before anything is loaded.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -49,6 +49,20 @@ describe("saveModule and loadModule", () => {
     expect(save).toThrow(DagradError);
     expect(save).toThrow(new RegExp(`^saveModule: cannot write .*model\\.json: the folder .*no-such-folder does not exist; create it first \\(ENOENT\\)$`));
     try { save(); } catch (e) { expect([(e as SaveError).path, (e as SaveError).code]).toEqual([path, "ENOENT"]); }
+  });
+
+  it("a save onto a folder says the path is a folder and asks for a file name (no old file to speak of)", () => {
+    const folder = mkdtempSync(join(dir, "taken-"));
+    mkdirSync(join(folder, "model.json"));
+    const save = () => saveModule(new Linear(2, 1, { seed: 1 }), join(folder, "model.json"));
+    expect(save).toThrow(SaveError);
+    expect(save).toThrow(new RegExp(`^saveModule: cannot write .*model\\.json: it is a folder, not a file \\(EISDIR\\); give a file name$`));
+    expect(readdirSync(folder)).toEqual(["model.json"]);
+  });
+
+  it("a SaveError for a read-only file system says to save elsewhere", () => {
+    const error = new SaveError("saveModule", "/mnt/ro/model.json", "EROFS", "cannot write /mnt/ro/model.json: the file system is read-only (EROFS)");
+    expect(error.message).toBe("saveModule: cannot write /mnt/ro/model.json: the file system is read-only (EROFS); save elsewhere. A file already at /mnt/ro/model.json is unchanged");
   });
 
   it("a save that hits the file-size limit leaves the model saved before whole, and no temporary file", () => {

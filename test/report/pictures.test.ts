@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { type Tensor, graphNodes, tensor } from "../../src/autograd/index.js";
 import { Linear, Residual, Sequential, Tanh } from "../../src/nn/index.js";
-import { bandEdges, binCounts, colorBar, extent, confusionCounts, confusionMatrix, contourMap, dagFigure, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
+import { bandEdges, binCounts, colorBar, extent, confusionCounts, confusionMatrix, contourMap, dagFigure, explainHtml, histogram, imageGrid, lineChart, reportHtml, scatterPlot, sequential, sharedDomains, smallMultiples, toSvg } from "../../src/report/index.js";
 import { byClass, byTag, parseXml } from "./svg-dom.js";
 
 describe("imageGrid", () => {
@@ -196,6 +196,16 @@ describe("reportHtml", () => {
     const references = [...html.matchAll(/(?:src|href)="([^"]*)"|url\(([^)]*)\)|https?:\/\/[^\s"]+/g)].map((m) => m[0]);
     expect(references).toEqual(["http://www.w3.org/2000/svg"]); // the SVG namespace name, never fetched
     expect(html).toContain('<td class="number">0.980000</td>');
+  });
+
+  it("shares its page shell with explain.html: the same head, title, subtitle and base look, then each page's own rules", () => {
+    const report = reportHtml({ title: "A & B", subtitle: "s", config: {}, metrics: {}, figures: [] });
+    const explain = explainHtml({ title: "A & B", subtitle: "s", note: "n", setup: [], sections: [], summary: "done" });
+    // Up to where each page's own CSS begins (its first rule names a class of that page).
+    const shell = (html: string) => html.slice(0, html.search(/\n\.(facts|note) \{/));
+    expect(shell(report)).toContain("<title>A &amp; B</title>");
+    expect(shell(report)).toBe(shell(explain));
+    for (const html of [report, explain]) expect(html).toContain('<h1>A &amp; B</h1>\n<p class="subtitle">s</p>\n');
   });
 
   it("gives a figure wider than a grid cell a row of its own", () => {
