@@ -158,6 +158,11 @@ export class Node {
   }
 }
 
+/** Whether an op reading these inputs will be recorded (what `record` decides), before its output is made. */
+export function willRecord(a: Tensor, b: Tensor | null = null, c: Tensor | null = null): boolean {
+  return gradEnabled && (a.requiresGrad || (b !== null && b.requiresGrad) || (c !== null && c.requiresGrad));
+}
+
 /**
  * Attach a node to `output` if grad mode is on and any input requires a
  * gradient. `op` is a key of OP_TABLE, so every recorded op has a gradient
