@@ -48,6 +48,12 @@ export const matmulOps = {
       if (k !== kb) {
         throw new ShapeError("matmul", `cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${kb} differ`, [a.shape, b.shape]);
       }
+      if (ra === 2 && rb === 2) {
+        // No batch axes (every product of an MLP): one GEMM, no index tables.
+        const out = emptyLike("matmul", promote(a.dtype, b.dtype), [m, n], willRecord(a, b));
+        gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out.data, 0, false);
+        return out;
+      }
       const batchA = a.shape.slice(0, -2);
       const batchB = b.shape.slice(0, -2);
       const batch = broadcastShapes(batchA, batchB);
