@@ -78,7 +78,9 @@ function fitGradient(op: string, grad: Tensor, input: Tensor): Tensor {
 }
 
 function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function addInto(target: Tensor, g: Tensor): void {

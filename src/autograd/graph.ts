@@ -9,7 +9,6 @@ import type { Tensor } from "./tensor.js";
  * (null: none). `saved` is what the forward kept for it (axes, flags, indices).
  */
 export type BackwardFn<S = void> = (grad: Tensor, node: Node, saved: S) => readonly (Tensor | null)[];
-type BoundBackward = (grad: Tensor, node: Node) => readonly (Tensor | null)[];
 
 let gradEnabled = true;
 let anomalyEnabled = false;
@@ -91,15 +90,18 @@ export class Node {
   private readonly inputVersions: readonly number[];
   private outputRef: Tensor | null = null;
   private outputVersion = 0;
-  private backwardFn: BoundBackward | null;
+  private backwardFn: BackwardFn<unknown> | null;
+  /** What the forward kept for backwardFn (axes, flags, shapes); dropped on release. */
+  private saved: unknown;
   /** Stack of the user's code that created the op; captured in anomaly mode only. */
   readonly createdAt: string | undefined;
 
-  constructor(op: OpName, inputs: readonly Tensor[], backward: BoundBackward) {
+  constructor(op: OpName, inputs: readonly Tensor[], backward: BackwardFn<unknown>, saved: unknown) {
     this.op = op;
     this.inputs = inputs;
     this.inputVersions = inputs.map((t) => t.version);
     this.backwardFn = backward;
+    this.saved = saved;
     this.createdAt = anomalyEnabled ? userFrame(new Error().stack) : undefined;
   }
 
@@ -139,12 +141,13 @@ export class Node {
           "pass { retainGraph: true } to the first backward() if you need to call it again",
       );
     }
-    return this.backwardFn(grad, this);
+    return this.backwardFn(grad, this, this.saved);
   }
 
   /** Drop everything backward needed, so the intermediate buffers can be collected. */
   release(): void {
     this.backwardFn = null;
+    this.saved = undefined;
     this.inputs = [];
     this.outputRef = null;
   }
@@ -156,6 +159,11 @@ export class Node {
         `(version ${t.version}, expected the saved version); clone() it before modifying, or modify it after backward`,
     );
   }
+}
+
+/** Whether an op reading these inputs will be recorded (what `record` decides), before its output is made. */
+export function willRecord(a: Tensor, b: Tensor | null = null, c: Tensor | null = null): boolean {
+  return gradEnabled && (a.requiresGrad || (b !== null && b.requiresGrad) || (c !== null && c.requiresGrad));
 }
 
 /**
@@ -173,7 +181,7 @@ export function record<S>(op: OpName, inputs: readonly Tensor[], output: Tensor,
   // Anomaly mode watches the graph: constants (masks, log(0) = -Inf under noGrad) may be infinite.
   if (anomalyEnabled) checkFinite(op, "output", output, inputs, undefined);
   // Without `saved` (the first overload) S is void and backward ignores it.
-  const node = new Node(op, inputs, (g, n) => backward(g, n, saved as S));
+  const node = new Node(op, inputs, backward as BackwardFn<unknown>, saved);
   output.setGradFn(node);
   node.attachOutput(output);
   return output;

@@ -37,7 +37,7 @@ export class Tensor {
   private node: Node | null = null;
   private readonly versionCounter: { value: number };
   private retainsGradFlag = false;
-  private hooks: GradHook[] = [];
+  private hooks: GradHook[] | null = null; // most tensors never get one: no array each
 
   /**
    * Wrap an existing buffer (not copied). Prefer `tensor()`, which validates
@@ -124,12 +124,13 @@ export class Tensor {
   /** fn sees this tensor's gradient during backward and may return a replacement. Returns a remover. */
   registerHook(fn: GradHook): () => void {
     if (!this.requiresGradFlag) throw new GraphError("registerHook", "cannot register a hook on a tensor that does not require grad");
-    this.hooks.push(fn);
-    return () => { this.hooks = this.hooks.filter((h) => h !== fn); };
+    (this.hooks ??= []).push(fn);
+    return () => { this.hooks = this.hooks?.filter((h) => h !== fn) ?? null; };
   }
 
   /** @internal run the hooks on an incoming gradient */
   applyHooks(grad: Tensor): Tensor {
+    if (this.hooks === null) return grad;
     let g = grad;
     for (const hook of this.hooks) {
       const replaced = hook(g);

@@ -82,8 +82,18 @@ export interface WasmKernels {
   scratch(thread: number): number;
   /** Byte offset where operands start. */
   readonly operands: number;
-  /** Views of the whole memory, remade only when it grows (small products run thousands of times per second). */
-  views: { buffer: ArrayBufferLike; f32: Float32Array; f64: Float64Array } | null;
+  /**
+   * Views of the whole memory and its size, remade only when memoryFor grows it
+   * (only the calling thread grows it): small products run thousands of times
+   * per second, and reading memory.buffer costs a call into the runtime each time.
+   */
+  views: MemoryViews;
+}
+
+interface MemoryViews {
+  readonly bytes: number;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
 }
 
 function decode(base64: string): Uint8Array {
@@ -115,7 +125,7 @@ function instantiate(shared: boolean, relaxed: boolean): WasmKernels | null {
     const operands = CONTROL_BYTES + (shared ? THREADS : 1) * scratchSize;
     grow(memory, operands);
     new Float64Array(memory.buffer, TANH_CONSTANTS_AT, TANH_CONSTANTS.length).set(TANH_CONSTANTS);
-    return { shared, relaxed, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: null };
+    return { shared, relaxed, module, memory, exports, operands, scratch: (thread) => CONTROL_BYTES + thread * scratchSize, views: viewsOf(memory) };
   } catch {
     return null;
   }
@@ -128,6 +138,11 @@ function align(bytes: number): number {
 function grow(memory: WasmMemory, bytes: number): void {
   const have = memory.buffer.byteLength;
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+function viewsOf(memory: WasmMemory): MemoryViews {
+  const buffer = memory.buffer;
+  return { bytes: buffer.byteLength, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
 }
 
 /** Instances by build (index: 2 * shared + relaxed), created on first use; null where this platform cannot run that build. */
@@ -151,10 +166,7 @@ export function sharedWasmKernels(w: WasmKernels): WasmKernels | null {
 }
 
 function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
-  const buffer = w.memory.buffer;
-  let views = w.views;
-  if (views?.buffer !== buffer) views = w.views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
-  return f64 ? views.f64 : views.f32;
+  return f64 ? w.views.f64 : w.views.f32;
 }
 
 /**
@@ -164,7 +176,10 @@ function viewOf(w: WasmKernels, f64: boolean): Float32Array | Float64Array {
  */
 function memoryFor(w: WasmKernels, f64: boolean, bytes: number): Float32Array | Float64Array | null {
   if (bytes > MAX_PAGES * PAGE) return null;
-  grow(w.memory, bytes);
+  if (bytes > w.views.bytes) {
+    grow(w.memory, bytes);
+    w.views = viewsOf(w.memory);
+  }
   return viewOf(w, f64);
 }
 

@@ -50,9 +50,14 @@ export function expectTensor(op: string, v: unknown, what = "input"): Tensor {
   return v;
 }
 
-/** A zeroed tensor that `op` makes (its output, or a mask); checked by allocateFor. */
-export function emptyLike(op: string, dtype: DType, shape: Shape): Tensor {
-  return new Tensor(allocateFor(op, dtype, shape), shape);
+/**
+ * A zeroed tensor that `op` makes (its output, or a mask); checked by
+ * allocateFor. `recorded`: it is the output of an op a graph records (see
+ * willRecord), which usually dies with the training step: its buffer is cut
+ * from a shared slab (kernels/shape.ts allocate).
+ */
+export function emptyLike(op: string, dtype: DType, shape: Shape, recorded = false): Tensor {
+  return new Tensor(allocateFor(op, dtype, shape, recorded), shape);
 }
 
 /** The most elements a typed array holds in V8 (Node 20 and later, Chromium); more fail with a bare RangeError. */
@@ -63,13 +68,13 @@ const MAX_ELEMENTS = 2 ** 32;
  * hold, or more bytes than the machine can give, is a ShapeError naming the op,
  * the shape, the count and the limit, not a RangeError from deep inside.
  */
-export function allocateFor(op: string, dtype: DType, shape: Shape): FloatArray {
+export function allocateFor(op: string, dtype: DType, shape: Shape, shortLived = false): FloatArray {
   const count = sizeOf(shape);
   if (count > MAX_ELEMENTS) {
     throw new ShapeError(op, `${sizeText(shape, count, dtype)}, more than the ${MAX_ELEMENTS} a tensor can hold (the largest typed array); use a smaller shape`, [shape]);
   }
   try {
-    return allocate(dtype, count);
+    return allocate(dtype, count, shortLived);
   } catch (e) {
     if (e instanceof RangeError) throw new ShapeError(op, `${sizeText(shape, count, dtype)}: the memory for it cannot be allocated (${e.message})`, [shape]);
     throw e;

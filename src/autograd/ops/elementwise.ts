@@ -5,7 +5,7 @@
 import { bceFloor, broadcastBinary, broadcastWhere, binaryRuns, clampKernel, insideKernel, leakyReluKernel, stepKernel, unaryKernels, type BinaryRun, type UnaryKernel } from "../../kernels/elementwise.js";
 import { type FloatArray, broadcastShapes } from "../../kernels/shape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
-import { type BackwardFn, type Node, record } from "../graph.js";
+import { type BackwardFn, type Node, record, willRecord } from "../graph.js";
 import type { Tensor } from "../tensor.js";
 import { type RecordedOp, emptyLike, expectTensor, operands, promote, scalar } from "./common.js";
 
@@ -157,13 +157,13 @@ export const parametrisedOps = {
   // PyTorch's leaky_relu_backward: a NaN x takes the slope.
   leakyRelu: {
     gradient: "g * (x > 0 ? 1 : slope)",
-    forward: (x: Tensor, slope: number): Tensor => mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope)),
+    forward: (x: Tensor, slope: number): Tensor => mapped("leakyRelu", x, (s, d) => leakyReluKernel(s, d, slope), true),
     backward: (g: Tensor, n: Node, slope: number) => [g.mul(stepMask(n.input(0), slope))],
   },
   // PyTorch's clamp_backward: g where min <= x <= max (not at a NaN x), exactly 0 elsewhere.
   clamp: {
     gradient: "where(min <= x <= max, g, 0)",
-    forward: (x: Tensor, { min, max }: Bounds): Tensor => mapped("clamp", x, (s, d) => clampKernel(s, d, min, max)),
+    forward: (x: Tensor, { min, max }: Bounds): Tensor => mapped("clamp", x, (s, d) => clampKernel(s, d, min, max), true),
     backward: (g: Tensor, n: Node, { min, max }: Bounds) => [where(mapped("clamp", n.input(0), (s, d) => insideKernel(s, d, min, max)), g, 0)],
   },
   where: {
@@ -174,7 +174,7 @@ export const parametrisedOps = {
       if (shape === null) {
         throw new ShapeError("where", `cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)}: aligned from the right, each dimension must be equal or 1`, [condition.shape, a.shape, b.shape]);
       }
-      const out = emptyLike("where", promote(a.dtype, b.dtype), shape);
+      const out = emptyLike("where", promote(a.dtype, b.dtype), shape, willRecord(a, b));
       broadcastWhere(condition.data, condition.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
       return out;
     },
@@ -198,37 +198,39 @@ export const constantOps = {
 type BinaryOpName = keyof typeof binaryOps;
 type UnaryOpName = keyof typeof unaryOps;
 
-function broadcastForward(op: string, run: BinaryRun, a: Tensor | number, b: Tensor | number): [Tensor, Tensor, Tensor] {
+/** `recorded`: the op records its output (a comparison's output is a constant). */
+function broadcastForward(op: string, run: BinaryRun, a: Tensor | number, b: Tensor | number, recorded: boolean): [Tensor, Tensor, Tensor] {
   const [x, y] = operands(op, a, b);
   const shape = broadcastShapes(x.shape, y.shape);
   if (shape === null) {
     throw new ShapeError(op, `cannot broadcast ${formatShape(x.shape)} with ${formatShape(y.shape)}: aligned from the right, each pair of dimensions must be equal or one of them 1`, [x.shape, y.shape]);
   }
-  const out = emptyLike(op, promote(x.dtype, y.dtype), shape);
+  const out = emptyLike(op, promote(x.dtype, y.dtype), shape, recorded && willRecord(x, y));
   broadcastBinary(run, x.data, x.shape, y.data, y.shape, out.data, shape);
   return [x, y, out];
 }
 
 function binary(op: BinaryOpName, a: Tensor | number, b: Tensor | number): Tensor {
   const entry = binaryOps[op];
-  const [x, y, out] = broadcastForward(op, entry.run, a, b);
+  const [x, y, out] = broadcastForward(op, entry.run, a, b, true);
   return record(op, [x, y], out, entry.backward);
 }
 
 function comparison(op: Exclude<keyof typeof constantOps, "sign">, a: Tensor | number, b: Tensor | number): Tensor {
-  return broadcastForward(op, constantOps[op].run, a, b)[2];
+  return broadcastForward(op, constantOps[op].run, a, b, false)[2];
 }
 
-function mapped(op: string, x: Tensor, fill: (src: FloatArray, dst: FloatArray) => void): Tensor {
+/** `recorded`: the op records its output (a mask is a constant). */
+function mapped(op: string, x: Tensor, fill: (src: FloatArray, dst: FloatArray) => void, recorded = false): Tensor {
   expectTensor(op, x);
-  const out = emptyLike(op, x.dtype, x.shape);
+  const out = emptyLike(op, x.dtype, x.shape, recorded && willRecord(x));
   fill(x.data, out.data);
   return out;
 }
 
 function unary(op: UnaryOpName, x: Tensor): Tensor {
   const entry = unaryOps[op];
-  return record(op, [x], mapped(op, x, entry.kernel), entry.backward);
+  return record(op, [x], mapped(op, x, entry.kernel, true), entry.backward);
 }
 
 /** 1/x where x >= bceFloor, 0 below (the mask a constant): differentiable, never 1/0. */

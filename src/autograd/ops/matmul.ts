@@ -6,7 +6,7 @@
 import { gemm } from "../../kernels/gemm.js";
 import { type Shape, broadcastShapes, broadcastStrides, sizeOf } from "../../kernels/shape.js";
 import { ShapeError, formatShape } from "../errors.js";
-import { type Node, record } from "../graph.js";
+import { type Node, record, willRecord } from "../graph.js";
 import type { Tensor } from "../tensor.js";
 import { type RecordedOp, emptyLike, expectTensor, promote } from "./common.js";
 
@@ -48,13 +48,19 @@ export const matmulOps = {
       if (k !== kb) {
         throw new ShapeError("matmul", `cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}: inner dimensions ${k} and ${kb} differ`, [a.shape, b.shape]);
       }
+      if (ra === 2 && rb === 2) {
+        // No batch axes (every product of an MLP): one GEMM, no index tables.
+        const out = emptyLike("matmul", promote(a.dtype, b.dtype), [m, n], willRecord(a, b));
+        gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out.data, 0, false);
+        return out;
+      }
       const batchA = a.shape.slice(0, -2);
       const batchB = b.shape.slice(0, -2);
       const batch = broadcastShapes(batchA, batchB);
       if (batch === null) {
         throw new ShapeError("matmul", `cannot broadcast the batch dimensions ${formatShape(batchA)} of ${formatShape(a.shape)} with ${formatShape(batchB)} of ${formatShape(b.shape)}`, [a.shape, b.shape]);
       }
-      const out = emptyLike("matmul", promote(a.dtype, b.dtype), [...batch, m, n]);
+      const out = emptyLike("matmul", promote(a.dtype, b.dtype), [...batch, m, n], willRecord(a, b));
       const aIndex = batchIndices(batchA, batch);
       const bIndex = batchIndices(batchB, batch);
       const aSize = m * k, bSize = k * n, cSize = m * n;
@@ -73,7 +79,7 @@ export const matmulOps = {
     gradient: "x: g · W; W: gᵀ · x; b: g summed over rows (x · Wᵀ + b in one op, Wᵀ read in place)",
     /** The output rows start as the bias and the GEMM accumulates into them, reading the weight transposed in place. */
     forward: (x: Tensor, weight: Tensor, bias: Tensor | null, s: LinearSaved): Tensor => {
-      const out = emptyLike("linear", promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype), [...s.xShape.slice(0, -1), s.outFeatures]);
+      const out = emptyLike("linear", promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype), [...s.xShape.slice(0, -1), s.outFeatures], willRecord(x, weight, bias));
       gemm(false, true, s.rows, s.outFeatures, s.inFeatures, x.data, 0, weight.data, 0, out.data, 0, false, bias?.data ?? null);
       return out;
     },

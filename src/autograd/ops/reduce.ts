@@ -3,7 +3,7 @@
 // does), so their gradients come for free and stay differentiable.
 import { extremeAxes, sumAxes } from "../../kernels/reduce.js";
 import { type Shape, stridesOf } from "../../kernels/shape.js";
-import { type Node, record } from "../graph.js";
+import { type Node, record, willRecord } from "../graph.js";
 import { ShapeError, formatShape } from "../errors.js";
 import type { Axis, Tensor } from "../tensor.js";
 import { where } from "./elementwise.js";
@@ -18,7 +18,7 @@ export const reduceOps = {
   sum: {
     gradient: "g broadcast back over the reduced axes",
     forward: (x: Tensor, r: Reduction): Tensor => {
-      const out = emptyLike("sum", x.dtype, reducedShape(x.shape, r.reduced, r.keepdim));
+      const out = emptyLike("sum", x.dtype, reducedShape(x.shape, r.reduced, r.keepdim), willRecord(x));
       sumAxes(x.data, x.shape, r.reduced, out.data);
       return out;
     },
