@@ -54,7 +54,8 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 }
 
 // Buffers that usually die with the training step that made them are cut
-// from shared slabs: the outputs of ops a graph records and the gradients of
+// from shared slabs: the outputs of the hot ops a graph records (elementwise,
+// matmul, linear, sum: their forward passes `shortLived`) and every buffer of
 // a backward sweep. A typed array with its own ArrayBuffer costs ~0.5-1 us to
 // make and to collect once it is larger than the 64 bytes V8 keeps on its
 // heap (an external, zeroed allocation that the GC tracks): a sixth of a deep
