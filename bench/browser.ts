@@ -11,6 +11,7 @@ import { type PlaygroundConfig, PRESETS } from "../playground/config.js";
 import { Session } from "../playground/session.js";
 import { serve } from "../test/browser/server.js";
 import { CHROMIUM_PATH, chromiumAvailable, launch } from "../test/report/chromium.js";
+import "../src/kernels/node-threads.js"; // as "dagrad" in Node has it
 import { getGemmThreads } from "../src/kernels/gemm.js";
 import { getKernelBackend } from "../src/kernels/backend.js";
 import { type BrowserCase, saveSuite } from "./results.js";

@@ -1,5 +1,6 @@
 // dagrad as a user writes it: an nn MLP, the nn loss, loss.backward() through
 // the graph, and nn's SGD optimizer.
+import "../../src/kernels/node-threads.js"; // as "dagrad" in Node has it
 import { Tensor, noGrad } from "../../src/autograd/index.js";
 import { MLP, SGD, bceLoss, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
 import { getGemmThreads, setGemmThreads } from "../../src/kernels/gemm.js";

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The dagrad command: train, evaluate, predict, export, explain, gradcheck,
 // graph, experiment and activations. Bad input prints one line and exits with 2.
+import "../kernels/node-threads.js"; // a Node program: large products on two threads
 import { DagradError } from "../autograd/index.js";
 import { FileWriteError } from "../node/files.js";
 import { UsageError, helpText, parseCommand } from "./args.js";

@@ -33,7 +33,7 @@ const JOB_WORDS = 13 + MAX_STRIPS + 1;
 // The worker's program, run from source text so it needs no file of its own
 // (the same text works from src/ under tsx, from dist/ and from a bundle);
 // `run` gets the module, the shared memory and the worker's scratch offset.
-const WORKER_LOOP = `
+export const WORKER_LOOP = `
 function run({ module, memory, scratch }) {
   const exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("gemm.wasm aborted"); } } }).exports;
   const control = new Int32Array(memory.buffer, 0, ${JOB + JOB_WORDS});
@@ -69,7 +69,7 @@ interface WorkerData {
 }
 
 /** Starts the worker and calls `failed` if it cannot run or dies; throws if it cannot even be created. */
-type StartWorker = (data: WorkerData, failed: () => void) => void;
+export type StartWorker = (data: WorkerData, failed: () => void) => void;
 
 // The few Web Worker members used here (tsconfig's ES2022 lib has no DOM).
 interface WebWorker {
@@ -96,25 +96,20 @@ interface ThreadPlatform {
 }
 
 function detectPlatform(): ThreadPlatform {
-  // Node's modules through process.getBuiltinModule (Node 20.16+), not an
-  // import: a bundle for browsers must not reach any node: module.
-  const node = typeof process === "undefined" ? undefined : process.getBuiltinModule?.("node:worker_threads");
-  const os = typeof process === "undefined" ? undefined : process.getBuiltinModule?.("node:os");
-  if (node !== undefined && os !== undefined) {
-    return {
-      cores: os.availableParallelism(),
-      why: "",
-      start: (data, failed) => {
-        const worker = new node.Worker(`${WORKER_LOOP}\nrun(require("node:worker_threads").workerData);`, { eval: true, workerData: data });
-        worker.unref(); // never keep the process alive
-        worker.on("error", failed);
-        worker.on("exit", failed);
-      },
-    };
-  }
+  // Node's worker_threads are registered by node-threads.ts, which only the
+  // Node entries import: a bundle for browsers must not reach any node: module.
   const web = globalThis as WebGlobals;
   const { Worker, Blob, URL } = web;
-  if (Worker === undefined || Blob === undefined || URL === undefined) return { start: null, cores: 1, why: "this platform has no worker threads" };
+  if (Worker === undefined || Blob === undefined || URL === undefined) {
+    const inNode = typeof process !== "undefined" && process.versions?.node !== undefined;
+    return {
+      start: null,
+      cores: 1,
+      why: inNode
+        ? "Node's worker threads come with dagrad's Node entry, and this copy was loaded without it (a bundle made for another platform?); import \"dagrad\" or \"dagrad/node\" in Node"
+        : "this platform has no worker threads",
+    };
+  }
   if (web.DedicatedWorkerGlobalScope === undefined) {
     return { start: null, cores: 1, why: "a page's main thread may not wait for another thread (Atomics.wait), so large products run on it alone; train in a Web Worker of a cross-origin isolated page to use two" };
   }
@@ -146,7 +141,7 @@ function detectPlatform(): ThreadPlatform {
   };
 }
 
-const platform = detectPlatform();
+let platform = detectPlatform();
 
 interface Helper {
   readonly control: Int32Array;
@@ -157,6 +152,17 @@ interface Helper {
 const helpers = new Map<WasmKernels, Helper>();
 let broken = false;
 let threads = platform.start === null ? 1 : Math.min(2, platform.cores);
+
+/**
+ * Run the worker on Node's worker_threads: node-threads.ts calls this when a
+ * Node entry is loaded, before user code runs. Once is enough; later calls
+ * change nothing.
+ */
+export function useNodeWorkerThreads(start: StartWorker, cores: number): void {
+  if (platform.start !== null) return;
+  platform = { start, cores, why: "" };
+  threads = Math.min(2, cores);
+}
 
 /**
  * Threads a large product may use: 1 (the caller only) or 2 (the caller and

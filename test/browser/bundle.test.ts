@@ -16,6 +16,8 @@ describe("bundling for browsers (esbuild, platform=browser)", () => {
     const bundle = await bundleForBrowser(join(SRC, "index.ts"));
     expect(bundle.errors).toEqual([]);
     expect(bundle.nodeImports).toEqual([]);
+    // Not even a name to load at run time: Node's worker_threads come with the Node entries only.
+    expect(bundle.code).not.toMatch(/["'`]node:[a-z_]/);
     // The WebAssembly kernels are inlined: nothing is fetched at run time.
     expect(bundle.code).toContain("KERNELS_WASM_BASE64");
   });

@@ -35,7 +35,6 @@ async function loadInFakeBrowser(): Promise<typeof import("../../src/kernels/gem
   workers = [];
   refuseWorkers = false;
   let made = 0;
-  vi.spyOn(process, "getBuiltinModule").mockReturnValue(undefined);
   vi.stubGlobal("Worker", FakeWorker);
   // Node's own Blob and URL, watched (replacing URL would break the module loader).
   vi.spyOn(URL, "createObjectURL").mockImplementation(() => `blob:${++made}`);

@@ -5,6 +5,7 @@
 // block) and every transpose flag are covered. Then autograd's matmul, whose
 // backward multiplies through the transpose flags, is gradchecked on each.
 import { afterAll, describe, expect, it } from "vitest";
+import "../../src/kernels/node-threads.js"; // the worker, as the Node entries have it
 import { gemm, gemmWorkerStrips, getGemmThreads, setGemmThreads, warmUpGemm } from "../../src/kernels/gemm.js";
 import { activeKernels, availableKernels, getKernelBackend, setKernelBackend, type KernelBackend } from "../../src/kernels/backend.js";
 import { wasmKernels } from "../../src/kernels/wasm.js";

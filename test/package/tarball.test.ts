@@ -4,7 +4,7 @@
 // both entries used from Node, from require(), and bundled for a browser.
 import { type ExecFileSyncOptions, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -100,12 +100,17 @@ describe("the packed tarball", () => {
     expect(core).toEqual({ out: "loaded\n", failed: false });
   });
 
+  it("\"dagrad\" alone in Node splits large products with a worker_threads worker (its \"node\" export)", () => {
+    const script = 'const d = await import("dagrad"); console.log(d.getGemmThreads(), await d.warmUpGemm());';
+    expect(node(["--input-type=module", "--eval", script])).toEqual({ out: `${Math.min(2, availableParallelism())} ${availableParallelism() > 1}\n`, failed: false });
+  });
+
   it("require(\"dagrad\") works where Node loads ES modules with require (20.19+); elsewhere Node's error says it is an ES module and to use import()", () => {
     const loaded = node(["--eval", 'const { MLP } = require("dagrad"); const { saveModule } = require("dagrad/node"); console.log(typeof MLP, typeof saveModule)']);
     expect(loaded).toEqual({ out: "function function\n", failed: false });
     const refused = node(["--no-experimental-require-module", "--eval", 'require("dagrad")']);
     expect(refused.failed).toBe(true);
-    expect(refused.out).toMatch(/require\(\) of ES Module .*dagrad.dist.index\.js .* not supported\.\nInstead change the require of .* to a dynamic import\(\)/);
+    expect(refused.out).toMatch(/require\(\) of ES Module .*dagrad.dist.index\.node\.js .* not supported\.\nInstead change the require of .* to a dynamic import\(\)/);
   });
 
   it("bundles for a browser with the README's command, and dagrad/node resolves to its browser variant", () => {

@@ -1,0 +1,14 @@
+// The GEMM worker on Node's worker_threads. Imported for its effect by the
+// Node entries only (src/index.node.ts, the "node" export of "dagrad", and
+// dagrad/node), so a bundle for browsers never reaches a node: module.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { WORKER_LOOP, useNodeWorkerThreads } from "./gemm-threads.js";
+
+useNodeWorkerThreads((data, failed) => {
+  // Not require(): an eval worker is an ES module where the process runs with --input-type=module.
+  const worker = new Worker(`${WORKER_LOOP}\nrun(process.getBuiltinModule("node:worker_threads").workerData);`, { eval: true, workerData: data });
+  worker.unref(); // never keep the process alive
+  worker.on("error", failed);
+  worker.on("exit", failed);
+}, availableParallelism());
