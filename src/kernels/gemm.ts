@@ -9,6 +9,7 @@
 // TypeScript kernel's packing costs more than the copy. Large wasm products
 // are split with a worker thread (setGemmThreads).
 import { activeWasm } from "./backend.js";
+import { onTape, taping } from "./tape.js";
 import { gemmJs } from "./gemm-js.js";
 import { getGemmThreads, runOnTwoThreads, startGemmWorker } from "./gemm-threads.js";
 import { type WasmKernels, placeOperands, runPart, sharedWasmKernels, takeProduct } from "./wasm.js";
@@ -37,6 +38,7 @@ export function gemm(
   c: FloatArray, cOffset: number,
   accumulate: boolean, rowBias: FloatArray | null = null,
 ): void {
+  if (taping()) return onTape(() => gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias));
   const w = activeWasm();
   if (w !== null && multiplyInWasm(w, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias)) return;
   if (!accumulate && rowBias !== null) for (let r = 0; r < m; r++) c.set(rowBias, cOffset + r * n);
