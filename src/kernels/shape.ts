@@ -1,7 +1,5 @@
 // Shape arithmetic shared by kernels and ops. Plain numbers only: no Tensor here.
 
-import { onTape, taping } from "./tape.js";
-
 export type Shape = readonly number[];
 export type FloatArray = Float32Array | Float64Array;
 
@@ -90,13 +88,6 @@ export function allocatingFromSlabs<T>(fn: () => T): T {
  * an op a graph records) cuts it from a slab as inside a backward sweep.
  */
 export function allocate(dtype: "float32" | "float64", size: number, shortLived = false): FloatArray {
-  const buffer = allocateZeroed(dtype, size, shortLived);
-  // Ops count on fresh zeros (a padded slice, a gradient summed into): a replay starts each buffer from zeros again.
-  if (taping()) onTape(() => buffer.fill(0));
-  return buffer;
-}
-
-function allocateZeroed(dtype: "float32" | "float64", size: number, shortLived: boolean): FloatArray {
   const f64 = dtype === "float64";
   const bytes = size * (f64 ? 8 : 4);
   if ((slabSweeps === 0 && !shortLived) || bytes <= 64 || bytes > SLAB_MAX_BYTES) return f64 ? new Float64Array(size) : new Float32Array(size);
