@@ -4,7 +4,7 @@
 // gradient-flow plot and the "is it learning" rule of thumb (ratio ~1e-3) need.
 // Training stops with a TrainingError on a non-finite loss or gradient (before
 // the step that would apply it) or weight (after the step that made it).
-import { DagradError, type Rng, Tensor, concat, createRng, defaultRng, formatShape, noGrad } from "../autograd/index.js";
+import { type CapturedStep, DagradError, type Rng, Tensor, captureStep, concat, createRng, defaultRng, formatShape, noGrad, zeros } from "../autograd/index.js";
 import { Batcher, type Batch, type TrainingData, checkBatch } from "./batching.js";
 import { TrainingError } from "./errors.js";
 import { LOSSES, type LossFn, type LossName, bceWithLogitsLoss } from "./losses.js";
@@ -73,12 +73,18 @@ export interface FitOptions extends EvaluationOptions {
   /** Print a summary line every this many epochs (and the last). */
   logEvery?: number;
   log?: (line: string) => void;
+  /**
+   * Run each step through captureStep (one capture per batch shape): the same
+   * numbers, without the graph's per-op cost. A model whose step cannot be
+   * captured (dropout or batch norm in training, hooks) throws a CaptureError.
+   */
+  capture?: boolean;
 }
 
 const EVALUATION_OPTIONS: OptionNames<EvaluationOptions> = { loss: true, metrics: true, fromLogits: true, batchSize: true };
 const FIT_OPTIONS: OptionNames<FitOptions> = {
   ...EVALUATION_OPTIONS, optimizer: true, epochs: true, shuffle: true, seed: true, rng: true, validation: true,
-  scheduler: true, clipGradValue: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true,
+  scheduler: true, clipGradValue: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true, capture: true,
 };
 
 function resolveLoss(op: string, loss: LossName | LossFn | undefined): LossFn {
@@ -196,6 +202,12 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const log = options.log ?? ((line: string) => console.log(line));
   const history: History = { epochs: [] };
 
+  const forward = (x: Tensor, y: Tensor): StepOutputs => {
+    const yHat = model.forward(x);
+    return { yHat, loss: scalarLoss("fit", lossFn(yHat, y)) };
+  };
+  const captured = options.capture === true ? new CapturedSteps(forward) : null;
+
   model.train();
   for (let epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
     const lr = optimizer.paramGroups[0]!.lr;
@@ -211,8 +223,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
       // The model's too: a parameter left out of the optimizer must not accumulate across steps.
       optimizer.zeroGrad();
       for (const p of params) p.grad = null;
-      const yHat = model.forward(x);
-      const loss = scalarLoss("fit", lossFn(yHat, y));
+      const { yHat, loss } = captured === null ? forward(x, y) : captured.run(x, y);
       const value = loss.item();
       if (!Number.isFinite(value)) {
         throw new TrainingError(
@@ -221,7 +232,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
           { reason: "loss", epoch, step, loss: value },
         );
       }
-      loss.backward();
+      if (captured === null) loss.backward(); // a captured run has done its backward
       const badGradient = findNonFinite(stepped, (p) => p.grad?.data);
       if (badGradient !== null) {
         const { tensor, at, found } = badGradient;
@@ -260,6 +271,42 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
     if (options.onEpoch?.(record, model) === false) break;
   }
   return history;
+}
+
+interface StepOutputs {
+  readonly yHat: Tensor;
+  readonly loss: Tensor;
+}
+
+/**
+ * fit's steps through captureStep: one per batch shape (a last, smaller batch
+ * has its own), each reading a pair of tensors the batch is copied into.
+ */
+class CapturedSteps {
+  private readonly steps = new Map<string, { x: Tensor; y: Tensor; step: CapturedStep; recorded: { outputs: StepOutputs | null } }>();
+
+  constructor(private readonly forward: (x: Tensor, y: Tensor) => StepOutputs) {}
+
+  /** The step on this batch: its prediction and loss, with .grad set. */
+  run(x: Tensor, y: Tensor): StepOutputs {
+    const key = `${x.dtype}${formatShape(x.shape)} ${y.dtype}${formatShape(y.shape)}`;
+    let entry = this.steps.get(key);
+    if (entry === undefined) {
+      const inputs = { x: zeros(x.shape, { dtype: x.dtype }), y: zeros(y.shape, { dtype: y.dtype }) };
+      const recorded: { outputs: StepOutputs | null } = { outputs: null };
+      const step = captureStep(() => {
+        const outputs = this.forward(inputs.x, inputs.y);
+        recorded.outputs ??= outputs; // the recorded run's tensors: every replay writes into them
+        return outputs.loss;
+      });
+      entry = { ...inputs, step, recorded };
+      this.steps.set(key, entry);
+    }
+    entry.x.data.set(x.data);
+    entry.y.data.set(y.data);
+    const loss = entry.step.run();
+    return { yHat: entry.recorded.outputs!.yHat, loss };
+  }
 }
 
 /** What to try when a gradient is not finite: a loss that has grown huge overflowed it; a modest one points at an op's derivative. */

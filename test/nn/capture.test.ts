@@ -210,3 +210,40 @@ describe("a replay checks the values it is given", () => {
     expect(() => step.run()).toThrow(/crossEntropy: label 3 of sample 1 is not a class index in \[0, 2\]/);
   });
 });
+
+describe("fit({ capture: true })", () => {
+  const data = (): { x: Tensor; y: Tensor } => {
+    const x = dg.randn([70, 3], { rng: dg.createRng(11) });
+    return { x, y: dg.tensor(Array.from({ length: 70 }, (_, i) => (x.data[3 * i]! + x.data[3 * i + 2]! > 0 ? 1 : i % 3 === 0 ? 2 : 0))) };
+  };
+  const run = (capture: boolean, extra: Partial<dg.FitOptions> = {}): { history: dg.History; params: Tensor[] } => {
+    const model = new dg.MLP({ sizes: [3, 12, 12, 3], activation: "relu", seed: 5 });
+    const optimizer = new dg.Adam(model.parameters(), { lr: 0.02 });
+    const history = fit(model, data(), {
+      loss: "crossEntropy", optimizer, epochs: 4, batchSize: 16, seed: 3, metrics: ["accuracy"], clipGradNorm: 1,
+      validation: data(), scheduler: new dg.StepLR(optimizer, { stepSize: 2 }), capture, ...extra,
+    });
+    return { history, params: model.parameters() };
+  };
+  const fit = dg.fit;
+
+  it("trains to the same history and weights as fit through the graph: shuffled batches, a smaller last batch, metrics, clipping, a scheduler", () => {
+    const eager = run(false);
+    const captured = run(true);
+    expect(captured.history).toEqual(eager.history);
+    captured.params.forEach((p, i) => expect(bits(p)).toEqual(bits(eager.params[i]!)));
+    expect(eager.history.epochs[3]!.metrics["accuracy"]).toBeGreaterThan(0.5);
+  });
+
+  it("a model whose step cannot be captured is refused, naming why", () => {
+    const model = new dg.MLP({ sizes: [3, 8, 3], activation: "relu", dropout: 0.2, seed: 5 });
+    expect(() => fit(model, data(), { loss: "crossEntropy", optimizer: new dg.SGD(model.parameters(), { lr: 0.1 }), capture: true })).toThrow(/Dropout: cannot be part of a captured step/);
+  });
+
+  it("a non-finite loss still stops training before the step that would apply it", () => {
+    const model = new dg.MLP({ sizes: [3, 8, 3], activation: "relu", seed: 5 });
+    const d = data();
+    d.x.data[5] = NaN;
+    expect(() => fit(model, d, { loss: "crossEntropy", optimizer: new dg.SGD(model.parameters(), { lr: 0.1 }), batchSize: 16, shuffle: false, capture: true })).toThrow(/loss is NaN at epoch 1, step 1 of 5/);
+  });
+});
