@@ -67,7 +67,7 @@ describe("a GEMM worker that fails is ended, and products go on right on one thr
     const workers: Worker[] = [];
     let terminations = 0;
     const gemm = await freshKernels((data, failed) => {
-      const worker = startNodeWorker({ ...data, scratch: 0x7fff_0000 }, failed);
+      const worker = startNodeWorker({ ...data, scratch: 0x7fff_0000 }, failed) as Worker; // its handle is the Worker
       workers.push(worker);
       return { terminate: () => { terminations++; void worker.terminate(); } };
     });
