@@ -25,6 +25,7 @@ const IDLE = 0, POSTED = 1, JOINED = 2;
 
 /** How long to wait for the worker's last strip before giving up on it. */
 const TIMEOUT_MS = 10_000;
+let timeoutMs = TIMEOUT_MS;
 /** At most this many strips per product (the control words have room for their bounds). */
 const MAX_STRIPS = 16;
 // (JOB + JOB_WORDS) * 4 = 140 bytes: must stay below the tanh constants at byte 160 (wasm.ts).
@@ -62,14 +63,23 @@ function run({ module, memory, scratch }) {
 `;
 
 /** What the worker needs; every part can be sent to a worker (the memory is shared, not copied). */
-interface WorkerData {
+export interface WorkerData {
   module: WasmKernels["module"];
   memory: WasmKernels["memory"];
   scratch: number;
 }
 
-/** Starts the worker and calls `failed` if it cannot run or dies; throws if it cannot even be created. */
-export type StartWorker = (data: WorkerData, failed: () => void) => void;
+/** What ends a started worker (a Worker of either platform has this method). */
+export interface WorkerHandle {
+  terminate(): void;
+}
+
+/**
+ * Starts the worker and returns its handle; later calls `failed` (maybe more
+ * than once) if the worker cannot run or dies. Throws, having started
+ * nothing, if the worker cannot be created.
+ */
+export type StartWorker = (data: WorkerData, failed: () => void) => WorkerHandle;
 
 // The few Web Worker members used here (tsconfig's ES2022 lib has no DOM).
 interface WebWorker {
@@ -129,14 +139,16 @@ function detectPlatform(): ThreadPlatform {
         // The constructor resolved the URL to its blob, which the worker keeps; unrevoked, the URL would hold the text until the page closes.
         URL.revokeObjectURL(url);
       }
-      // A Web Worker lives on after an error until it is ended: end it, it will not be used again.
-      const end = (): void => {
+      // A Web Worker lives on after an error until it is ended: the pool ends it through the handle.
+      worker.addEventListener("error", failed);
+      worker.addEventListener("messageerror", failed);
+      try {
+        worker.postMessage(data);
+      } catch (error) {
         worker.terminate();
-        failed();
-      };
-      worker.addEventListener("error", end);
-      worker.addEventListener("messageerror", end);
-      worker.postMessage(data);
+        throw error;
+      }
+      return worker;
     },
   };
 }
@@ -145,6 +157,7 @@ let platform = detectPlatform();
 
 interface Helper {
   readonly control: Int32Array;
+  readonly worker: WorkerHandle;
   sequence: number;
 }
 
@@ -154,14 +167,26 @@ let broken = false;
 let threads = platform.start === null ? 1 : Math.min(2, platform.cores);
 
 /**
+ * Give up on the workers for good: products run on the calling thread from
+ * now on. Each worker is ended (once: forgotten here), since one stuck in a
+ * strip would spin a core, and any would keep the shared memory alive.
+ */
+function giveUpOnWorkers(): void {
+  broken = true;
+  for (const helper of helpers.values()) helper.worker.terminate();
+  helpers.clear();
+}
+
+/**
  * Run the worker on Node's worker_threads: node-threads.ts calls this when a
  * Node entry is loaded, before user code runs. Once is enough; later calls
- * change nothing.
+ * change nothing. Tests shorten `workerTimeoutMs` to give up on a stuck worker sooner.
  */
-export function useNodeWorkerThreads(start: StartWorker, cores: number): void {
+export function useNodeWorkerThreads(start: StartWorker, cores: number, workerTimeoutMs = TIMEOUT_MS): void {
   if (platform.start !== null) return;
   platform = { start, cores, why: "" };
   threads = Math.min(2, cores);
+  timeoutMs = workerTimeoutMs;
 }
 
 /**
@@ -177,6 +202,15 @@ export function setGemmThreads(count: 1 | 2): void {
 
 export function getGemmThreads(): 1 | 2 {
   return threads === 1 ? 1 : 2;
+}
+
+/**
+ * Whether a large product may go to the shared memory the worker reads. Not
+ * once the pool gave up: a worker ended after a timeout stops a little later,
+ * and could still write its strip into the next product placed there.
+ */
+export function workerMayHelp(): boolean {
+  return threads === 2 && !broken && platform.start !== null;
 }
 
 /**
@@ -204,14 +238,15 @@ function readyHelper(w: WasmKernels): Helper | null {
   if (threads < 2 || broken || platform.start === null) return null;
   let helper = helpers.get(w);
   if (helper === undefined) {
+    let worker: WorkerHandle;
     try {
-      platform.start({ module: w.module, memory: w.memory, scratch: w.scratch(1) }, () => { broken = true; });
-      helper = { control: new Int32Array(w.memory.buffer, 0, JOB + JOB_WORDS), sequence: 0 };
-      helpers.set(w, helper);
+      worker = platform.start({ module: w.module, memory: w.memory, scratch: w.scratch(1) }, giveUpOnWorkers);
     } catch {
-      broken = true;
+      giveUpOnWorkers();
       return null;
     }
+    helper = { control: new Int32Array(w.memory.buffer, 0, JOB + JOB_WORDS), worker, sequence: 0 };
+    helpers.set(w, helper);
   }
   return Atomics.load(helper.control, READY) === 1 ? helper : null;
 }
@@ -266,16 +301,16 @@ export function runOnTwoThreads(w: WasmKernels, f64: boolean, transA: boolean, t
   // If the worker has not joined yet, withdraw the job: it will skip it when it wakes.
   if (Atomics.compareExchange(control, STATE, POSTED, IDLE) !== POSTED) {
     while (Atomics.load(control, STATE) === JOINED) {
-      if (Atomics.wait(control, STATE, JOINED, TIMEOUT_MS) === "timed-out") {
-        broken = true;
-        throw new Error(`gemm: the worker thread did not finish its strip of a ${m}x${k} · ${k}x${n} product in ${TIMEOUT_MS} ms`);
+      if (Atomics.wait(control, STATE, JOINED, timeoutMs) === "timed-out") {
+        giveUpOnWorkers();
+        throw new Error(`gemm: the worker thread did not finish its strip of a ${m}x${k} · ${k}x${n} product in ${timeoutMs} ms`);
       }
     }
     workerStrips += strips - mine;
   }
   if (Atomics.load(control, FAILED) === 1) {
     // Its strips of C may be partly written: the product cannot be trusted.
-    broken = true;
+    giveUpOnWorkers();
     throw new Error(`gemm: the worker thread failed on its strips of a ${m}x${k} · ${k}x${n} product`);
   }
   return true;

@@ -1,7 +1,8 @@
 // The Web Worker path of gemm-threads.ts, run in Node with a fake browser on
 // globalThis (a dedicated worker of a cross-origin isolated page, no Node
 // modules): the worker's blob URL is revoked once the Worker exists, and a
-// worker that reports an error is terminated, not just abandoned. The real
+// worker that reports an error, or cannot be sent its job, is terminated
+// (once), not just abandoned. The real
 // browser runs the same path in test/browser/chromium.test.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WasmKernels } from "../../src/kernels/wasm.js";
@@ -10,6 +11,7 @@ import type { WasmKernels } from "../../src/kernels/wasm.js";
 let events: string[] = [];
 let workers: FakeWorker[] = [];
 let refuseWorkers = false;
+let refuseMessages = false;
 
 class FakeWorker {
   readonly listeners = new Map<string, () => void>();
@@ -22,6 +24,7 @@ class FakeWorker {
     this.listeners.set(type, listener);
   }
   postMessage(): void {
+    if (refuseMessages) throw new Error("postMessage: DataCloneError");
     events.push("postMessage");
   }
   terminate(): void {
@@ -34,6 +37,7 @@ async function loadInFakeBrowser(): Promise<typeof import("../../src/kernels/gem
   events = [];
   workers = [];
   refuseWorkers = false;
+  refuseMessages = false;
   let made = 0;
   vi.stubGlobal("Worker", FakeWorker);
   // Node's own Blob and URL, watched (replacing URL would break the module loader).
@@ -72,14 +76,24 @@ describe("the GEMM worker in a browser's dedicated Web Worker", () => {
     expect(events).toEqual(["revoke blob:1"]);
   });
 
-  it.each(["error", "messageerror"])("terminates a worker that reports %s, and starts no other", async (type) => {
+  it.each(["error", "messageerror"])("terminates a worker that reports %s, once, and starts no other", async (type) => {
     const threads = await loadInFakeBrowser();
     threads.setGemmThreads(2);
     const ready = threads.startGemmWorker(kernels);
     workers[0]!.listeners.get(type)!();
+    workers[0]!.listeners.get(type === "error" ? "messageerror" : "error")!();
     expect(await ready).toBe(false);
     expect(events).toEqual(["new Worker blob:1", "revoke blob:1", "postMessage", "terminate"]);
     expect(await threads.startGemmWorker(kernels), "a failed worker is not replaced").toBe(false);
+    expect(workers).toHaveLength(1);
+  });
+
+  it("terminates a worker that cannot be sent its job, and then runs on one thread", async () => {
+    const threads = await loadInFakeBrowser();
+    threads.setGemmThreads(2);
+    refuseMessages = true;
+    expect(await threads.startGemmWorker(kernels)).toBe(false);
+    expect(events).toEqual(["new Worker blob:1", "revoke blob:1", "terminate"]);
     expect(workers).toHaveLength(1);
   });
 });
