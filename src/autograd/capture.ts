@@ -7,7 +7,7 @@
 // step run again through the graph, bit for bit, before any replay is trusted.
 import { recordTape } from "../kernels/tape.js";
 import { CaptureError, GraphError, formatShape } from "./errors.js";
-import { backward, topologicalOrder } from "./engine.js";
+import { backward, postOrder, topologicalOrder } from "./engine.js";
 import { isAnomalyEnabled, isGradEnabled } from "./graph.js";
 import { Tensor } from "./tensor.js";
 
@@ -16,6 +16,8 @@ interface StepResult {
   readonly loss: Tensor;
   readonly leaves: readonly Tensor[];
   readonly grads: readonly (Tensor | null)[];
+  /** Leaves the step read that did not require grad (inputs, frozen weights): still not, or the tape is wrong. */
+  readonly constants: readonly Tensor[];
 }
 
 export class CapturedStep {
@@ -81,17 +83,27 @@ function stepThroughGraph(fn: () => Tensor): StepResult {
   if (!loss.requiresGrad) throw new GraphError("captureStep", "the loss does not require grad: no parameter it depends on has requiresGrad");
   const order = topologicalOrder([loss]);
   const leaves = order.filter((t) => t.isLeaf);
+  const constants = postOrder([loss], () => true).filter((t) => t.isLeaf && !t.requiresGrad);
   for (const t of order) {
     if (!t.isLeaf && t.retainsGrad) throw new CaptureError("retainGrad", "cannot be part of a captured step: a retained gradient is kept by the graph, which a replay does not build");
   }
   for (const leaf of leaves) leaf.grad = null;
   backward(loss, undefined);
-  return { loss, leaves, grads: leaves.map((leaf) => leaf.grad) };
+  return { loss, leaves, grads: leaves.map((leaf) => leaf.grad), constants };
 }
 
 function replay(calls: readonly (() => void)[], result: StepResult): void {
+  checkRequiresGrad(result);
   for (let i = 0; i < calls.length; i++) calls[i]!();
   for (let i = 0; i < result.leaves.length; i++) result.leaves[i]!.grad = result.grads[i]!;
+}
+
+/** A weight frozen or unfrozen since the capture would get a gradient the graph would not give it, or none. */
+function checkRequiresGrad(result: StepResult): void {
+  const changed = result.leaves.find((t) => !t.requiresGrad) ?? result.constants.find((t) => t.requiresGrad);
+  if (changed !== undefined) {
+    throw new CaptureError("captureStep", `${changed.name ?? "a tensor"} ${formatShape(changed.shape)} ${changed.requiresGrad ? "requires grad now but did not" : "no longer requires grad but did"} when the step was recorded: capture the step again (captureStep) after freezing or unfreezing weights`);
+  }
 }
 
 /** Why the replay is not the step itself (same leaves, same loss, same gradients, bit for bit), or null. */

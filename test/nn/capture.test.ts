@@ -185,6 +185,26 @@ describe("captureStep checks the second run against the graph", () => {
   });
 });
 
+describe("a replay checks what changed since the capture", () => {
+  it("a weight frozen or unfrozen after the capture is refused, naming it (its gradient would be wrong, or missing)", () => {
+    const model = new dg.MLP({ sizes: [2, 3, 1], seed: 1 });
+    const x = dg.tensor([[1, 2], [3, 4]]);
+    const step = dg.captureStep(() => dg.sum(model.forward(x)));
+    step.run();
+    step.run();
+    const [weight0] = model.parameters();
+    weight0!.requiresGrad = false;
+    expect(() => step.run()).toThrow(/layers\.0\.weight \[3,2\] no longer requires grad but did when the step was recorded: capture the step again/);
+    weight0!.requiresGrad = true;
+    step.run();
+    const frozen = dg.tensor([[0.5], [0.5], [0.5]]);
+    const withFrozen = dg.captureStep(() => dg.sum(dg.matmul(model.forward(x), dg.tensor([[2]])).add(dg.matmul(dg.tanh(model.linears[0]!.forward(x)), frozen))));
+    withFrozen.run();
+    frozen.requiresGrad = true;
+    expect(() => withFrozen.run()).toThrow(/a tensor \[3,1\] requires grad now but did not when the step was recorded/);
+  });
+});
+
 describe("a replay checks the values it is given", () => {
   it("bceLoss: a target outside [0, 1] refilled before a replay throws as the graph would", () => {
     const w = dg.tensor([[0.3], [-0.2]], { requiresGrad: true });
