@@ -3,7 +3,7 @@
 // sum broadcast gradients back to their input's shape, cast to the input's
 // dtype, accumulate (never overwrite), run hooks, and release saved tensors.
 import { addInto } from "../kernels/elementwise.js";
-import { copyValues } from "../kernels/layout.js";
+import { ownCopy } from "../kernels/layout.js";
 import { allocatingFromSlabs } from "../kernels/shape.js";
 import { GraphError, ShapeError, formatShape } from "./errors.js";
 import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./graph.js";
@@ -85,7 +85,6 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-
 /**
  * Whether a backward rule's gradient for input i has a buffer of its own: not
  * the upstream gradient passed through (add, expand) or viewed (reshape), and
@@ -97,11 +96,8 @@ function isFresh(fitted: Tensor, upstream: Tensor, grads: readonly (Tensor | nul
   return true;
 }
 
-/** A copy of g in a buffer of its own (a .grad the user keeps must not hold a slab). */
 function copyOf(g: Tensor): Tensor {
-  const copy = new Tensor(g.dtype === "float64" ? new Float64Array(g.size) : new Float32Array(g.size), g.shape);
-  copyValues(g.data, copy.data);
-  return copy;
+  return new Tensor(ownCopy(g.data), g.shape);
 }
 
 interface SweepOptions {

@@ -22,10 +22,17 @@ export function permuteCopy(x: FloatArray, shape: Shape, dims: readonly number[]
   }
 }
 
-/** dst = src element by element, converting between float32 and float64 (clone, casts, gradient copies). */
+/** dst = src element by element, converting between float32 and float64 (casts). */
 export function copyValues(src: FloatArray, dst: FloatArray): void {
   if (taping()) return onTape(() => copyValues(src, dst));
   dst.set(src);
+}
+
+/** A copy of src in a buffer of its own, never a slab's (clone, a .grad the user keeps). */
+export function ownCopy(src: FloatArray): FloatArray {
+  const copy = src instanceof Float64Array ? new Float64Array(src.length) : new Float32Array(src.length);
+  copyValues(src, copy);
+  return copy;
 }
 
 /**

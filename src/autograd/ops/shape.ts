@@ -3,7 +3,7 @@
 // movement: expand's is a sum (done by the engine's un-broadcast), slice's is a
 // zero-padded copy, indexSelect's is a scatter-add.
 import { broadcastTo } from "../../kernels/elementwise.js";
-import { copyRows, copyValues, gatherAxis, permuteCopy, scatterAddAxis } from "../../kernels/layout.js";
+import { copyRows, copyValues, gatherAxis, ownCopy, permuteCopy, scatterAddAxis } from "../../kernels/layout.js";
 import { type Shape, broadcastShapes, sameShape, sizeOf } from "../../kernels/shape.js";
 import { onTape } from "../../kernels/tape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
@@ -113,12 +113,7 @@ export const shapeOps = {
   },
   clone: {
     gradient: "g",
-    // A buffer of its own, never a slab's (docs/autograd.md: clone() to keep a gradient cheaply).
-    forward: (x: Tensor): Tensor => {
-      const out = new Tensor(x.dtype === "float64" ? new Float64Array(x.size) : new Float32Array(x.size), x.shape);
-      copyValues(x.data, out.data);
-      return out;
-    },
+    forward: (x: Tensor): Tensor => new Tensor(ownCopy(x.data), x.shape),
     backward: (g: Tensor) => [g],
   },
   cast: {
