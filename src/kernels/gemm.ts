@@ -38,7 +38,7 @@ export function gemm(
   c: FloatArray, cOffset: number,
   accumulate: boolean, rowBias: FloatArray | null = null,
 ): void {
-  if (taping()) return onTape(() => gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias));
+  if (taping()) return onTape(() => gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias), !accumulate && cOffset === 0 && m * n === c.length ? c : null);
   const w = activeWasm();
   if (w !== null && multiplyInWasm(w, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias)) return;
   if (!accumulate && rowBias !== null) for (let r = 0; r < m; r++) c.set(rowBias, cOffset + r * n);

@@ -4,7 +4,7 @@ import { onTape, taping } from "./tape.js";
 
 /** out = x with its axes reordered: out axis i is x axis dims[i]. */
 export function permuteCopy(x: FloatArray, shape: Shape, dims: readonly number[], out: FloatArray): void {
-  if (taping()) return onTape(() => permuteCopy(x, shape, dims, out));
+  if (taping()) return onTape(() => permuteCopy(x, shape, dims, out), out);
   const ndim = shape.length;
   const inStrides = stridesOf(shape);
   const outShape = dims.map((d) => shape[d]!);
@@ -24,7 +24,7 @@ export function permuteCopy(x: FloatArray, shape: Shape, dims: readonly number[]
 
 /** dst = src element by element, converting between float32 and float64 (casts). */
 export function copyValues(src: FloatArray, dst: FloatArray): void {
-  if (taping()) return onTape(() => copyValues(src, dst));
+  if (taping()) return onTape(() => copyValues(src, dst), src.length === dst.length ? dst : null);
   dst.set(src);
 }
 
@@ -57,7 +57,7 @@ export function copyRows(
  * out[o, i, :] = x[o, indices[i], :].
  */
 export function gatherAxis(x: FloatArray, outer: number, n: number, inner: number, indices: Int32Array, out: FloatArray): void {
-  if (taping()) return onTape(() => gatherAxis(x, outer, n, inner, indices, out));
+  if (taping()) return onTape(() => gatherAxis(x, outer, n, inner, indices, out), out);
   const count = indices.length;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < count; i++) {

@@ -13,8 +13,15 @@ export function taping(): boolean {
   return calls !== null;
 }
 
-/** Run `call` now and, while a tape records, keep it to run again on every replay. */
-export function onTape(call: () => void): void {
+/** The zero fill recorded last, while it is the tape's last call: the next call may make it needless. */
+let lastFill: { buffer: Float32Array | Float64Array; at: number } | null = null;
+
+/**
+ * Run `call` now and, while a tape records, keep it to run again on every
+ * replay. `overwrites`: a buffer `call` writes whole, whatever it held; a
+ * replay need not zero it first if nothing touched it since it was made.
+ */
+export function onTape(call: () => void, overwrites: Float32Array | Float64Array | null = null): void {
   const recording = calls;
   if (recording === null) return call();
   calls = null; // the kernels `call` reaches are part of it, not calls of their own
@@ -23,7 +30,21 @@ export function onTape(call: () => void): void {
   } finally {
     calls = recording;
   }
+  if (lastFill !== null && lastFill.buffer === overwrites && lastFill.at === recording.length - 1) recording.pop();
+  lastFill = null;
   recording.push(call);
+}
+
+/**
+ * While a tape records: `buffer` was just made (zeroed) for an op's output,
+ * and ops count on that (a padded slice, a gradient summed into); a replay
+ * zeroes it again at this point, unless the op's kernel then writes it whole.
+ */
+export function zeroOnReplay(buffer: Float32Array | Float64Array): void {
+  const recording = calls;
+  if (recording === null) return;
+  recording.push(() => buffer.fill(0));
+  lastFill = { buffer, at: recording.length - 1 };
 }
 
 /** Run fn with a fresh tape; returns what it returned and the calls it recorded. */
@@ -35,5 +56,6 @@ export function recordTape<T>(fn: () => T): { result: T; calls: (() => void)[] }
     return { result: fn(), calls: recorded };
   } finally {
     calls = null;
+    lastFill = null;
   }
 }

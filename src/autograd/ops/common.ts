@@ -1,7 +1,7 @@
 // Helpers every op file uses: turning plain numbers into tensors, dtype
 // promotion, axis normalisation, and fresh output tensors.
 import { type FloatArray, type Shape, allocate, sizeOf } from "../../kernels/shape.js";
-import { onTape, taping } from "../../kernels/tape.js";
+import { zeroOnReplay } from "../../kernels/tape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
 import type { BackwardFn } from "../graph.js";
 import { type DType, Tensor } from "../tensor.js";
@@ -59,8 +59,7 @@ export function expectTensor(op: string, v: unknown, what = "input"): Tensor {
  */
 export function emptyLike(op: string, dtype: DType, shape: Shape, recorded = false): Tensor {
   const buffer = allocateFor(op, dtype, shape, recorded);
-  // Ops count on fresh zeros (a padded slice, a gradient summed into): a captured step's replay zeroes it again.
-  if (taping()) onTape(() => buffer.fill(0));
+  zeroOnReplay(buffer);
   return new Tensor(buffer, shape);
 }
 
