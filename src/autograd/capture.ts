@@ -5,7 +5,7 @@
 // step's kernel launches. Anything the tape cannot repeat is refused while it
 // records (refuseWhileCapturing), and the second run is checked against the
 // step run again through the graph, bit for bit, before any replay is trusted.
-import { recordTape } from "../kernels/tape.js";
+import { recordTape, taping } from "../kernels/tape.js";
 import { CaptureError, GraphError, formatShape } from "./errors.js";
 import { backward, postOrder, topologicalOrder } from "./engine.js";
 import { isAnomalyEnabled, isGradEnabled } from "./graph.js";
@@ -40,6 +40,7 @@ export class CapturedStep {
    * replays. The returned loss is the same tensor every time, its value updated.
    */
   run(): Tensor {
+    if (taping()) throw new CaptureError("captureStep", "a captured step cannot run inside another step being recorded");
     if (isAnomalyEnabled()) throw new CaptureError("captureStep", "anomaly mode checks every value in JavaScript, which a replay skips; debug the step uncaptured, then capture it");
     if (this.recorded === null) {
       if (!isGradEnabled()) throw new CaptureError("captureStep", "grad mode is off (inside noGrad?): the step's backward needs it when the step is recorded");
@@ -94,6 +95,8 @@ function stepThroughGraph(fn: () => Tensor): StepResult {
 
 function replay(calls: readonly (() => void)[], result: StepResult): void {
   checkRequiresGrad(result);
+  // Until the replay ends the gradient buffers hold a mix of two steps: a replay that throws (a checked value) leaves no .grad.
+  for (let i = 0; i < result.leaves.length; i++) result.leaves[i]!.grad = null;
   for (let i = 0; i < calls.length; i++) calls[i]!();
   for (let i = 0; i < result.leaves.length; i++) result.leaves[i]!.grad = result.grads[i]!;
 }

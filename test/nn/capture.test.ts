@@ -152,6 +152,11 @@ describe("captureStep refuses what a replay cannot repeat, while it records", ()
     x.data.set([1, 2, 3, 4]);
   });
 
+  it("a captured step run inside another step being recorded", () => {
+    const inner = dg.captureStep(() => dg.sum(dg.matmul(x, w())));
+    expect(() => dg.captureStep(() => inner.run()).run()).toThrow(/captureStep: a captured step cannot run inside another step being recorded/);
+  });
+
   it("anomaly mode, and grad mode off when the step records", () => {
     const step = dg.captureStep(() => dg.sum(dg.matmul(x, w())));
     expect(() => dg.detectAnomaly(() => step.run())).toThrow(/anomaly mode checks every value in JavaScript/);
@@ -215,6 +220,10 @@ describe("a replay checks the values it is given", () => {
     step.run();
     y.data.set([2, 0]);
     expect(() => step.run()).toThrow(/bceLoss: target must hold probabilities in \[0, 1\], got 2 at \[0,0\] of \[2,1\]/);
+    expect(w.grad).toBeNull(); // not half of one step's gradient and half of the last's
+    y.data.set([0, 1]);
+    expect(step.run().item()).toBe(dg.bceLoss(dg.sigmoid(dg.matmul(x, w)), y).item());
+    expect(w.grad).not.toBeNull();
   });
 
   it("crossEntropy: a label out of range refilled before a replay throws, and new labels are read", () => {
