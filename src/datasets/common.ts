@@ -29,18 +29,6 @@ export function rngFor(op: string, seed: Seed | undefined): Rng {
   return createRng(seed);
 }
 
-export function checkCount(op: string, name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new DagradError(op, `${name} must be an integer >= ${min}, got ${value}`);
-  }
-}
-
-export function checkNonNegative(op: string, name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new DagradError(op, `${name} must be a finite number >= 0, got ${value}`);
-  }
-}
-
 /** The samples in a random order (Fisher-Yates). */
 export function permutation(n: number, rng: Rng): Int32Array {
   const order = new Int32Array(n);
