@@ -1,4 +1,4 @@
-// What every dataset function shares: the { x, y } pair, option checks, seeded
+// What every dataset function shares: the { x, y } pair, seed checks, seeded
 // generators, shuffling and gathering rows straight from typed arrays.
 import { type DType, type Rng, DagradError, DTypeError, ShapeError, Tensor, createRng, defaultRng, formatShape } from "../autograd/index.js";
 
