@@ -1,6 +1,7 @@
 // Command-line parsing on top of node:util parseArgs, with the checks that
 // turn a bad value into one clear line (UsageError, exit code 2).
 import { parseArgs } from "node:util";
+import { type NumberBounds, expectedNumber } from "../autograd/options.js";
 
 /** Bad input from the user: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {
@@ -104,31 +105,17 @@ export function optionalString(values: Values, name: string): string | undefined
   return typeof v === "string" ? v : undefined;
 }
 
+/** Safe integers only: 1e20 is an integer to JavaScript, but no count or seed means it exactly. */
 export function integerOption(values: Values, name: string, min: number): number {
-  const raw = text(values, name);
-  const n = Number(raw);
-  // Safe integers only: 1e20 is an integer to JavaScript but no count or seed means it exactly.
-  if (raw.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${name} must be an integer >= ${min}${n > Number.MAX_SAFE_INTEGER ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ""}, got "${raw}"`);
-  }
-  return n;
+  return numberOption(values, name, { integer: true, min });
 }
 
-export function numberOption(values: Values, name: string, check: { min?: number; exclusiveMin?: number; max?: number; exclusiveMax?: number } = {}): number {
+/** The flag's value within bounds, refused in the words the library and config.json use (expectedNumber). */
+export function numberOption(values: Values, name: string, bounds: NumberBounds = {}): number {
   const raw = text(values, name);
-  const n = Number(raw);
-  const bad = raw.trim() === "" || !Number.isFinite(n)
-    || (check.min !== undefined && n < check.min)
-    || (check.exclusiveMin !== undefined && n <= check.exclusiveMin)
-    || (check.max !== undefined && n > check.max)
-    || (check.exclusiveMax !== undefined && n >= check.exclusiveMax);
-  if (bad) {
-    const range = [
-      check.min !== undefined ? `>= ${check.min}` : "", check.exclusiveMin !== undefined ? `> ${check.exclusiveMin}` : "",
-      check.max !== undefined ? `<= ${check.max}` : "", check.exclusiveMax !== undefined ? `< ${check.exclusiveMax}` : "",
-    ].filter(Boolean).join(" and ");
-    throw new UsageError(`--${name} must be a number${range ? ` ${range}` : ""}, got "${raw}"`);
-  }
+  const n = raw.trim() === "" ? NaN : Number(raw); // Number("") is 0, but an empty flag says no number
+  const expected = expectedNumber(n, bounds);
+  if (expected !== undefined) throw new UsageError(`--${name} must be ${expected}, got "${raw}"`);
   return n;
 }
 

@@ -69,7 +69,7 @@ export function dataSpec(values: Values): DataSpec {
   return {
     data, samples,
     noise: values.noise === undefined ? 0.2 : numberOption(values, "noise", { min: 0, max: 10 }),
-    testSize: values["test-size"] === undefined ? 0.2 : numberOption(values, "test-size", { exclusiveMin: 0, max: 0.9 }),
+    testSize: values["test-size"] === undefined ? 0.2 : numberOption(values, "test-size", { min: 0, minOpen: true, max: 0.9 }),
     seed: values["data-seed"] === undefined ? seed : integerOption(values, "data-seed", 0),
     standardize: !values["no-scale"] && !mnist,
     scaleOn: values["scale-on"] === undefined ? "train" : choiceOption(values, "scale-on", ["train", "all"] as const),
@@ -116,8 +116,8 @@ export function networkChoice(values: Values): NetworkChoice {
     initSeed: values["init-seed"] === undefined ? (values.seed === undefined ? 42 : integerOption(values, "seed", 0)) : integerOption(values, "init-seed", 0),
     batchNorm: values["batch-norm"] === true,
     residual: values.residual === true,
-    residualScale: values["residual-scale"] === undefined ? undefined : numberOption(values, "residual-scale", { exclusiveMin: 0 }),
-    dropout: values.dropout === undefined ? 0 : numberOption(values, "dropout", { min: 0, exclusiveMax: 1 }),
+    residualScale: values["residual-scale"] === undefined ? undefined : numberOption(values, "residual-scale", { min: 0, minOpen: true }),
+    dropout: values.dropout === undefined ? 0 : numberOption(values, "dropout", { min: 0, max: 1, maxOpen: true }),
   };
 }
 

@@ -1,6 +1,7 @@
 // Reading a run's config.json back: every field is checked, so a file that was
 // edited, hand-made or written by another program gets an error naming the
 // field instead of a crash (or a model built from undefined) further on.
+import { type NumberBounds, expectedNumber } from "../autograd/options.js";
 import type { ActivationName, LossName } from "../nn/index.js";
 import type { RunConfig } from "./run-folder.js";
 import { PRESET_IDS } from "./presets.js";
@@ -27,8 +28,6 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Field readers for one object at a dotted path ("" for the top level). */
-interface NumberRange { min?: number; exclusiveMin?: number; max?: number; exclusiveMax?: number }
-
 class Fields {
   constructor(private readonly object: Json, private readonly path: string) {}
 
@@ -46,24 +45,16 @@ class Fields {
     return new Fields(value, this.name(key));
   }
 
-  number(key: string, range: NumberRange = {}): number {
+  /** Refused in the words of the flag that sets it (expectedNumber, as numberOption). */
+  number(key: string, bounds: NumberBounds = {}): number {
     const v = this.object[key];
-    const ok = typeof v === "number" && Number.isFinite(v)
-      && (range.min === undefined || v >= range.min)
-      && (range.exclusiveMin === undefined || v > range.exclusiveMin)
-      && (range.max === undefined || v <= range.max)
-      && (range.exclusiveMax === undefined || v < range.exclusiveMax);
-    if (!ok) {
-      const bounds = [range.min !== undefined ? `>= ${range.min}` : "", range.exclusiveMin !== undefined ? `> ${range.exclusiveMin}` : "", range.max !== undefined ? `<= ${range.max}` : "", range.exclusiveMax !== undefined ? `< ${range.exclusiveMax}` : ""].filter(Boolean);
-      this.fail(key, `a finite number${bounds.length > 0 ? ` ${bounds.join(" and ")}` : ""}`);
-    }
+    const expected = expectedNumber(v, bounds);
+    if (expected !== undefined) this.fail(key, expected);
     return v as number;
   }
 
   integer(key: string, min: number): number {
-    const v = this.object[key];
-    if (!Number.isInteger(v) || (v as number) < min) this.fail(key, `an integer >= ${min}`);
-    return v as number;
+    return this.number(key, { integer: true, min });
   }
 
   boolean(key: string): boolean {
@@ -113,8 +104,8 @@ class Fields {
   }
 
   /** null, or a number checked as number() does. */
-  nullableNumber(key: string, range: NumberRange = {}): number | null {
-    return this.object[key] === null ? null : this.number(key, range);
+  nullableNumber(key: string, bounds: NumberBounds = {}): number | null {
+    return this.object[key] === null ? null : this.number(key, bounds);
   }
 
   init(key: string, schemes: readonly string[]): string {
@@ -141,7 +132,7 @@ export function parseRunConfig(value: unknown): RunConfig {
     data: d.data("data"),
     samples: d.integer("samples", 1),
     noise: d.number("noise", { min: 0 }),
-    testSize: d.number("testSize", { exclusiveMin: 0, max: 0.9 }),
+    testSize: d.number("testSize", { min: 0, minOpen: true, max: 0.9 }),
     seed: d.integer("seed", 0),
     standardize: d.boolean("standardize"),
     scaleOn: d.optional("scaleOn", "train" as const, (k) => d.choice(k, ["train", "all"] as const)),
@@ -159,19 +150,19 @@ export function parseRunConfig(value: unknown): RunConfig {
     seed: m.integer("seed", 0),
     ...(m.has("initFrom") ? { initFrom: m.text("initFrom") } : {}),
     batchNorm: m.optional("batchNorm", false, (k) => m.boolean(k)),
-    residual: m.optional("residual", null, (k) => m.nullableNumber(k, { exclusiveMin: 0 })),
-    dropout: m.optional("dropout", 0, (k) => m.number(k, { min: 0, exclusiveMax: 1 })),
+    residual: m.optional("residual", null, (k) => m.nullableNumber(k, { min: 0, minOpen: true })),
+    dropout: m.optional("dropout", 0, (k) => m.number(k, { min: 0, max: 1, maxOpen: true })),
   };
   const t = top.child("training");
   // In the order train writes them, so a config read back is written again byte for byte.
   const training = {
     optimizer: t.choice("optimizer", ["sgd", "adam"] as const),
-    lr: t.number("lr", { exclusiveMin: 0 }),
-    momentum: t.number("momentum", { min: 0, exclusiveMax: 1 }), // as SGD and --momentum
+    lr: t.number("lr", { min: 0, minOpen: true }),
+    momentum: t.number("momentum", { min: 0, max: 1, maxOpen: true }), // as SGD and --momentum
     epochs: t.integer("epochs", 1),
     batchSize: t.integer("batchSize", 0),
-    clipNorm: t.optional("clipNorm", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),
-    clipValue: t.optional("clipValue", null, (k) => t.nullableNumber(k, { exclusiveMin: 0 })),
+    clipNorm: t.optional("clipNorm", null, (k) => t.nullableNumber(k, { min: 0, minOpen: true })),
+    clipValue: t.optional("clipValue", null, (k) => t.nullableNumber(k, { min: 0, minOpen: true })),
     reduction: t.optional("reduction", "mean" as const, (k) => t.choice(k, ["mean", "sum"] as const)),
     loss: t.choice<LossName>("loss", LOSS_NAMES),
   };

@@ -1,4 +1,4 @@
-// What every dataset function shares: the { x, y } pair, option checks, seeded
+// What every dataset function shares: the { x, y } pair, seed checks, seeded
 // generators, shuffling and gathering rows straight from typed arrays.
 import { type DType, type Rng, DagradError, DTypeError, ShapeError, Tensor, createRng, defaultRng, formatShape } from "../autograd/index.js";
 
@@ -27,18 +27,6 @@ export function rngFor(op: string, seed: Seed | undefined): Rng {
     throw new DagradError(op, `seed must be a finite number or a string, got ${typeof seed === "number" ? seed : typeof seed}`);
   }
   return createRng(seed);
-}
-
-export function checkCount(op: string, name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new DagradError(op, `${name} must be an integer >= ${min}, got ${value}`);
-  }
-}
-
-export function checkNonNegative(op: string, name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new DagradError(op, `${name} must be a finite number >= 0, got ${value}`);
-  }
 }
 
 /** The samples in a random order (Fisher-Yates). */

@@ -1,7 +1,8 @@
 // A mesh over a 2-D dataset's range, for decision-boundary plots: predict on
 // `points`, then read the predictions back as a steps x steps image.
 import { type DType, DTypeError, ShapeError, Tensor, formatShape } from "../autograd/index.js";
-import { allocate, checkCount, checkNonNegative } from "./common.js";
+import { checkNumber } from "../autograd/options.js";
+import { allocate } from "./common.js";
 
 export interface GridOptions {
   /** Points along each axis (default 100). */
@@ -27,8 +28,8 @@ export function grid(x: Tensor, options: GridOptions = {}): Grid {
   if (x.ndim !== 2 || x.shape[1] !== 2 || x.shape[0] === 0) {
     throw new ShapeError("grid", `x must be shaped [n, 2] with n >= 1 (a 2-D dataset), got ${formatShape(x.shape)}`, [x.shape]);
   }
-  checkCount("grid", "steps", steps, 2);
-  checkNonNegative("grid", "margin", margin);
+  checkNumber("grid", "steps", steps, { integer: true, min: 2 });
+  checkNumber("grid", "margin", margin, { min: 0 });
   const xs = axisValues(x, 0, steps, margin);
   const ys = axisValues(x, 1, steps, margin);
   const points = allocate(options.dtype, steps * steps * 2);

@@ -2,8 +2,8 @@
 // with shuffle on, epoch k's order comes from a generator seeded by (seed, k),
 // so any epoch can be replayed. Only each batch's rows are copied.
 import { DagradError, createRng, defaultRng } from "../autograd/index.js";
-import { type OptionNames, checkOptionNames } from "../autograd/options.js";
-import { type Dataset, type Seed, checkCount, gatherRows, permutation, sampleCount } from "./common.js";
+import { type OptionNames, checkNumber, checkOptionNames } from "../autograd/options.js";
+import { type Dataset, type Seed, gatherRows, permutation, sampleCount } from "./common.js";
 
 export interface DataLoaderOptions {
   /** Samples per batch (default 32); the last batch may be smaller unless dropLast. */
@@ -36,7 +36,7 @@ export class DataLoader implements Iterable<Dataset> {
     }
     this.data = data;
     this.batchSize = options.batchSize ?? 32;
-    checkCount("DataLoader", "batchSize", this.batchSize, 1);
+    checkNumber("DataLoader", "batchSize", this.batchSize, { integer: true, min: 1 });
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
     // Draw from the global generator only when an order is needed, so a plain loader leaves it untouched.
@@ -52,7 +52,7 @@ export class DataLoader implements Iterable<Dataset> {
   }
 
   set nextEpoch(k: number) {
-    checkCount("DataLoader.nextEpoch", "nextEpoch", k, 0);
+    checkNumber("DataLoader.nextEpoch", "nextEpoch", k, { integer: true, min: 0 });
     this.#nextEpoch = k;
   }
 
@@ -68,7 +68,7 @@ export class DataLoader implements Iterable<Dataset> {
 
   /** The batches of epoch k, the same every time it is asked for. */
   *epoch(k: number): Generator<Dataset, void, undefined> {
-    checkCount("DataLoader.epoch", "epoch", k, 0);
+    checkNumber("DataLoader.epoch", "epoch", k, { integer: true, min: 0 });
     const order = this.shuffle ? permutation(this.samples, createRng(`${this.seed}:epoch:${k}`)) : null;
     for (let b = 0; b < this.length; b++) {
       const start = b * this.batchSize;

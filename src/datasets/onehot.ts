@@ -1,4 +1,5 @@
 import { type DType, DagradError, Tensor } from "../autograd/index.js";
+import { checkNumber } from "../autograd/options.js";
 import { allocate, labelValues } from "./common.js";
 
 export interface OneHotOptions {
@@ -15,7 +16,7 @@ export function oneHot(labels: Tensor, classes?: number, options: OneHotOptions 
   let largest = -1;
   for (let i = 0; i < values.length; i++) largest = Math.max(largest, values[i]!);
   const count = classes ?? Math.floor(largest) + 1;
-  if (!Number.isInteger(count) || count < 1) throw new DagradError("oneHot", `classes must be an integer >= 1, got ${count}`);
+  checkNumber("oneHot", "classes", count, { integer: true, min: 1 });
   const out = allocate(options.dtype ?? labels.dtype, values.length * count);
   for (let i = 0; i < values.length; i++) {
     const label = values[i]!;

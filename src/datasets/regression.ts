@@ -2,7 +2,8 @@
 // inputs plus Gaussian noise on the targets (001 derives its MLP for regression,
 // L = 1/2 ||y_hat - y||^2, with an identity output).
 import { type DType, Tensor, normalSample } from "../autograd/index.js";
-import { type Dataset, type Seed, allocate, checkCount, checkNonNegative, rngFor } from "./common.js";
+import { checkNumber } from "../autograd/options.js";
+import { type Dataset, type Seed, allocate, rngFor } from "./common.js";
 
 export interface RegressionOptions {
   /** Samples (default 200). */
@@ -31,8 +32,8 @@ export function surface(options: RegressionOptions = {}): Dataset {
 /** n points uniform on [-half, half]^features (drawn first, row by row), then each target's noise. */
 function sampled(op: string, options: RegressionOptions, features: number, half: number, f: (x: number[]) => number): Dataset {
   const { n = 200, noise = 0 } = options;
-  checkCount(op, "n", n, 1);
-  checkNonNegative(op, "noise", noise);
+  checkNumber(op, "n", n, { integer: true, min: 1 });
+  checkNumber(op, "noise", noise, { min: 0 });
   const rng = rngFor(op, options.seed);
   const x = allocate(options.dtype, n * features);
   const y = allocate(options.dtype, n);

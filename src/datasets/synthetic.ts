@@ -2,7 +2,8 @@
 // shuffles the samples, then adds Gaussian noise (scikit-learn's order), all
 // drawn from one generator, so a seed fixes every byte.
 import { type DType, type Rng, DagradError, Tensor, normalSample } from "../autograd/index.js";
-import { type Dataset, type Seed, allocate, checkCount, checkNonNegative, permutation, rngFor } from "./common.js";
+import { checkNumber } from "../autograd/options.js";
+import { type Dataset, type Seed, allocate, permutation, rngFor } from "./common.js";
 
 export interface MoonsOptions {
   /** Total samples (default 100); the upper moon gets floor(n / 2). */
@@ -51,8 +52,8 @@ export interface BlobsOptions {
  */
 export function moons(options: MoonsOptions = {}): Dataset {
   const { n = 100, noise = 0 } = options;
-  checkCount("moons", "n", n, 1);
-  checkNonNegative("moons", "noise", noise);
+  checkNumber("moons", "n", n, { integer: true, min: 1 });
+  checkNumber("moons", "noise", noise, { min: 0 });
   const upper = Math.floor(n / 2);
   const points = new Float64Array(2 * n);
   const labels = new Float64Array(n);
@@ -73,9 +74,9 @@ export function moons(options: MoonsOptions = {}): Dataset {
  */
 export function circles(options: CirclesOptions = {}): Dataset {
   const { n = 100, noise = 0, factor = 0.8 } = options;
-  checkCount("circles", "n", n, 1);
-  checkNonNegative("circles", "noise", noise);
-  if (!(factor >= 0 && factor < 1)) throw new DagradError("circles", `factor must be in [0, 1), got ${factor}`);
+  checkNumber("circles", "n", n, { integer: true, min: 1 });
+  checkNumber("circles", "noise", noise, { min: 0 });
+  checkNumber("circles", "factor", factor, { min: 0, max: 1, maxOpen: true });
   const outer = Math.floor(n / 2);
   const points = new Float64Array(2 * n);
   const labels = new Float64Array(n);
@@ -97,9 +98,9 @@ export function circles(options: CirclesOptions = {}): Dataset {
  */
 export function spirals(options: SpiralsOptions = {}): Dataset {
   const { n = 300, classes = 3, noise = 0 } = options;
-  checkCount("spirals", "n", n, 1);
-  checkCount("spirals", "classes", classes, 1);
-  checkNonNegative("spirals", "noise", noise);
+  checkNumber("spirals", "n", n, { integer: true, min: 1 });
+  checkNumber("spirals", "classes", classes, { integer: true, min: 1 });
+  checkNumber("spirals", "noise", noise, { min: 0 });
   const points = new Float64Array(2 * n);
   const labels = new Float64Array(n);
   let i = 0;
@@ -122,8 +123,8 @@ export function spirals(options: SpiralsOptions = {}): Dataset {
  */
 export function blobs(options: BlobsOptions = {}): Dataset & { centers: Tensor } {
   const { n = 100, std = 1, features = 2, box = [-10, 10] } = options;
-  checkCount("blobs", "n", n, 1);
-  checkNonNegative("blobs", "std", std);
+  checkNumber("blobs", "n", n, { integer: true, min: 1 });
+  checkNumber("blobs", "std", std, { min: 0 });
   const rng = rngFor("blobs", options.seed);
   const centers = centerList(options.centers ?? 3, features, box, rng);
   const dims = centers[0]!.length;
@@ -159,8 +160,8 @@ export interface XorClustersOptions {
  */
 export function xorClusters(options: XorClustersOptions = {}): Dataset {
   const { n = 100, noise = 0 } = options;
-  checkCount("xorClusters", "n", n, 1);
-  checkNonNegative("xorClusters", "noise", noise);
+  checkNumber("xorClusters", "n", n, { integer: true, min: 1 });
+  checkNumber("xorClusters", "noise", noise, { min: 0 });
   const points = new Float64Array(2 * n);
   const labels = new Float64Array(n);
   let i = 0;
@@ -177,8 +178,8 @@ export function xorClusters(options: XorClustersOptions = {}): Dataset {
 
 function centerList(spec: number | readonly (readonly number[])[], features: number, box: readonly [number, number], rng: Rng): readonly (readonly number[])[] {
   if (typeof spec === "number") {
-    checkCount("blobs", "centers", spec, 1);
-    checkCount("blobs", "features", features, 1);
+    checkNumber("blobs", "centers", spec, { integer: true, min: 1 });
+    checkNumber("blobs", "features", features, { integer: true, min: 1 });
     const [low, high] = box;
     if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) throw new DagradError("blobs", `box must be [min, max] with min <= max, got [${box.join(", ")}]`);
     return Array.from({ length: spec }, () => Array.from({ length: features }, () => low + (high - low) * rng()));

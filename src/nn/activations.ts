@@ -1,5 +1,6 @@
 // One module per activation op, so networks are built from modules only.
-import { DagradError, DTypeError, type Tensor } from "../autograd/index.js";
+import { DagradError, type Tensor } from "../autograd/index.js";
+import { checkNumber } from "../autograd/options.js";
 import { Module } from "./module.js";
 
 export type ActivationName = "identity" | "relu" | "leakyRelu" | "sigmoid" | "tanh" | "softplus" | "softmax";
@@ -17,9 +18,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
-    if (typeof negativeSlope !== "number" || !Number.isFinite(negativeSlope)) {
-      throw new DTypeError("LeakyReLU", `negativeSlope must be a finite number, got ${String(negativeSlope)}`);
-    }
+    checkNumber("LeakyReLU", "negativeSlope", negativeSlope);
   }
   forward(x: Tensor): Tensor { return x.leakyRelu(this.negativeSlope); }
   protected override describe(): string { return `negativeSlope=${this.negativeSlope}`; }

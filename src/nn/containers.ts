@@ -1,5 +1,6 @@
 // Modules made of modules: a chain, and a skip connection around a block.
-import { DTypeError, ShapeError, type Tensor, formatShape } from "../autograd/index.js";
+import { ShapeError, type Tensor, formatShape } from "../autograd/index.js";
+import { checkNumber } from "../autograd/options.js";
 import { Module } from "./module.js";
 
 /** Applies its modules in order; they are named "0", "1", ... */
@@ -37,7 +38,7 @@ export class Residual extends Module {
   constructor(block: Module, options: { scale?: number } = {}) {
     super();
     const scale = options.scale ?? 1;
-    if (typeof scale !== "number" || !Number.isFinite(scale)) throw new DTypeError("Residual", `scale must be a finite number, got ${String(scale)}`);
+    checkNumber("Residual", "scale", scale);
     this.block = this.registerModule("block", block);
     this.scale = scale;
   }

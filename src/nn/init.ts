@@ -2,7 +2,8 @@
 // explicit generator or the global one that manualSeed resets. Fans follow
 // PyTorch for a [out, in] weight: fanIn = in, fanOut = out (times the size of
 // any further axes, as for convolution kernels).
-import { DTypeError, DagradError, type Rng, type Tensor, ShapeError, defaultRng, formatShape, noGrad, normalSample } from "../autograd/index.js";
+import { DagradError, type Rng, type Tensor, ShapeError, defaultRng, formatShape, noGrad, normalSample } from "../autograd/index.js";
+import { checkNumber } from "../autograd/options.js";
 
 export interface RandomInitOptions {
   rng?: Rng;
@@ -39,13 +40,6 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
   return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
 }
 
-/** A NaN or infinite setting would fill the weights with NaN or infinities without a word. */
-function finite(op: string, what: string, v: number, min = -Infinity): void {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
-    throw new DTypeError(`init.${op}`, `${what} must be a finite number${min === -Infinity ? "" : ` >= ${min}`}, got ${String(v)}`);
-  }
-}
-
 /** Let `write` fill t's buffer (outside the graph: a parameter requires grad), then bump its version. */
 function overwrite(t: Tensor, write: (data: Tensor["data"]) => void): Tensor {
   noGrad(() => {
@@ -56,7 +50,8 @@ function overwrite(t: Tensor, write: (data: Tensor["data"]) => void): Tensor {
 }
 
 export function constant(t: Tensor, value: number): Tensor {
-  finite("constant", "value", value);
+  // A NaN or infinite setting would fill the weights with NaN or infinities without a word.
+  checkNumber("init.constant", "value", value);
   return overwrite(t, (d) => d.fill(value));
 }
 
@@ -71,8 +66,8 @@ export function ones(t: Tensor): Tensor {
 /** Uniform on [low, high). */
 export function uniform(t: Tensor, low = 0, high = 1, options: RandomInitOptions = {}): Tensor {
   if (t.size === 0) return t; // nothing to fill (a zero fan makes the bound infinite)
-  finite("uniform", "low", low);
-  finite("uniform", "high", high);
+  checkNumber("init.uniform", "low", low);
+  checkNumber("init.uniform", "high", high);
   const rng = options.rng ?? defaultRng();
   return overwrite(t, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * rng();
@@ -81,8 +76,8 @@ export function uniform(t: Tensor, low = 0, high = 1, options: RandomInitOptions
 
 export function normal(t: Tensor, mean = 0, std = 1, options: RandomInitOptions = {}): Tensor {
   if (t.size === 0) return t; // nothing to fill (a zero fan makes the std infinite)
-  finite("normal", "mean", mean);
-  finite("normal", "std", std, 0);
+  checkNumber("init.normal", "mean", mean);
+  checkNumber("init.normal", "std", std, { min: 0 });
   const rng = options.rng ?? defaultRng();
   return overwrite(t, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = mean + std * normalSample(rng);
@@ -107,7 +102,7 @@ function kaimingStd(t: Tensor, options: KaimingOptions): number {
   const mode = options.mode ?? "fanIn";
   // Any other value ("fan_in", PyTorch's spelling) would silently mean fanOut.
   if (mode !== "fanIn" && mode !== "fanOut") throw new DagradError("init.kaiming", `mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
-  if (options.gain !== undefined) finite("kaiming", "gain", options.gain, 0);
+  if (options.gain !== undefined) checkNumber("init.kaiming", "gain", options.gain, { min: 0 });
   const fan = mode === "fanIn" ? fanIn : fanOut;
   return (options.gain ?? Math.SQRT2) / Math.sqrt(fan);
 }

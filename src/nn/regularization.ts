@@ -2,7 +2,7 @@
 import { type DType, DTypeError, type Rng, ShapeError, Tensor, formatShape, ones, zeros } from "../autograd/index.js";
 import { refuseWhileCapturing } from "../autograd/errors.js";
 import { Module } from "./module.js";
-import { type OptionNames, checkOptionNames } from "../autograd/options.js";
+import { type OptionNames, checkNumber, checkOptionNames } from "../autograd/options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
 
 /**
@@ -74,8 +74,8 @@ export class BatchNorm1d extends Module {
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
     // eps 0 divides a constant feature by 0; momentum outside [0, 1] is no running average.
-    if (typeof this.eps !== "number" || !(this.eps > 0 && this.eps < Infinity)) throw new DTypeError("BatchNorm1d", `eps must be a finite number > 0, got ${String(this.eps)}`);
-    if (typeof this.momentum !== "number" || !(this.momentum >= 0 && this.momentum <= 1)) throw new DTypeError("BatchNorm1d", `momentum must be a number in [0, 1], got ${String(this.momentum)}`);
+    checkNumber("BatchNorm1d", "eps", this.eps, { min: 0, minOpen: true });
+    checkNumber("BatchNorm1d", "momentum", this.momentum, { min: 0, max: 1 });
     const dtype = options.dtype ?? "float32";
     const affine = options.affine ?? true;
     this.weight = affine ? this.registerParameter("weight", ones([numFeatures], { dtype })) : null;

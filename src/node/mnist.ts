@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type DType, DagradError, Tensor } from "../autograd/index.js";
-import { type Dataset, type Seed, allocate, checkCount, rngFor } from "../datasets/common.js";
+import { checkNumber } from "../autograd/options.js";
+import { type Dataset, type Seed, allocate, rngFor } from "../datasets/common.js";
 import { DatasetError } from "../datasets/errors.js";
 import { stratifiedPick } from "../datasets/split.js";
 
@@ -46,8 +47,8 @@ export function mnistDigits(): MnistDigits {
  */
 export function mnist(options: MnistOptions = {}): { train: Dataset; test: Dataset } {
   const { train = 8000, test = 2000 } = options;
-  checkCount("mnist", "train", train, 0);
-  checkCount("mnist", "test", test, 0);
+  checkNumber("mnist", "train", train, { integer: true, min: 0 });
+  checkNumber("mnist", "test", test, { integer: true, min: 0 });
   const digits = mnistDigits();
   if (train + test < 1 || train + test > digits.count) {
     throw new DagradError("mnist", `train + test must be between 1 and ${digits.count} digits, got ${train} + ${test}`);

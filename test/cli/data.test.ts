@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Values, UsageError, numberOption, parseCommand } from "../../src/cli/args.js";
 import { checkModelSize, dataSpec, networkChoice } from "../../src/cli/options.js";
+import { ConfigFieldError, parseRunConfig } from "../../src/cli/run-config.js";
 import { type DataSpec, prepareData, runHead } from "../../src/cli/setup.js";
 import { runCli, tempDir } from "./run-cli.js";
 
@@ -20,6 +21,18 @@ function csvFile(text: string): string {
 
 function spec(data: string, extra: Partial<DataSpec> = {}): DataSpec {
   return { data, samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, scaleOn: "train", csvHeader: false, task: "classification", ...extra };
+}
+
+/** A config.json that parseRunConfig accepts, for one field at a time to be spoilt. */
+function validConfig(): Record<string, Record<string, unknown>> {
+  return {
+    data: { data: "moons", samples: 300, noise: 0.2, testSize: 0.2, seed: 42, standardize: true, csvHeader: false },
+    model: { sizes: [2, 8, 1], activation: "tanh", output: "sigmoid", init: "xavier", seed: 42 },
+    training: { optimizer: "sgd", lr: 0.5, momentum: 0, epochs: 10, batchSize: 0, loss: "bce" },
+    task: "binary" as never,
+    classes: 2 as never,
+    scaling: null as never,
+  };
 }
 
 /** 60 rows: classes 0 and 1 alternating, with a single row of class 2 among them. */
@@ -134,7 +147,20 @@ describe("options a dataset would ignore are refused", () => {
 
 describe("numbers that are not finite, not whole or out of range are refused with the range", () => {
   it.each(["NaN", "Infinity", "-Infinity", "1e400", "", "0", "-1"])("--lr %j", (raw) => {
-    expect(() => numberOption({ lr: raw }, "lr", { exclusiveMin: 0 })).toThrow(`--lr must be a number > 0, got "${raw}"`);
+    expect(() => numberOption({ lr: raw }, "lr", { min: 0, minOpen: true })).toThrow(`--lr must be a finite number > 0, got "${raw}"`);
+  });
+
+  // A run's config.json holds what the flags set; editing it by hand must meet the same range, told in the same words.
+  it.each([
+    ["test-size", () => dataSpec({ "test-size": "0" }), "data", "testSize", 0, "a finite number in (0, 0.9]"],
+    ["data-seed", () => dataSpec({ "data-seed": "1.5" }), "data", "seed", 1.5, "an integer >= 0"],
+    ["dropout", () => networkChoice({ dropout: "1" }), "model", "dropout", 1, "a finite number in [0, 1)"],
+    ["residual-scale", () => networkChoice({ "residual-scale": "0" }), "model", "residual", 0, "a finite number > 0"],
+  ] as [string, () => unknown, string, string, number, string][])("--%s and its config.json field refuse the same value in the same words", (flag, parse, section, field, value, expected) => {
+    expect(parse).toThrow(`--${flag} must be ${expected}, got "${value}"`);
+    const config = validConfig();
+    config[section]![field] = value;
+    expect(() => parseRunConfig(config)).toThrow(new ConfigFieldError(`${section}.${field}`, expected, value).message);
   });
 
   it("a negative or non-finite value after an option reaches the range check, not parseArgs", () => {
@@ -143,12 +169,12 @@ describe("numbers that are not finite, not whole or out of range are refused wit
   });
 
   it.each([
-    [["train", "--momentum", "1"], '--momentum must be a number >= 0 and < 1, got "1"'],
+    [["train", "--momentum", "1"], '--momentum must be a finite number in [0, 1), got "1"'],
     [["train", "--samples", "1e20"], '--samples must be an integer >= 2 and at most 9007199254740991, got "1e20"'],
     [["train", "--samples", "2000000"], "--samples must be at most 1000000, got 2000000"],
     [["train", "--seed", "1e300"], '--seed must be an integer >= 0 and at most 9007199254740991, got "1e300"'],
-    [["train", "--noise", "1e308"], '--noise must be a number >= 0 and <= 10, got "1e308"'],
-    [["train", "--lr", "-Infinity"], '--lr must be a number > 0, got "-Infinity"'],
+    [["train", "--noise", "1e308"], '--noise must be a finite number in [0, 10], got "1e308"'],
+    [["train", "--lr", "-Infinity"], '--lr must be a finite number > 0, got "-Infinity"'],
     [["train", "--layers", "1000000000"], "MLP [2, 1000000000, 1] has 4,000,000,001 parameters; dagrad builds at most 50,000,000 (200 MB of float32): use smaller --layers"],
     [["experiment", "lr", "--rates", "0.1,Infinity"], '--rates must be a comma-separated list of numbers > 0, got "0.1,Infinity"'],
   ])("dagrad %j", async (args, message) => {

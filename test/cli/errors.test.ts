@@ -44,7 +44,7 @@ describe("bad input exits with 2 and one line", () => {
   });
 
   it("a learning rate that is not positive", async () => {
-    expectUsageError(await runCli(["train", "--lr", "0"]), '--lr must be a number > 0, got "0"');
+    expectUsageError(await runCli(["train", "--lr", "0"]), '--lr must be a finite number > 0, got "0"');
   });
 
   it("an unknown dataset, activation and command", async () => {

@@ -69,7 +69,7 @@ describe("dagrad explain", () => {
     expect(step(result.stdout, "new W2").manual).toEqual([0.5225, 0.6495]);
     expect(step(result.stdout, "new b2").autograd).toEqual([0.045]);
     const refused = join(tempDir(), "not-made");
-    expect((await runCli(["explain", "--lr", "0", "--out", refused])).stderr).toBe('dagrad: --lr must be a number > 0, got "0"\n');
+    expect((await runCli(["explain", "--lr", "0", "--out", refused])).stderr).toBe('dagrad: --lr must be a finite number > 0, got "0"\n');
     expect(existsSync(refused)).toBe(false);
   });
 

@@ -41,7 +41,7 @@ describe("train --residual", () => {
   it("refuses a scale without blocks, and blocks the widths do not allow", async () => {
     expectUsageError(await runCli(["train", "--residual-scale", "0.5", "--layers", "8,8"]), "--residual-scale scales residual blocks: add --residual, or leave it out");
     expectUsageError(await runCli(["train", "--residual"]), "--residual wraps hidden layers as wide as the layer before them, and MLP [2, 8, 1] has none; use e.g. --layers 16,16,16");
-    expectUsageError(await runCli(["train", "--residual", "--layers", "8,8", "--residual-scale", "0"]), '--residual-scale must be a number > 0, got "0"');
+    expectUsageError(await runCli(["train", "--residual", "--layers", "8,8", "--residual-scale", "0"]), '--residual-scale must be a finite number > 0, got "0"');
   });
 });
 
@@ -74,9 +74,9 @@ describe("train --batch-norm, --dropout, --clip-norm, --clip-value", () => {
   });
 
   it("refuses dropout outside [0, 1) and clipping at 0 or below", async () => {
-    expectUsageError(await runCli(["train", "--dropout", "1"]), '--dropout must be a number >= 0 and < 1, got "1"');
-    expectUsageError(await runCli(["train", "--clip-norm", "0"]), '--clip-norm must be a number > 0, got "0"');
-    expectUsageError(await runCli(["train", "--clip-value", "-1"]), '--clip-value must be a number > 0, got "-1"');
+    expectUsageError(await runCli(["train", "--dropout", "1"]), '--dropout must be a finite number in [0, 1), got "1"');
+    expectUsageError(await runCli(["train", "--clip-norm", "0"]), '--clip-norm must be a finite number > 0, got "0"');
+    expectUsageError(await runCli(["train", "--clip-value", "-1"]), '--clip-value must be a finite number > 0, got "-1"');
   });
 });
 

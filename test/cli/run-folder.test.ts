@@ -177,7 +177,7 @@ describe("evaluate and predict refuse a folder that is not one whole run", () =>
     [(c: Record<string, Record<string, unknown>>) => { c.model!.activation = "gelu"; }, 'model.activation must be one of relu, leakyRelu, sigmoid, tanh, softplus, identity, got "gelu"'],
     [(c: Record<string, Record<string, unknown>>) => { c.data!.data = 3; }, "data.data must be one of moons, circles, xor, and, spirals, blobs, mnist, sine, surface or csv:<path>, got 3"],
     [(c: Record<string, Record<string, unknown>>) => { (c.scaling!.std as number[])[1] = 0; }, "scaling.std must be a list of 2 positive finite numbers (one per input feature), got"],
-    [(c: Record<string, Record<string, unknown>>) => { c.training!.momentum = 1; }, "training.momentum must be a finite number >= 0 and < 1, got 1"],
+    [(c: Record<string, Record<string, unknown>>) => { c.training!.momentum = 1; }, "training.momentum must be a finite number in [0, 1), got 1"],
   ])("a malformed field (%#) is named", async (edit, message) => {
     const damaged = copy();
     const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;

@@ -146,7 +146,7 @@ describe("circles (scikit-learn make_circles geometry)", () => {
   });
 
   it("rejects a factor outside [0, 1)", () => {
-    expect(() => circles({ factor: 1 })).toThrow(/circles: factor must be in \[0, 1\), got 1/);
+    expect(() => circles({ factor: 1 })).toThrow(/circles: factor must be a finite number in \[0, 1\), got 1/);
     expect(() => circles({ factor: Number.NaN })).toThrow(DagradError);
   });
 });

@@ -46,7 +46,7 @@ describe("fit", () => {
 describe("BatchNorm1d", () => {
   it("refuses eps 0 (a constant feature would divide by 0) and a momentum outside [0, 1]", () => {
     refuses(() => new BatchNorm1d(3, { eps: 0 }), /^BatchNorm1d: eps must be a finite number > 0, got 0$/);
-    refuses(() => new BatchNorm1d(3, { momentum: 2 }), /^BatchNorm1d: momentum must be a number in \[0, 1\], got 2$/);
+    refuses(() => new BatchNorm1d(3, { momentum: 2 }), /^BatchNorm1d: momentum must be a finite number in \[0, 1\], got 2$/);
   });
 });
 

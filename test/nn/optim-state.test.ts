@@ -220,7 +220,7 @@ describe("optimizer loadStateDict refuses a state that does not fit, and changes
     ["a hyperparameter of the wrong kind", () => ({ opt: trained([2, 4, 1], adam).opt, dict: { ...source, paramGroups: [{ ...source.paramGroups[0]!, amsgrad: 1 }] } }),
       /amsgrad of parameter group 0 is 1, expected a boolean/],
     ["a hyperparameter out of range", () => ({ opt: trained([2, 4, 1], adam).opt, dict: { ...source, paramGroups: [{ ...source.paramGroups[0]!, betas: [0.9, 1.5] }] } }),
-      /betas\[1\] of group 0 must be a number in \[0, 1\), got 1\.5; nothing was loaded/],
+      /betas\[1\] of group 0 must be a finite number in \[0, 1\), got 1\.5; nothing was loaded/],
     ["a hyperparameter this optimizer does not have", () => ({ opt: trained([2, 4, 1], adam).opt, dict: { ...source, paramGroups: [{ ...source.paramGroups[0]!, momentum: 0.9 }] } }),
       /parameter group 0 has "momentum", which this optimizer does not have/],
     ["a state field this optimizer does not keep", () => ({ opt: trained([2, 4, 1], adam).opt, dict: { ...source, state: { ...source.state, 3: { ...source.state["3"]!, momentumBuffer: source.state["3"]!.expAvg! } } } }),

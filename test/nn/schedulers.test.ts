@@ -114,9 +114,10 @@ describe("schedulers", () => {
     ["ExponentialLR gamma Infinity", () => new ExponentialLR(optimizer(1), { gamma: Infinity }), /^ExponentialLR: gamma must be a finite number > 0, got Infinity$/],
     ["ExponentialLR gamma 0", () => new ExponentialLR(optimizer(1), { gamma: 0 }), /^ExponentialLR: gamma must be a finite number > 0, got 0$/],
     ["CosineAnnealingLR etaMin -1", () => new CosineAnnealingLR(optimizer(1), { tMax: 5, etaMin: -1 }), /^CosineAnnealingLR: etaMin must be a finite number >= 0, got -1$/],
-    ["LinearWarmup startFactor 0", () => new LinearWarmup(optimizer(1), { warmupEpochs: 2, startFactor: 0 }), /^LinearWarmup: startFactor must be a number in \(0, 1\], got 0$/],
+    ["LinearWarmup startFactor 0", () => new LinearWarmup(optimizer(1), { warmupEpochs: 2, startFactor: 0 }), /^LinearWarmup: startFactor must be a finite number in \(0, 1\], got 0$/],
     ["ReduceLROnPlateau mode", () => new ReduceLROnPlateau(optimizer(1), { mode: "minimum" as "min" }), /^ReduceLROnPlateau: mode must be "min" or "max", got "minimum"$/],
-    ["ReduceLROnPlateau patience 1.5", () => new ReduceLROnPlateau(optimizer(1), { patience: 1.5 }), /^ReduceLROnPlateau: patience must be a non-negative integer, got 1\.5$/],
+    ["ReduceLROnPlateau factor 1", () => new ReduceLROnPlateau(optimizer(1), { factor: 1 }), /^ReduceLROnPlateau: factor must be a finite number in \[0, 1\), got 1$/],
+    ["ReduceLROnPlateau patience 1.5", () => new ReduceLROnPlateau(optimizer(1), { patience: 1.5 }), /^ReduceLROnPlateau: patience must be an integer >= 0, got 1\.5$/],
     ["ReduceLROnPlateau threshold NaN", () => new ReduceLROnPlateau(optimizer(1), { threshold: NaN }), /^ReduceLROnPlateau: threshold must be a finite number >= 0, got NaN$/],
     ["ReduceLROnPlateau a misspelt option", () => new ReduceLROnPlateau(optimizer(1), { patients: 3 } as never), /^ReduceLROnPlateau: unknown option "patients"; it takes mode, factor, patience, threshold, thresholdMode, cooldown, minLr$/],
   ];

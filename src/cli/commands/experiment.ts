@@ -59,7 +59,7 @@ function landscapeOptions(values: Values): LandscapeOptions {
   if (deepest > MAX_HIDDEN_LAYERS) throw new UsageError(`--depths must be at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${deepest}`);
   const grid = integerOption(values, "grid", 3);
   if (grid % 2 === 0 || grid > 201) throw new UsageError(`--grid must be odd (so the trained weights are on it) and at most 201, got ${grid}`);
-  return { depths, grid, span: numberOption(values, "span", { exclusiveMin: 0, max: 100 }) };
+  return { depths, grid, span: numberOption(values, "span", { min: 0, minOpen: true, max: 100 }) };
 }
 
 function formatCell(value: string | number): string {

@@ -87,7 +87,7 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const example = random ? randomExample(values) : EXAMPLES[choiceOption(values, "example", ["000", "001", "004"] as const)];
   const out = optionalString(values, "out") ?? `runs/explain-${random ? "random" : String(values.example)}`;
   // Every option is read before the folder is made, so a bad one leaves nothing behind.
-  const update = values.lr !== undefined ? { lr: numberOption(values, "lr", { exclusiveMin: 0 }), weightsOnly: false } : example.update;
+  const update = values.lr !== undefined ? { lr: numberOption(values, "lr", { min: 0, minOpen: true }), weightsOnly: false } : example.update;
   ensureFolder(out);
   const manual = explainSteps(new ManualMLP(example.layers), Float64Array.from(example.x.flat()), Float64Array.from(example.y.flat()), example.loss);
   const autograd = autogradSteps(mlpOfManualLayers(example.layers), matrix(example.x), matrix(example.y), example.loss);

@@ -46,8 +46,8 @@ async function run({ values, positionals }: { values: Values; positionals: strin
   const outputs = integerOption(values, "outputs", 1);
   const samples = integerOption(values, "samples", 1);
   const seed = integerOption(values, "seed", 0);
-  const eps = numberOption(values, "eps", { exclusiveMin: 0, max: 0.1 });
-  const threshold = numberOption(values, "threshold", { exclusiveMin: 0 });
+  const eps = numberOption(values, "eps", { min: 0, minOpen: true, max: 0.1 });
+  const threshold = numberOption(values, "threshold", { min: 0, minOpen: true });
   if (output === "softmax" && outputs < 2) throw new UsageError("--output softmax needs --outputs 2 or more");
 
   const mlp = new MLP({ sizes: [inputs, ...hidden, outputs], activation, outputActivation: output, init: "xavier", dtype: "float64", seed });

@@ -60,12 +60,12 @@ function trainingSpec(values: Values): Omit<TrainingSpec, "loss"> {
   const mnist = isMnist(values);
   // Squared errors on real targets: plain SGD at 0.5 overshoots and oscillates; Adam at 0.01 settles (sine: test R² 0.91 against 0.85).
   const regression = dataSpec(values).task === "regression";
-  const clip = (name: string) => (values[name] === undefined ? null : numberOption(values, name, { exclusiveMin: 0 }));
+  const clip = (name: string) => (values[name] === undefined ? null : numberOption(values, name, { min: 0, minOpen: true }));
   // In the order config.json holds them (run-config.ts reads them back in this order).
   return {
     optimizer: values.optimizer === undefined ? (mnist || regression ? "adam" : "sgd") : choiceOption(values, "optimizer", ["sgd", "adam"] as const),
-    lr: values.lr === undefined ? (mnist ? 0.001 : regression ? 0.01 : 0.5) : numberOption(values, "lr", { exclusiveMin: 0 }),
-    momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, exclusiveMax: 1 }),
+    lr: values.lr === undefined ? (mnist ? 0.001 : regression ? 0.01 : 0.5) : numberOption(values, "lr", { min: 0, minOpen: true }),
+    momentum: values.momentum === undefined ? 0 : numberOption(values, "momentum", { min: 0, max: 1, maxOpen: true }),
     epochs: values.epochs === undefined ? (mnist ? 5 : 2000) : integerOption(values, "epochs", 1),
     batchSize: values["batch-size"] === undefined ? (mnist ? 64 : 0) : integerOption(values, "batch-size", 0),
     clipNorm: clip("clip-norm"),

@@ -4,6 +4,7 @@
 // Adam adds weightDecay * w to g (L2); AdamW instead first shrinks w by
 // (1 - lr * weightDecay), decoupled from the moments (Loshchilov & Hutter).
 import { DagradError } from "../../autograd/index.js";
+import { checkNumber } from "../../autograd/options.js";
 import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface AdamHyperparameters extends BaseHyperparameters {
@@ -27,9 +28,9 @@ abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
   protected override validate(group: ParamGroup<AdamHyperparameters>, index: number, loading?: boolean): void {
     super.validate(group, index, loading);
     if (!Array.isArray(group.betas) || group.betas.length !== 2) throw new DagradError(this.name, `betas of group ${index} must be two numbers [beta1, beta2], got ${JSON.stringify(group.betas)}`);
-    this.requireRange(group.betas[0], `betas[0] of group ${index}`, 0, 1, "[)");
-    this.requireRange(group.betas[1], `betas[1] of group ${index}`, 0, 1, "[)");
-    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity, "(]");
+    checkNumber(this.name, `betas[0] of group ${index}`, group.betas[0], { min: 0, max: 1, maxOpen: true });
+    checkNumber(this.name, `betas[1] of group ${index}`, group.betas[1], { min: 0, max: 1, maxOpen: true });
+    checkNumber(this.name, `eps of group ${index}`, group.eps, { min: 0, minOpen: true });
     this.requireFlag(group.amsgrad, `amsgrad of group ${index}`);
   }
 

@@ -5,6 +5,7 @@
 // stateDict()/loadStateDict() save and restore the groups and the state as
 // JSON values, with parameters numbered in group order (as PyTorch's).
 import { DagradError, Tensor, formatShape, withGradMode } from "../../autograd/index.js";
+import { checkNumber } from "../../autograd/options.js";
 import { StateDictError } from "../errors.js";
 import { type JsonNumber, type TensorRecord, decodeNumber, decodeTensor, encodeNumber, encodeTensor, isRecord } from "../serial.js";
 
@@ -86,17 +87,8 @@ export abstract class Optimizer<H extends BaseHyperparameters, S> {
    * A loaded state may carry lr 0, where a schedule (cosine to etaMin 0) ended.
    */
   protected validate(group: ParamGroup<H>, index: number, loading = false): void {
-    this.requireRange(group.lr, `lr of group ${index}`, 0, Infinity, loading ? "[]" : "(]");
-    this.requireRange(group.weightDecay, `weightDecay of group ${index}`, 0, Infinity);
-  }
-
-  /** value must be a finite number between min and max; bounds says which ends are included. */
-  protected requireRange(value: unknown, what: string, min: number, max: number, bounds: "[]" | "[)" | "(]" = "[]"): void {
-    const [low, high] = bounds;
-    const ok = typeof value === "number" && Number.isFinite(value) && (low === "[" ? value >= min : value > min) && (high === "]" ? value <= max : value < max);
-    if (ok) return;
-    const range = max === Infinity ? `a finite number ${low === "[" ? ">=" : ">"} ${min}` : `a number in ${low}${min}, ${max}${high}`;
-    throw new DagradError(this.name, `${what} must be ${range}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+    checkNumber(this.name, `lr of group ${index}`, group.lr, { min: 0, minOpen: !loading });
+    checkNumber(this.name, `weightDecay of group ${index}`, group.weightDecay, { min: 0 });
   }
 
   protected requireFlag(value: unknown, what: string): void {

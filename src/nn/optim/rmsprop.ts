@@ -2,6 +2,7 @@
 //   g = grad + weightDecay * w,  v = alpha v + (1 - alpha) g^2
 //   centered: gAvg = alpha gAvg + (1 - alpha) g, denom = sqrt(v - gAvg^2) + eps; else denom = sqrt(v) + eps
 //   momentum > 0: b = momentum b + g / denom, w -= lr b; else w -= lr g / denom
+import { checkNumber } from "../../autograd/options.js";
 import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
 export interface RMSpropHyperparameters extends BaseHyperparameters {
@@ -26,9 +27,9 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
   protected override validate(group: ParamGroup<RMSpropHyperparameters>, index: number, loading?: boolean): void {
     super.validate(group, index, loading);
     // alpha 1 never updates v from 0, so every step divides by eps alone.
-    this.requireRange(group.alpha, `alpha of group ${index}`, 0, 1, "[)");
-    this.requireRange(group.eps, `eps of group ${index}`, 0, Infinity, "(]");
-    this.requireRange(group.momentum, `momentum of group ${index}`, 0, 1, "[)");
+    checkNumber(this.name, `alpha of group ${index}`, group.alpha, { min: 0, max: 1, maxOpen: true });
+    checkNumber(this.name, `eps of group ${index}`, group.eps, { min: 0, minOpen: true });
+    checkNumber(this.name, `momentum of group ${index}`, group.momentum, { min: 0, max: 1, maxOpen: true });
     this.requireFlag(group.centered, `centered of group ${index}`);
   }
 

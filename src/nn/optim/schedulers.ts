@@ -6,6 +6,7 @@
 // plateau's counters) and the settings it was made with; loading checks that
 // the settings match, because they are the schedule the code asks for.
 import { DagradError } from "../../autograd/index.js";
+import { checkNumber } from "../../autograd/options.js";
 import { StateDictError } from "../errors.js";
 import { type JsonNumber, decodeNumber, encodeNumber, isRecord } from "../serial.js";
 import type { BaseHyperparameters, Optimizer } from "./optimizer.js";
@@ -58,22 +59,6 @@ function checkIdentity(own: SchedulerStateDict, dict: unknown, fail: Fail): Reco
 function count(progress: Record<string, unknown>, name: string, fail: Fail): number {
   const n = decodeNumber(progress[name]);
   return n !== undefined && Number.isInteger(n) && n >= 0 ? n : fail(`${name} is ${JSON.stringify(progress[name])}, expected a non-negative integer`);
-}
-
-function positiveInteger(op: string, what: string, v: unknown): void {
-  if (!Number.isInteger(v) || (v as number) < 1) throw new DagradError(op, `${what} must be a positive integer, got ${String(v)}`);
-}
-
-function nonNegativeInteger(op: string, what: string, v: unknown): void {
-  if (!Number.isInteger(v) || (v as number) < 0) throw new DagradError(op, `${what} must be a non-negative integer, got ${String(v)}`);
-}
-
-/** A finite number above min (or at it, when minIncluded) and at most max. */
-function inRange(op: string, what: string, v: unknown, min: number, max: number, minIncluded = true): void {
-  const ok = typeof v === "number" && Number.isFinite(v) && (minIncluded ? v >= min : v > min) && v <= max;
-  if (ok) return;
-  const range = max === Infinity ? `a finite number ${minIncluded ? ">=" : ">"} ${min}` : `a number in ${minIncluded ? "[" : "("}${min}, ${max}]`;
-  throw new DagradError(op, `${what} must be ${range}, got ${String(v)}`);
 }
 
 /** A schedule given by a formula lrAt(baseLr, epoch); epoch 0 is applied on construction. */
@@ -137,8 +122,8 @@ export class StepLR extends EpochScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    positiveInteger("StepLR", "stepSize", options.stepSize);
-    inRange("StepLR", "gamma", options.gamma ?? 0.1, 0, Infinity, false);
+    checkNumber("StepLR", "stepSize", options.stepSize, { integer: true, min: 1 });
+    checkNumber("StepLR", "gamma", options.gamma ?? 0.1, { min: 0, minOpen: true });
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
     this.apply();
@@ -156,7 +141,7 @@ export class ExponentialLR extends EpochScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { gamma: number }) {
     super(optimizer);
-    inRange("ExponentialLR", "gamma", options.gamma, 0, Infinity, false);
+    checkNumber("ExponentialLR", "gamma", options.gamma, { min: 0, minOpen: true });
     this.gamma = options.gamma;
     this.apply();
   }
@@ -174,8 +159,8 @@ export class CosineAnnealingLR extends EpochScheduler {
   readonly etaMin: number;
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
-    positiveInteger("CosineAnnealingLR", "tMax", options.tMax);
-    inRange("CosineAnnealingLR", "etaMin", options.etaMin ?? 0, 0, Infinity);
+    checkNumber("CosineAnnealingLR", "tMax", options.tMax, { integer: true, min: 1 });
+    checkNumber("CosineAnnealingLR", "etaMin", options.etaMin ?? 0, { min: 0 });
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
     this.apply();
@@ -208,11 +193,11 @@ export class LinearWarmup extends EpochScheduler {
   private readonly then: EpochScheduler | undefined;
   constructor(optimizer: Optimizer<BaseHyperparameters, unknown>, options: LinearWarmupOptions) {
     super(optimizer);
-    positiveInteger("LinearWarmup", "warmupEpochs", options.warmupEpochs);
+    checkNumber("LinearWarmup", "warmupEpochs", options.warmupEpochs, { integer: true, min: 1 });
     this.warmupEpochs = options.warmupEpochs;
     this.startFactor = options.startFactor ?? 1 / (options.warmupEpochs + 1);
     // As PyTorch's LinearLR: a start factor of 0 would waste the first epoch on lr 0.
-    inRange("LinearWarmup", "startFactor", this.startFactor, 0, 1, false);
+    checkNumber("LinearWarmup", "startFactor", this.startFactor, { min: 0, max: 1, minOpen: true });
     this.then = options.then;
     if (this.then !== undefined && this.then.baseLrs.some((lr, i) => lr !== this.baseLrs[i])) {
       // `then` was made after something changed the lr: its base would not be ours.
@@ -263,11 +248,11 @@ export class ReduceLROnPlateau implements LrScheduler {
     if (unknown.length > 0) throw new DagradError("ReduceLROnPlateau", `unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; it takes ${names.join(", ")}`);
     if (o.mode !== "min" && o.mode !== "max") throw new DagradError("ReduceLROnPlateau", `mode must be "min" or "max", got ${JSON.stringify(o.mode)}`);
     if (o.thresholdMode !== "rel" && o.thresholdMode !== "abs") throw new DagradError("ReduceLROnPlateau", `thresholdMode must be "rel" or "abs", got ${JSON.stringify(o.thresholdMode)}`);
-    inRange("ReduceLROnPlateau", "factor", o.factor, 0, 1 - Number.EPSILON);
-    nonNegativeInteger("ReduceLROnPlateau", "patience", o.patience);
-    nonNegativeInteger("ReduceLROnPlateau", "cooldown", o.cooldown);
-    inRange("ReduceLROnPlateau", "threshold", o.threshold, 0, Infinity);
-    inRange("ReduceLROnPlateau", "minLr", o.minLr, 0, Infinity);
+    checkNumber("ReduceLROnPlateau", "factor", o.factor, { min: 0, max: 1, maxOpen: true });
+    checkNumber("ReduceLROnPlateau", "patience", o.patience, { integer: true, min: 0 });
+    checkNumber("ReduceLROnPlateau", "cooldown", o.cooldown, { integer: true, min: 0 });
+    checkNumber("ReduceLROnPlateau", "threshold", o.threshold, { min: 0 });
+    checkNumber("ReduceLROnPlateau", "minLr", o.minLr, { min: 0 });
     this.best = this.options.mode === "min" ? Infinity : -Infinity;
   }
 

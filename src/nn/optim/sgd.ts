@@ -4,6 +4,7 @@
 //   b = g on the first step, else momentum * b + (1 - dampening) * g
 //   w -= lr * (nesterov ? g + momentum * b : b)      (w -= lr * g without momentum)
 import { DagradError } from "../../autograd/index.js";
+import { checkNumber } from "../../autograd/options.js";
 import { sgdUpdate } from "../../kernels/update.js";
 import { type BaseHyperparameters, type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type StateLayout, bufferLike } from "./optimizer.js";
 
@@ -26,8 +27,8 @@ export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
   protected override validate(group: ParamGroup<SGDHyperparameters>, index: number, loading?: boolean): void {
     super.validate(group, index, loading);
     // momentum >= 1 makes the buffer a growing sum of every gradient so far.
-    this.requireRange(group.momentum, `momentum of group ${index}`, 0, 1, "[)");
-    this.requireRange(group.dampening, `dampening of group ${index}`, 0, 1);
+    checkNumber(this.name, `momentum of group ${index}`, group.momentum, { min: 0, max: 1, maxOpen: true });
+    checkNumber(this.name, `dampening of group ${index}`, group.dampening, { min: 0, max: 1 });
     this.requireFlag(group.nesterov, `nesterov of group ${index}`);
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
       throw new DagradError(this.name, `nesterov needs momentum > 0 and dampening 0, group ${index} has momentum ${group.momentum} and dampening ${group.dampening}`);
