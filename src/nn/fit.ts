@@ -13,7 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm, clipGradValue } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
-import { type OptionNames, checkOptionNames } from "../autograd/options.js";
+import { type OptionNames, checkNumber, checkOptionNames } from "../autograd/options.js";
 import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
@@ -179,10 +179,10 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const { optimizer } = options;
   if (optimizer === undefined || typeof optimizer.step !== "function") throw new DagradError("fit", "options.optimizer is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
   const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new DagradError("fit", `epochs must be a non-negative integer, got ${String(epochs)}`);
-  if (options.logEvery !== undefined && (!Number.isInteger(options.logEvery) || options.logEvery < 1)) throw new DagradError("fit", `logEvery must be a positive integer, got ${String(options.logEvery)}`);
+  checkNumber("fit", "epochs", epochs, { integer: true, min: 0 });
+  if (options.logEvery !== undefined) checkNumber("fit", "logEvery", options.logEvery, { integer: true, min: 1 });
   const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new DagradError("fit", `initialEpoch must be a non-negative integer, got ${String(initialEpoch)}`);
+  checkNumber("fit", "initialEpoch", initialEpoch, { integer: true, min: 0 });
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
@@ -365,7 +365,7 @@ export function predict(model: Module, x: Tensor, options: { batchSize?: number 
   if (!(x instanceof Tensor) || x.ndim === 0) throw new DagradError("predict", "x must be a Tensor with samples as rows");
   checkOptionNames("predict", options, { batchSize: true });
   const batchSize = options.batchSize ?? 0;
-  if (!Number.isInteger(batchSize) || batchSize < 0) throw new DagradError("predict", `batchSize must be a non-negative integer (0 = all rows at once), got ${String(batchSize)}`);
+  checkNumber("predict", "batchSize (0: all rows at once)", batchSize, { integer: true, min: 0 });
   return inference(model, () => {
     const n = x.shape[0]!;
     if (batchSize <= 0 || batchSize >= n) return model.forward(x);
