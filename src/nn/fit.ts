@@ -74,9 +74,10 @@ export interface FitOptions extends EvaluationOptions {
   logEvery?: number;
   log?: (line: string) => void;
   /**
-   * Run each step through captureStep (one capture per batch shape): the same
-   * numbers, without the graph's per-op cost. A model whose step cannot be
-   * captured (dropout or batch norm in training, hooks) throws a CaptureError.
+   * Run each step through captureStep (one capture per batch shape and per
+   * fit call): the same numbers, without the graph's per-op cost. A model
+   * whose step cannot be captured (dropout or batch norm in training, hooks)
+   * throws a CaptureError.
    */
   capture?: boolean;
 }
