@@ -9,7 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import type { Engine } from "./engines/engine.js";
-import { dagradAutograd, dagradOneThread, dagradOneThreadSimd } from "./engines/dagrad.js";
+import { dagradAutograd, dagradCaptured, dagradOneThread, dagradOneThreadSimd } from "./engines/dagrad.js";
 import { manualKernels, manualReference } from "./engines/manual.js";
 import { loadTfjs } from "./engines/tfjs.js";
 import { loadJax } from "./engines/jax.js";
@@ -65,7 +65,7 @@ const run: RunInfo = {
 };
 
 const oneThreadSimd = dagradOneThreadSimd();
-const dagradEngines: Engine[] = [dagradAutograd, dagradOneThread, ...(oneThreadSimd ? [oneThreadSimd] : []), manualKernels, manualReference];
+const dagradEngines: Engine[] = [dagradAutograd, dagradCaptured, dagradOneThread, ...(oneThreadSimd ? [oneThreadSimd] : []), manualKernels, manualReference];
 const peers: Engine[] = [...(await loadTfjs()), await loadJax()];
 const engines = [...dagradEngines, ...peers];
 
@@ -149,7 +149,7 @@ if (wanted("deep-step")) await stepSuite(PROBLEMS.deep);
 if (wanted("mnist-epoch")) {
   console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");
   // The plain-loop reference needs ~a minute per epoch: it is the correctness oracle, not a speed peer.
-  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradOneThread && e !== oneThreadSimd && !(quick && e.name === "tfjs-cpu"));
+  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradCaptured && e !== dagradOneThread && e !== oneThreadSimd && !(quick && e.name === "tfjs-cpu"));
   saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) }, output);
 }
 if (wanted("memory")) {

@@ -1,7 +1,7 @@
 // dagrad as a user writes it: an nn MLP, the nn loss, loss.backward() through
 // the graph, and nn's SGD optimizer.
 import "../../src/kernels/node-threads.js"; // as "dagrad" in Node has it
-import { Tensor, noGrad } from "../../src/autograd/index.js";
+import { Tensor, captureStep, noGrad } from "../../src/autograd/index.js";
 import { MLP, SGD, bceLoss, bceWithLogitsLoss, crossEntropy } from "../../src/nn/index.js";
 import { getGemmThreads, setGemmThreads } from "../../src/kernels/gemm.js";
 import { activeKernels, getKernelBackend, setKernelBackend } from "../../src/kernels/backend.js";
@@ -12,7 +12,8 @@ class AutogradTrainer implements Trainer {
   private readonly mlp: MLP;
   private readonly optimizer: SGD;
 
-  constructor(private readonly problem: MlpProblem, init: InitialWeights) {
+  /** captured: the same step through captureStep (recorded once, then replayed). */
+  constructor(private readonly problem: MlpProblem, init: InitialWeights, private readonly captured = false) {
     this.mlp = new MLP({ sizes: problem.sizes, activation: problem.activation, outputActivation: problem.loss === "bce" ? "sigmoid" : "identity" });
     this.mlp.linears.forEach((linear, l) => {
       linear.weight.data.set(init.weights[l]!);
@@ -26,6 +27,17 @@ class AutogradTrainer implements Trainer {
     const x = new Tensor(batch.x, [batch.rows, s[0]!]);
     const y = new Tensor(batch.y, [batch.rows, s[s.length - 1]!]);
     const lossOf = { crossEntropy, bceWithLogits: bceWithLogitsLoss, bce: bceLoss }[this.problem.loss];
+    if (this.captured) {
+      const step = captureStep(() => lossOf(this.mlp.forward(x), y));
+      return {
+        step: () => {
+          const loss = step.run();
+          this.optimizer.step();
+          return loss.item();
+        },
+        dispose: () => {},
+      };
+    }
     return {
       step: () => {
         this.optimizer.zeroGrad();
@@ -58,6 +70,12 @@ export const dagradAutograd: Engine = {
     };
   },
   trainer: (problem, init) => new AutogradTrainer(problem, init),
+};
+
+/** The same training step through captureStep: recorded once through the graph, then replayed as its kernel calls. */
+export const dagradCaptured: Engine = {
+  name: "dagrad captured",
+  trainer: (problem, init) => new AutogradTrainer(problem, init, true),
 };
 
 /** The same engine with large products kept on the calling thread: what the GEMM worker adds. */

@@ -2,6 +2,8 @@
 // order the graph (iteratively: no recursion, so million-node chains are fine),
 // sum broadcast gradients back to their input's shape, cast to the input's
 // dtype, accumulate (never overwrite), run hooks, and release saved tensors.
+import { addInto } from "../kernels/elementwise.js";
+import { ownCopy } from "../kernels/layout.js";
 import { allocatingFromSlabs } from "../kernels/shape.js";
 import { GraphError, ShapeError, formatShape } from "./errors.js";
 import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./graph.js";
@@ -83,12 +85,6 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function addInto(target: Tensor, g: Tensor): void {
-  const t = target.data;
-  const s = g.data;
-  for (let i = 0; i < t.length; i++) t[i] += s[i]!;
-}
-
 /**
  * Whether a backward rule's gradient for input i has a buffer of its own: not
  * the upstream gradient passed through (add, expand) or viewed (reshape), and
@@ -101,7 +97,7 @@ function isFresh(fitted: Tensor, upstream: Tensor, grads: readonly (Tensor | nul
 }
 
 function copyOf(g: Tensor): Tensor {
-  return new Tensor(g.data.slice(), g.shape);
+  return new Tensor(ownCopy(g.data), g.shape);
 }
 
 interface SweepOptions {
@@ -130,10 +126,10 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
     } else if (createGraph) {
       pending.set(t, previous.add(g));
     } else if (owned.has(t)) {
-      addInto(previous, g);
+      addInto(previous.data, g.data);
     } else {
       const sum = copyOf(previous);
-      addInto(sum, g);
+      addInto(sum.data, g.data);
       pending.set(t, sum);
       owned.add(t);
     }
@@ -145,7 +141,7 @@ function sweep(roots: readonly Tensor[], seeds: readonly Tensor[], opts: SweepOp
     } else if (t.grad === null) {
       t.grad = owned.has(t) ? g : copyOf(g);
     } else if (t.grad.isLeaf && !t.grad.requiresGrad && sameDims(t.grad.shape, g.shape)) {
-      addInto(t.grad, g);
+      addInto(t.grad.data, g.data);
     } else {
       t.grad = withGradMode(false, () => t.grad!.add(g));
     }

@@ -1,6 +1,7 @@
 // Error classes carry their facts as fields; the message names the op, the
 // shapes and what was expected, so a user can fix the call without a debugger.
 import type { Shape } from "../kernels/shape.js";
+import { taping } from "../kernels/tape.js";
 
 export class DagradError extends Error {
   /** The op or function that rejected its input, e.g. "matmul". */
@@ -44,4 +45,15 @@ export class AnomalyError extends DagradError {
 
 export function formatShape(shape: Shape): string {
   return `[${shape.join(",")}]`;
+}
+
+/** A step captureStep cannot record or replay faithfully, or a replay that disagrees with the step run eagerly. */
+export class CaptureError extends DagradError {}
+
+/**
+ * Throw while a captured step records: `op` reads or writes tensor values in
+ * JavaScript in a way a replay of the kernel calls would not repeat (`why`).
+ */
+export function refuseWhileCapturing(op: string, why: string): void {
+  if (taping()) throw new CaptureError(op, `cannot be part of a captured step: ${why}. Run it outside the step function, or train this model without captureStep`);
 }

@@ -2,7 +2,7 @@
 // Every op method here is a one-line forward to the op's entry in ops/, where its
 // forward and backward sit side by side.
 import { type FloatArray, type Shape } from "../kernels/shape.js";
-import { DTypeError, GraphError, ShapeError, formatShape } from "./errors.js";
+import { DTypeError, GraphError, ShapeError, formatShape, refuseWhileCapturing } from "./errors.js";
 import { type Node, isGradEnabled } from "./graph.js";
 import { backward } from "./engine.js";
 import * as E from "./ops/elementwise.js";
@@ -82,6 +82,7 @@ export class Tensor {
   // ---- inspection -------------------------------------------------------
 
   item(): number {
+    refuseWhileCapturing("item", "a replay runs the recorded kernels only, so a number read from a tensor (to log it or branch on it) would keep its first value; read the loss that run() returns instead");
     if (this.data.length !== 1) {
       throw new ShapeError("item", `only a tensor with one element can be converted to a number, got shape ${formatShape(this.shape)}`, [this.shape]);
     }
@@ -90,6 +91,7 @@ export class Tensor {
 
   /** Nested arrays shaped like the tensor (a plain number for a 0-d tensor). */
   toArray(): NestedArray {
+    refuseWhileCapturing("toArray", "a replay runs the recorded kernels only, so values read into JavaScript would keep their first value");
     if (this.shape.length === 0) return this.data[0]!;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = this.shape[dim]!;
@@ -131,6 +133,7 @@ export class Tensor {
   /** @internal run the hooks on an incoming gradient */
   applyHooks(grad: Tensor): Tensor {
     if (this.hooks === null) return grad;
+    refuseWhileCapturing("registerHook", "a hook is JavaScript run on each gradient, and a replay runs the recorded kernels only");
     let g = grad;
     for (const hook of this.hooks) {
       const replaced = hook(g);
@@ -155,6 +158,7 @@ export class Tensor {
   // ---- in-place updates (not recorded; they bump the version counter) ------
 
   private beginInPlace(op: string): void {
+    refuseWhileCapturing(op, "an in-place update inside the step would be applied again on top of itself at every replay");
     if (this.requiresGradFlag && isGradEnabled()) {
       throw new GraphError(op, `in-place update of a tensor that requires grad ${formatShape(this.shape)}; run it inside noGrad(() => ...)`);
     }

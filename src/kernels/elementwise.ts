@@ -11,6 +11,7 @@
 import { activeWasm } from "./backend.js";
 import { tanhFloat32 } from "./fast-tanh.js";
 import { type FloatArray, type Shape, broadcastStrides } from "./shape.js";
+import { onTape, taping } from "./tape.js";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS, binaryWasm, unaryWasm } from "./wasm.js";
 
 /** Below this many elements the loops here beat the call into wasm and the copies. */
@@ -97,6 +98,7 @@ export function broadcastBinary(
   b: FloatArray, bShape: Shape,
   out: FloatArray, outShape: Shape,
 ): void {
+  if (taping()) return onTape(() => broadcastBinary(run, a, aShape, b, bShape, out, outShape), out);
   const size = out.length;
   if (size === 0) return;
   // An input with as many elements as the output has the output's layout.
@@ -140,6 +142,7 @@ export function broadcastWhere(
   b: FloatArray, bShape: Shape,
   out: FloatArray, outShape: Shape,
 ): void {
+  if (taping()) return onTape(() => broadcastWhere(c, cShape, a, aShape, b, bShape, out, outShape), out);
   const size = out.length;
   if (c.length === size && a.length === size && b.length === size) {
     for (let i = 0; i < size; i++) out[i] = c[i] !== 0 ? a[i]! : b[i]!;
@@ -158,6 +161,12 @@ export function broadcastWhere(
       index[d] = 0;
     }
   }
+}
+
+/** target += source, same length (the engine's gradient accumulation). */
+export function addInto(target: FloatArray, source: FloatArray): void {
+  if (taping()) return onTape(() => addInto(target, source));
+  for (let i = 0; i < target.length; i++) target[i] += source[i]!;
 }
 
 /** Copy x into the larger broadcast shape `outShape`. */
@@ -192,15 +201,23 @@ const unaryLoops = {
   softplus: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); } },
 } satisfies Record<string, UnaryKernel>;
 
+/** A loop that goes on a recording tape (see tape.ts). */
+function taped(loop: UnaryKernel): UnaryKernel {
+  const kernel: UnaryKernel = (x, o) => (taping() ? onTape(() => loop(x, o), o) : loop(x, o));
+  return kernel;
+}
+
 /** A loop above, or its wasm twin where there is one and the operands allow (tanh: float32 only). */
 function dispatched(name: keyof typeof unaryLoops): UnaryKernel {
   const loop: UnaryKernel = unaryLoops[name];
   const code: number | undefined = (WASM_UNARY_OPS as Record<string, number>)[name];
-  if (code === undefined) return loop;
-  return (x, o) => {
+  if (code === undefined) return taped(loop);
+  const kernel: UnaryKernel = (x, o) => {
+    if (taping()) return onTape(() => kernel(x, o), o);
     const w = o.length >= WASM_MIN_ELEMENTS && x.constructor === o.constructor && (name !== "tanh" || o instanceof Float32Array) ? activeWasm() : null;
     if (w === null || !unaryWasm(w, code, x, o)) loop(x, o);
   };
+  return kernel;
 }
 
 export const unaryKernels = Object.fromEntries(
@@ -208,19 +225,23 @@ export const unaryKernels = Object.fromEntries(
 ) as Record<keyof typeof unaryLoops, UnaryKernel>;
 
 export function leakyReluKernel(x: FloatArray, out: FloatArray, slope: number): void {
+  if (taping()) return onTape(() => leakyReluKernel(x, out, slope), out);
   for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v > 0 ? v : v * slope; }
 }
 
 export function clampKernel(x: FloatArray, out: FloatArray, min: number, max: number): void {
+  if (taping()) return onTape(() => clampKernel(x, out, min, max), out);
   for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v < min ? min : v > max ? max : v; }
 }
 
 /** 1 where min <= x <= max, else 0 (the gradient mask of clamp). */
 export function insideKernel(x: FloatArray, out: FloatArray, min: number, max: number): void {
+  if (taping()) return onTape(() => insideKernel(x, out, min, max), out);
   for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v >= min && v <= max ? 1 : 0; }
 }
 
 /** 1 where x > 0, `slope` elsewhere (the gradient mask of relu and leakyRelu). */
 export function stepKernel(x: FloatArray, out: FloatArray, slope: number): void {
+  if (taping()) return onTape(() => stepKernel(x, out, slope), out);
   for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? 1 : slope;
 }

@@ -205,6 +205,15 @@ export function getGemmThreads(): 1 | 2 {
 }
 
 /**
+ * Whether a large product may go to the shared memory the worker reads. Not
+ * once the pool gave up: a worker ended after a timeout stops a little later,
+ * and could still write its strip into the next product placed there.
+ */
+export function workerMayHelp(): boolean {
+  return threads === 2 && !broken && platform.start !== null;
+}
+
+/**
  * Start the worker now rather than on the first large product, and resolve
  * once it waits for jobs (false where it cannot run: one thread allowed, no
  * wasm, or a failed start).

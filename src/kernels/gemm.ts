@@ -9,8 +9,9 @@
 // TypeScript kernel's packing costs more than the copy. Large wasm products
 // are split with a worker thread (setGemmThreads).
 import { activeWasm } from "./backend.js";
+import { onTape, taping } from "./tape.js";
 import { gemmJs } from "./gemm-js.js";
-import { getGemmThreads, runOnTwoThreads, startGemmWorker } from "./gemm-threads.js";
+import { runOnTwoThreads, startGemmWorker, workerMayHelp } from "./gemm-threads.js";
 import { type WasmKernels, placeOperands, runPart, sharedWasmKernels, takeProduct } from "./wasm.js";
 import type { FloatArray } from "./shape.js";
 
@@ -37,6 +38,7 @@ export function gemm(
   c: FloatArray, cOffset: number,
   accumulate: boolean, rowBias: FloatArray | null = null,
 ): void {
+  if (taping()) return onTape(() => gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias), !accumulate && cOffset === 0 && m * n === c.length ? c : null);
   const w = activeWasm();
   if (w !== null && multiplyInWasm(w, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias)) return;
   if (!accumulate && rowBias !== null) for (let r = 0; r < m; r++) c.set(rowBias, cOffset + r * n);
@@ -51,7 +53,7 @@ function multiplyInWasm(
 ): boolean {
   const f64 = c instanceof Float64Array;
   // A one-column product runs as a row on one thread (see multiply): no use for shared memory.
-  if (n > 1 && m * n * k >= THREAD_MIN_WORK && getGemmThreads() === 2) {
+  if (n > 1 && m * n * k >= THREAD_MIN_WORK && workerMayHelp()) {
     const shared = sharedWasmKernels(w);
     if (shared !== null) return multiply(shared, f64, transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, rowBias);
   }

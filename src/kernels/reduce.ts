@@ -2,6 +2,7 @@
 // axis d is reduced; the output keeps the other axes in order.
 import { activeWasm } from "./backend.js";
 import { sumRowsWasm } from "./wasm.js";
+import { onTape, taping } from "./tape.js";
 import type { FloatArray, Shape } from "./shape.js";
 
 /** Below this many elements a row sum stays in TypeScript: the wasm call and copies cost more. */
@@ -51,6 +52,7 @@ function forEachOutputSlot(shape: Shape, reduced: readonly boolean[], visit: (in
 }
 
 export function sumAxes(x: FloatArray, shape: Shape, reduced: readonly boolean[], out: FloatArray): void {
+  if (taping()) return onTape(() => sumAxes(x, shape, reduced, out), out);
   out.fill(0);
   const block = contiguousBlock(shape, reduced);
   if (block === null) {
@@ -88,6 +90,7 @@ export function extremeAxes(
   x: FloatArray, shape: Shape, reduced: readonly boolean[],
   out: FloatArray, argIndex: Int32Array, takeMin: boolean,
 ): void {
+  if (taping()) return onTape(() => extremeAxes(x, shape, reduced, out, argIndex, takeMin), out);
   out.fill(NaN);
   argIndex.fill(-1);
   const consider = (i: number, o: number): void => {
@@ -106,4 +109,23 @@ export function extremeAxes(
       for (let j = 0; j < inner; j++) consider(iBase + j, r * inner + j);
     }
   }
+}
+
+/** out = 1 at the flat positions `indices` (a max's or min's selected elements), 0 elsewhere. */
+export function markPositions(indices: Int32Array, out: FloatArray): void {
+  if (taping()) return onTape(() => markPositions(indices, out), out);
+  out.fill(0);
+  for (let i = 0; i < indices.length; i++) out[indices[i]!] = 1;
+}
+
+/** out[i] = the position along one axis (of extent `extent`, stride `stride`) of flat index argIndex[i]: argmax's answer. */
+export function positionsAlongAxis(argIndex: Int32Array, stride: number, extent: number, out: FloatArray): void {
+  if (taping()) return onTape(() => positionsAlongAxis(argIndex, stride, extent, out), out);
+  for (let i = 0; i < argIndex.length; i++) out[i] = Math.floor(argIndex[i]! / stride) % extent;
+}
+
+/** Replace every NaN and infinity of x by 0, in place (logsumexp's shift of an all-infinite row). */
+export function zeroNonFinite(x: FloatArray): void {
+  if (taping()) return onTape(() => zeroNonFinite(x));
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) x[i] = 0;
 }

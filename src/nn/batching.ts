@@ -2,6 +2,7 @@
 // taking batches the caller made. nn does its own batching so it does not
 // depend on src/datasets.
 import { DagradError, type Rng, ShapeError, Tensor, formatShape } from "../autograd/index.js";
+import { checkNumber } from "../autograd/options.js";
 
 /** Inputs with samples as rows and their targets (same number of rows). */
 export interface Batch {
@@ -43,7 +44,7 @@ export class Batcher {
   private epochsStarted = 0;
 
   constructor(private readonly op: string, data: TrainingData, batchSize: number, private readonly shuffle: boolean, private readonly rng: Rng, epochs = 1) {
-    if (!Number.isInteger(batchSize) || batchSize < 0) throw new DagradError(op, `batchSize must be a non-negative integer (0 = full batch), got ${String(batchSize)}`);
+    checkNumber(op, "batchSize (0: the full batch)", batchSize, { integer: true, min: 0 });
     if (isBatch(data)) {
       this.whole = checkBatch(op, data, "data");
       this.source = null;

@@ -4,7 +4,7 @@
 // gradient-flow plot and the "is it learning" rule of thumb (ratio ~1e-3) need.
 // Training stops with a TrainingError on a non-finite loss or gradient (before
 // the step that would apply it) or weight (after the step that made it).
-import { DagradError, type Rng, Tensor, concat, createRng, defaultRng, formatShape, noGrad } from "../autograd/index.js";
+import { type CapturedStep, DagradError, type Rng, Tensor, captureStep, concat, createRng, defaultRng, formatShape, noGrad, zeros } from "../autograd/index.js";
 import { Batcher, type Batch, type TrainingData, checkBatch } from "./batching.js";
 import { TrainingError } from "./errors.js";
 import { LOSSES, type LossFn, type LossName, bceWithLogitsLoss } from "./losses.js";
@@ -13,7 +13,7 @@ import type { Module } from "./module.js";
 import { clipGradNorm, clipGradValue } from "./optim/clip.js";
 import type { BaseHyperparameters, Optimizer } from "./optim/optimizer.js";
 import type { LrScheduler } from "./optim/schedulers.js";
-import { type OptionNames, checkOptionNames } from "../autograd/options.js";
+import { type OptionNames, checkNumber, checkOptionNames } from "../autograd/options.js";
 import { elementIndex } from "./position.js";
 
 export interface EpochRecord {
@@ -73,12 +73,19 @@ export interface FitOptions extends EvaluationOptions {
   /** Print a summary line every this many epochs (and the last). */
   logEvery?: number;
   log?: (line: string) => void;
+  /**
+   * Run each step through captureStep (one capture per batch shape and per
+   * fit call): the same numbers, without the graph's per-op cost. A model
+   * whose step cannot be captured (dropout or batch norm in training, hooks)
+   * throws a CaptureError.
+   */
+  capture?: boolean;
 }
 
 const EVALUATION_OPTIONS: OptionNames<EvaluationOptions> = { loss: true, metrics: true, fromLogits: true, batchSize: true };
 const FIT_OPTIONS: OptionNames<FitOptions> = {
   ...EVALUATION_OPTIONS, optimizer: true, epochs: true, shuffle: true, seed: true, rng: true, validation: true,
-  scheduler: true, clipGradValue: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true,
+  scheduler: true, clipGradValue: true, clipGradNorm: true, onEpoch: true, logEvery: true, log: true, initialEpoch: true, capture: true,
 };
 
 function resolveLoss(op: string, loss: LossName | LossFn | undefined): LossFn {
@@ -173,10 +180,10 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const { optimizer } = options;
   if (optimizer === undefined || typeof optimizer.step !== "function") throw new DagradError("fit", "options.optimizer is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
   const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new DagradError("fit", `epochs must be a non-negative integer, got ${String(epochs)}`);
-  if (options.logEvery !== undefined && (!Number.isInteger(options.logEvery) || options.logEvery < 1)) throw new DagradError("fit", `logEvery must be a positive integer, got ${String(options.logEvery)}`);
+  checkNumber("fit", "epochs", epochs, { integer: true, min: 0 });
+  if (options.logEvery !== undefined) checkNumber("fit", "logEvery", options.logEvery, { integer: true, min: 1 });
   const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new DagradError("fit", `initialEpoch must be a non-negative integer, got ${String(initialEpoch)}`);
+  checkNumber("fit", "initialEpoch", initialEpoch, { integer: true, min: 0 });
   const fromLogits = options.fromLogits ?? isWithLogits(options.loss);
   const metrics = (options.metrics ?? []).map((m) => resolveMetric(m, { fromLogits }));
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : defaultRng());
@@ -196,6 +203,12 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const log = options.log ?? ((line: string) => console.log(line));
   const history: History = { epochs: [] };
 
+  const forward = (x: Tensor, y: Tensor): StepOutputs => {
+    const yHat = model.forward(x);
+    return { yHat, loss: scalarLoss("fit", lossFn(yHat, y)) };
+  };
+  const captured = options.capture === true ? new CapturedSteps(forward) : null;
+
   model.train();
   for (let epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
     const lr = optimizer.paramGroups[0]!.lr;
@@ -211,8 +224,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
       // The model's too: a parameter left out of the optimizer must not accumulate across steps.
       optimizer.zeroGrad();
       for (const p of params) p.grad = null;
-      const yHat = model.forward(x);
-      const loss = scalarLoss("fit", lossFn(yHat, y));
+      const { yHat, loss } = captured === null ? forward(x, y) : captured.run(x, y);
       const value = loss.item();
       if (!Number.isFinite(value)) {
         throw new TrainingError(
@@ -221,7 +233,7 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
           { reason: "loss", epoch, step, loss: value },
         );
       }
-      loss.backward();
+      if (captured === null) loss.backward(); // a captured run has done its backward
       const badGradient = findNonFinite(stepped, (p) => p.grad?.data);
       if (badGradient !== null) {
         const { tensor, at, found } = badGradient;
@@ -260,6 +272,42 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
     if (options.onEpoch?.(record, model) === false) break;
   }
   return history;
+}
+
+interface StepOutputs {
+  readonly yHat: Tensor;
+  readonly loss: Tensor;
+}
+
+/**
+ * fit's steps through captureStep: one per batch shape (a last, smaller batch
+ * has its own), each reading a pair of tensors the batch is copied into.
+ */
+class CapturedSteps {
+  private readonly steps = new Map<string, { x: Tensor; y: Tensor; step: CapturedStep; recorded: { outputs: StepOutputs | null } }>();
+
+  constructor(private readonly forward: (x: Tensor, y: Tensor) => StepOutputs) {}
+
+  /** The step on this batch: its prediction and loss, with .grad set. */
+  run(x: Tensor, y: Tensor): StepOutputs {
+    const key = `${x.dtype}${formatShape(x.shape)} ${y.dtype}${formatShape(y.shape)}`;
+    let entry = this.steps.get(key);
+    if (entry === undefined) {
+      const inputs = { x: zeros(x.shape, { dtype: x.dtype }), y: zeros(y.shape, { dtype: y.dtype }) };
+      const recorded: { outputs: StepOutputs | null } = { outputs: null };
+      const step = captureStep(() => {
+        const outputs = this.forward(inputs.x, inputs.y);
+        recorded.outputs ??= outputs; // the recorded run's tensors: every replay writes into them
+        return outputs.loss;
+      });
+      entry = { ...inputs, step, recorded };
+      this.steps.set(key, entry);
+    }
+    entry.x.data.set(x.data);
+    entry.y.data.set(y.data);
+    const loss = entry.step.run();
+    return { yHat: entry.recorded.outputs!.yHat, loss };
+  }
 }
 
 /** What to try when a gradient is not finite: a loss that has grown huge overflowed it; a modest one points at an op's derivative. */
@@ -318,7 +366,7 @@ export function predict(model: Module, x: Tensor, options: { batchSize?: number 
   if (!(x instanceof Tensor) || x.ndim === 0) throw new DagradError("predict", "x must be a Tensor with samples as rows");
   checkOptionNames("predict", options, { batchSize: true });
   const batchSize = options.batchSize ?? 0;
-  if (!Number.isInteger(batchSize) || batchSize < 0) throw new DagradError("predict", `batchSize must be a non-negative integer (0 = all rows at once), got ${String(batchSize)}`);
+  checkNumber("predict", "batchSize (0: all rows at once)", batchSize, { integer: true, min: 0 });
   return inference(model, () => {
     const n = x.shape[0]!;
     if (batchSize <= 0 || batchSize >= n) return model.forward(x);

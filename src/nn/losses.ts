@@ -4,6 +4,7 @@
 // losses halfSquaredError, crossEntropy and nllLoss), "sum" adds, "none" keeps
 // one value per element (per sample).
 import { DagradError, ShapeError, Tensor, bce, bceWithLogits, formatShape } from "../autograd/index.js";
+import { onTape } from "../kernels/tape.js";
 import { elementIndex } from "./position.js";
 
 export type Reduction = "mean" | "sum" | "none";
@@ -45,23 +46,28 @@ function expectSameShape(op: string, input: Tensor, target: Tensor): void {
  * prediction shows as a NaN loss (and fit stops on it), not as a range error.
  */
 function expectWithin(op: string, t: Tensor, what: string, min: number, max: number, fix: string): void {
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (v < min || v > max) {
-      const range = min === -Infinity ? `<= ${max}` : `in [${min}, ${max}]`;
-      throw new DagradError(op, `${what} must be ${range}, got ${v} at ${elementIndex(t.shape, i)} of ${formatShape(t.shape)}; ${fix}`);
+  // On a captured step's tape, so every replay checks its own values.
+  onTape(() => {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (v < min || v > max) {
+        const range = min === -Infinity ? `<= ${max}` : `in [${min}, ${max}]`;
+        throw new DagradError(op, `${what} must be ${range}, got ${v} at ${elementIndex(t.shape, i)} of ${formatShape(t.shape)}; ${fix}`);
+      }
     }
-  }
+  });
 }
 
 /** Targets that are probabilities: NaN is refused too, since a target is data, not a result. */
 function expectProbabilities(op: string, target: Tensor, fix: string): void {
-  const d = target.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (!(v >= 0 && v <= 1)) throw new DagradError(op, `target must hold probabilities in [0, 1], got ${v} at ${elementIndex(target.shape, i)} of ${formatShape(target.shape)}; ${fix}`);
-  }
+  onTape(() => {
+    const d = target.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (!(v >= 0 && v <= 1)) throw new DagradError(op, `target must hold probabilities in [0, 1], got ${v} at ${elementIndex(target.shape, i)} of ${formatShape(target.shape)}; ${fix}`);
+    }
+  });
 }
 
 /** Mean squared error: mean of (input - target)^2 over all elements. */
@@ -121,13 +127,16 @@ function labelPositions(op: string, scores: Tensor, labels: Labels): Int32Array 
     throw new ShapeError(op, `input ${formatShape(scores.shape)} needs ${n} class labels as a [${n}] tensor or list, got labels ${formatShape(labelShape)}${hint}`, [scores.shape, labelShape]);
   }
   const positions = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const label = values[i]!;
-    if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new DagradError(op, `label ${label} of sample ${i} is not a class index in [0, ${classes - 1}] (input ${formatShape(scores.shape)})`);
+  // On a captured step's tape: every replay reads the labels the tensor holds then.
+  onTape(() => {
+    for (let i = 0; i < n; i++) {
+      const label = values[i]!;
+      if (!Number.isInteger(label) || label < 0 || label >= classes) {
+        throw new DagradError(op, `label ${label} of sample ${i} is not a class index in [0, ${classes - 1}] (input ${formatShape(scores.shape)})`);
+      }
+      positions[i] = i * classes + label;
     }
-    positions[i] = i * classes + label;
-  }
+  });
   return positions;
 }
 
@@ -140,12 +149,14 @@ function expectClassProbabilities(target: Tensor): void {
   const fix = "pass class probabilities per sample (one-hot or soft), or class indices as a [n] tensor; for several labels per sample use bceWithLogitsLoss";
   expectProbabilities("crossEntropy", target, fix);
   const [n, classes] = target.shape as [number, number];
-  const d = target.data;
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = 0; j < classes; j++) sum += d[i * classes + j]!;
-    if (Math.abs(sum - 1) > 1e-3) throw new DagradError("crossEntropy", `target row ${i} sums to ${sum}, not 1; ${fix}`);
-  }
+  onTape(() => {
+    const d = target.data;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < classes; j++) sum += d[i * classes + j]!;
+      if (Math.abs(sum - 1) > 1e-3) throw new DagradError("crossEntropy", `target row ${i} sums to ${sum}, not 1; ${fix}`);
+    }
+  });
 }
 
 /** -logProbs[i, label_i] per sample: the negative log-likelihood of log-probabilities. */

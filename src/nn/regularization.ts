@@ -1,5 +1,6 @@
 // Layers that behave differently in training and evaluation: Dropout and BatchNorm1d.
 import { type DType, DTypeError, type Rng, ShapeError, Tensor, formatShape, ones, zeros } from "../autograd/index.js";
+import { refuseWhileCapturing } from "../autograd/errors.js";
 import { Module } from "./module.js";
 import { type OptionNames, checkNumber, checkOptionNames } from "../autograd/options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
@@ -22,6 +23,7 @@ export class Dropout extends Module {
 
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return x;
+    refuseWhileCapturing("Dropout", "its mask is drawn in JavaScript, so a replay would reuse the first mask (switch it off with eval(), or set p = 0)");
     const mask = new Tensor(x.dtype === "float64" ? new Float64Array(x.size) : new Float32Array(x.size), x.shape);
     if (this.p < 1) {
       const keep = 1 - this.p;
@@ -99,7 +101,10 @@ export class BatchNorm1d extends Module {
     const mean = x.mean(0, true);
     const centered = x.sub(mean);
     const variance = centered.square().mean(0, true);
-    if (this.training) this.updateRunningStats(mean, variance, n);
+    if (this.training) {
+      refuseWhileCapturing("BatchNorm1d", "in training its running statistics are updated in JavaScript, which a replay would skip (capture it in eval() mode)");
+      this.updateRunningStats(mean, variance, n);
+    }
     return centered.div(variance.add(this.eps).sqrt());
   }
 

@@ -59,13 +59,15 @@ describe.skipIf(!chromiumAvailable)("dagrad in headless Chromium", () => {
     return result;
   }
 
-  it("trains a 2-16-16-1 tanh MLP with Node's loss bits: TypeScript and WebAssembly SIMD kernels always, the default while both pick it", async () => {
+  it("trains a 2-16-16-1 tanh MLP with Node's loss bits, through the graph and captured: TypeScript and WebAssembly SIMD kernels always, the default while both pick it", async () => {
     const page = await open(plain);
     const [js, wasm, auto] = await page.evaluate(`import("/runs.js").then((m) => [m.trainTiny("js"), m.trainTiny("wasm"), m.trainTiny("auto")])`) as [TinyRun, TinyRun, TinyRun];
     await page.close();
     const node = { js: trainTiny("js"), wasm: trainTiny("wasm"), auto: trainTiny("auto") };
     expect(js).toEqual(node.js);
     expect(wasm).toEqual(node.wasm);
+    // captureStep replays the same kernel calls: the same bits as the graph, on every backend, in the page as in Node.
+    for (const run of [js, wasm, auto]) expect(run.float32Captured).toEqual(run.float32);
     // The float32 losses differ between the kernel backends (the wasm GEMM sums in float32 lanes): comparing them means something.
     expect(node.wasm.float32).not.toEqual(node.js.float32);
     // Chromium validates relaxed SIMD, Node 20 does not: then only float64 (never fused) is comparable.

@@ -298,7 +298,7 @@ describe("fit", () => {
     expect(lines[0]).toMatch(/^epoch 4\/2000 /);
     expect(continued!.epoch).toBe(once!.epoch);
     expect(continued!.message).toBe(once!.message);
-    expect(() => fit(split.model, line(), { ...options, optimizer: split.optimizer, initialEpoch: -1 })).toThrow(/initialEpoch must be a non-negative integer, got -1/);
+    expect(() => fit(split.model, line(), { ...options, optimizer: split.optimizer, initialEpoch: -1 })).toThrow(/fit: initialEpoch must be an integer >= 0, got -1/);
   });
 
   it("stops on a non-finite gradient before applying it: the deep ReLU net with N(0, 1) weights of `experiment depth`", () => {
@@ -406,7 +406,7 @@ describe("evaluate and predict", () => {
     const net = new MLP({ sizes: [2, 4, 2], dtype: "float64", seed: 16 });
     const x = randn([7, 2], { ...f64, rng: createRng(17) });
     expect(Array.from(predict(net, x, { batchSize: 3 }).data)).toEqual(Array.from(predict(net, x).data));
-    for (const bad of [NaN, 1.5, -1]) expect(() => predict(net, x, { batchSize: bad })).toThrow(/^predict: batchSize must be a non-negative integer \(0 = all rows at once\)/);
+    for (const bad of [NaN, 1.5, -1]) expect(() => predict(net, x, { batchSize: bad })).toThrow(/^predict: batchSize \(0: all rows at once\) must be an integer >= 0, got /);
     expect(predict(net, x.slice(0, 0, 0)).shape).toEqual([0, 2]);
   });
 

@@ -39,7 +39,14 @@ describe("fit", () => {
 
   it("refuses logEvery 0, which never logged", () => {
     const model = new Linear(1, 1, { seed: 1 });
-    refuses(() => fit(model, data, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.01 }), logEvery: 0 }), /^fit: logEvery must be a positive integer, got 0$/);
+    refuses(() => fit(model, data, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.01 }), logEvery: 0 }), /^fit: logEvery must be an integer >= 1, got 0$/);
+  });
+
+  it("refuses a batch size that is not a whole number of rows, and epochs below 0, in the library's one wording", () => {
+    const model = new Linear(1, 1, { seed: 1 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+    refuses(() => fit(model, data, { loss: "mse", optimizer, batchSize: 2.5 }), /^fit: batchSize \(0: the full batch\) must be an integer >= 0, got 2\.5$/);
+    refuses(() => fit(model, data, { loss: "mse", optimizer, epochs: -1 }), /^fit: epochs must be an integer >= 0, got -1$/);
   });
 });
 

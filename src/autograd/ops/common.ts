@@ -1,6 +1,7 @@
 // Helpers every op file uses: turning plain numbers into tensors, dtype
 // promotion, axis normalisation, and fresh output tensors.
 import { type FloatArray, type Shape, allocate, sizeOf } from "../../kernels/shape.js";
+import { zeroOnReplay } from "../../kernels/tape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
 import type { BackwardFn } from "../graph.js";
 import { type DType, Tensor } from "../tensor.js";
@@ -57,7 +58,9 @@ export function expectTensor(op: string, v: unknown, what = "input"): Tensor {
  * from a shared slab (kernels/shape.ts allocate).
  */
 export function emptyLike(op: string, dtype: DType, shape: Shape, recorded = false): Tensor {
-  return new Tensor(allocateFor(op, dtype, shape, recorded), shape);
+  const buffer = allocateFor(op, dtype, shape, recorded);
+  zeroOnReplay(buffer);
+  return new Tensor(buffer, shape);
 }
 
 /** The most elements a typed array holds in V8 (Node 20 and later, Chromium); more fail with a bare RangeError. */

@@ -85,10 +85,13 @@ export const matmulOps = {
     },
     // In rows: dx = g · W, dW = gᵀ · x, db = g summed over the rows.
     backward: (g: Tensor, n: Node, s: LinearSaved) => {
-      const g2 = g.reshape([s.rows, s.outFeatures]);
+      // A 2-D x (every MLP layer) needs no reshape: each would be a tensor more per layer and step.
+      const flat = s.xShape.length === 2;
+      const g2 = flat ? g : g.reshape([s.rows, s.outFeatures]);
+      const dx = n.needs(0) ? matmulCore(g2, n.input(1), false, false) : null;
       return [
-        n.needs(0) ? matmulCore(g2, n.input(1), false, false).reshape(s.xShape) : null,
-        n.needs(1) ? matmulCore(g2, n.input(0).reshape([s.rows, s.inFeatures]), true, false) : null,
+        dx === null || flat ? dx : dx.reshape(s.xShape),
+        n.needs(1) ? matmulCore(g2, flat ? n.input(0) : n.input(0).reshape([s.rows, s.inFeatures]), true, false) : null,
         n.inputs.length === 3 && n.needs(2) ? g2.sum(0) : null,
       ];
     },

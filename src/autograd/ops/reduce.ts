@@ -1,7 +1,7 @@
 // Reductions. sum, max and min are primitives with their own backward; mean,
 // logsumexp, softmax and logSoftmax are composed from primitives (as tinygrad
 // does), so their gradients come for free and stay differentiable.
-import { extremeAxes, sumAxes } from "../../kernels/reduce.js";
+import { extremeAxes, markPositions, positionsAlongAxis, sumAxes, zeroNonFinite } from "../../kernels/reduce.js";
 import { type Shape, stridesOf } from "../../kernels/shape.js";
 import { type Node, record, willRecord } from "../graph.js";
 import { ShapeError, formatShape } from "../errors.js";
@@ -50,7 +50,7 @@ function expandBack(g: Tensor, r: Reduction): Tensor {
 /** g at the selected elements, exactly 0 elsewhere (even where g is infinite). */
 function routeToSelected(op: "max" | "min", g: Tensor, s: Selection): Tensor {
   const mask = emptyLike(op, g.dtype, s.shape);
-  for (let i = 0; i < s.argIndex.length; i++) mask.data[s.argIndex[i]!] = 1;
+  markPositions(s.argIndex, mask.data);
   return where(mask, expandBack(g, s), 0);
 }
 
@@ -105,7 +105,7 @@ function argExtreme(op: "argmax" | "argmin", x: Tensor, axis: number | undefined
   const values = select(x, s, op === "argmin");
   const stride = d === undefined ? 1 : stridesOf(x.shape)[d]!;
   const extent = d === undefined ? x.size : x.shape[d]!;
-  for (let i = 0; i < s.argIndex.length; i++) values.data[i] = Math.floor(s.argIndex[i]! / stride) % extent;
+  positionsAlongAxis(s.argIndex, stride, extent, values.data);
   return values;
 }
 
@@ -123,7 +123,7 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdim = false): Tensor {
   // An empty axis has no max, and needs none: its sum is 0, and log 0 = -Infinity (as in PyTorch).
   const empty = x.shape.some((d, i) => reduced[i] && d === 0);
   const m = empty ? emptyLike("logsumexp", x.dtype, reducedShape(x.shape, reduced, true)) : select(x, selection("max", x, axis, true), false);
-  for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i]!)) m.data[i] = 0;
+  zeroNonFinite(m.data);
   const out = x.sub(m).exp().sum(axis, true).log().add(m);
   return keepdim ? out : out.reshape(reducedShape(x.shape, reduced, false));
 }

@@ -3,8 +3,9 @@
 // movement: expand's is a sum (done by the engine's un-broadcast), slice's is a
 // zero-padded copy, indexSelect's is a scatter-add.
 import { broadcastTo } from "../../kernels/elementwise.js";
-import { copyRows, gatherAxis, permuteCopy, scatterAddAxis } from "../../kernels/layout.js";
+import { copyRows, copyValues, gatherAxis, ownCopy, permuteCopy, scatterAddAxis } from "../../kernels/layout.js";
 import { type Shape, broadcastShapes, sameShape, sizeOf } from "../../kernels/shape.js";
+import { onTape } from "../../kernels/tape.js";
 import { DTypeError, ShapeError, formatShape } from "../errors.js";
 import { type Node, record } from "../graph.js";
 import { type DType, Tensor, checkShape } from "../tensor.js";
@@ -112,14 +113,14 @@ export const shapeOps = {
   },
   clone: {
     gradient: "g",
-    forward: (x: Tensor): Tensor => new Tensor(x.data.slice(), x.shape),
+    forward: (x: Tensor): Tensor => new Tensor(ownCopy(x.data), x.shape),
     backward: (g: Tensor) => [g],
   },
   cast: {
     gradient: "g cast back to the input's dtype",
     forward: (x: Tensor, dtype: DType): Tensor => {
       const out = emptyLike("to", dtype, x.shape);
-      out.data.set(x.data);
+      copyValues(x.data, out.data);
       return out;
     },
     // The engine casts a gradient to its input's dtype.
@@ -312,13 +313,16 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 function checkIndices(op: string, indices: ArrayLike<number>, extent: number, axis: number, shape: Shape): Int32Array {
   const out = new Int32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) {
-    const v = indices[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= extent) {
-      throw new ShapeError(op, `index ${v} (position ${i}) is out of range for axis ${axis} of size ${extent} in ${formatShape(shape)}`, [shape]);
+  // On a captured step's tape: every replay reads (and checks) the indices as they are then.
+  onTape(() => {
+    for (let i = 0; i < out.length; i++) {
+      const v = indices[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= extent) {
+        throw new ShapeError(op, `index ${v} (position ${i}) is out of range for axis ${axis} of size ${extent} in ${formatShape(shape)}`, [shape]);
+      }
+      out[i] = v;
     }
-    out[i] = v;
-  }
+  });
   return out;
 }
 
