@@ -4,7 +4,7 @@
 // gradient-flow plot and the "is it learning" rule of thumb (ratio ~1e-3) need.
 // Training stops with a TrainingError on a non-finite loss or gradient (before
 // the step that would apply it) or weight (after the step that made it).
-import { type CapturedStep, DagradError, type Rng, Tensor, captureStep, concat, createRng, defaultRng, formatShape, noGrad, zeros } from "../autograd/index.js";
+import { type CapturedStep, DTypeError, DagradError, type Rng, Tensor, captureStep, concat, createRng, defaultRng, formatShape, noGrad, zeros } from "../autograd/index.js";
 import { Batcher, type Batch, type TrainingData, checkBatch } from "./batching.js";
 import { TrainingError } from "./errors.js";
 import { LOSSES, type LossFn, type LossName, bceWithLogitsLoss } from "./losses.js";
@@ -180,7 +180,8 @@ export function fit(model: Module, data: TrainingData, options: FitOptions): His
   const { optimizer } = options;
   if (optimizer === undefined || typeof optimizer.step !== "function") throw new DagradError("fit", "options.optimizer is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
   const epochs = options.epochs ?? 1;
-  checkNumber("fit", "epochs", epochs, { integer: true, min: 0 });
+  // Any whole number, not only a safe integer: "train until onEpoch says stop" passes a huge count (the playground does).
+  if (!Number.isInteger(epochs) || epochs < 0) throw new DTypeError("fit", `epochs must be an integer >= 0, got ${String(epochs)}`);
   if (options.logEvery !== undefined) checkNumber("fit", "logEvery", options.logEvery, { integer: true, min: 1 });
   const initialEpoch = options.initialEpoch ?? 0;
   checkNumber("fit", "initialEpoch", initialEpoch, { integer: true, min: 0 });

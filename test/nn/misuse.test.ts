@@ -48,6 +48,12 @@ describe("fit", () => {
     refuses(() => fit(model, data, { loss: "mse", optimizer, batchSize: 2.5 }), /^fit: batchSize \(0: the full batch\) must be an integer >= 0, got 2\.5$/);
     refuses(() => fit(model, data, { loss: "mse", optimizer, epochs: -1 }), /^fit: epochs must be an integer >= 0, got -1$/);
   });
+
+  it("takes any whole number of epochs, past 2^53 too: training until onEpoch says stop (as the playground does)", () => {
+    const model = new Linear(1, 1, { seed: 1 });
+    const history = fit(model, data, { loss: "mse", optimizer: new SGD(model.parameters(), { lr: 0.01 }), epochs: Number.MAX_SAFE_INTEGER + 3, onEpoch: (r) => r.epoch < 2 });
+    expect(history.epochs.map((r) => r.epoch)).toEqual([1, 2]);
+  });
 });
 
 describe("BatchNorm1d", () => {
