@@ -129,3 +129,30 @@ describe("dagrad train, other data", () => {
     expect(existsSync(join(out, "misclassified.svg"))).toBe(true);
   });
 });
+
+describe("dagrad train --capture", () => {
+  it("writes the same model, history and metrics as the run through the graph, byte for byte (but the seconds)", async () => {
+    const dir = tempDir();
+    const args = ["train", "--epochs", "60", "--batch-size", "50", "--optimizer", "adam", "--lr", "0.01"];
+    const plain = await runCli([...args, "--out", join(dir, "plain")]);
+    const captured = await runCli([...args, "--capture", "--out", join(dir, "captured")]);
+    expect([plain.code, captured.code]).toEqual([0, 0]);
+    for (const file of ["model.json", "history.json", "config.json"]) {
+      expect(readFileSync(join(dir, "captured", file), "utf8"), file).toBe(readFileSync(join(dir, "plain", file), "utf8"));
+    }
+    const metrics = (folder: string): Record<string, unknown> => {
+      const { seconds: _seconds, ...rest } = JSON.parse(readFileSync(join(dir, folder, "metrics.json"), "utf8")) as Record<string, unknown>;
+      return rest;
+    };
+    expect(metrics("captured")).toEqual(metrics("plain"));
+  });
+
+  it("refuses dropout and batch norm, whose steps draw masks or update statistics in JavaScript", async () => {
+    const dropout = await runCli(["train", "--epochs", "2", "--dropout", "0.1", "--capture", "--out", join(tempDir(), "d")]);
+    expect(dropout.code).toBe(2);
+    expect(dropout.stderr).toContain("dagrad: --capture replays each step's kernel calls, and dropout draws a new mask in JavaScript every step; leave out --capture");
+    const batchNorm = await runCli(["train", "--epochs", "2", "--batch-norm", "--capture", "--out", join(tempDir(), "b")]);
+    expect(batchNorm.code).toBe(2);
+    expect(batchNorm.stderr).toContain("batch norm updates its running statistics in JavaScript");
+  });
+});
