@@ -7,7 +7,7 @@
 // step run again through the graph, bit for bit, before any replay is trusted.
 import { recordTape, taping } from "../kernels/tape.js";
 import { CaptureError, GraphError, formatShape } from "./errors.js";
-import { backward, postOrder, topologicalOrder } from "./engine.js";
+import { backward, postOrder } from "./engine.js";
 import { isAnomalyEnabled, isGradEnabled } from "./graph.js";
 import { Tensor } from "./tensor.js";
 
@@ -82,11 +82,11 @@ function stepThroughGraph(fn: () => Tensor): StepResult {
   if (!(loss instanceof Tensor)) throw new CaptureError("captureStep", `the step function must return the loss tensor, got ${loss === null ? "null" : typeof loss}`);
   if (loss.size !== 1) throw new CaptureError("captureStep", `the step function must return a scalar loss, got shape ${formatShape(loss.shape)}`);
   if (!loss.requiresGrad) throw new GraphError("captureStep", "the loss does not require grad: no parameter it depends on has requiresGrad");
-  const order = topologicalOrder([loss]);
-  const leaves = order.filter((t) => t.isLeaf);
-  const constants = postOrder([loss], () => true).filter((t) => t.isLeaf && !t.requiresGrad);
-  for (const t of order) {
-    if (!t.isLeaf && t.retainsGrad) throw new CaptureError("retainGrad", "cannot be part of a captured step: a retained gradient is kept by the graph, which a replay does not build");
+  const reached = postOrder([loss], () => true);
+  const leaves = reached.filter((t) => t.isLeaf && t.requiresGrad);
+  const constants = reached.filter((t) => t.isLeaf && !t.requiresGrad);
+  if (reached.some((t) => !t.isLeaf && t.retainsGrad)) {
+    throw new CaptureError("retainGrad", "cannot be part of a captured step: a retained gradient is kept by the graph, which a replay does not build");
   }
   for (const leaf of leaves) leaf.grad = null;
   backward(loss, undefined);

@@ -201,23 +201,15 @@ const unaryLoops = {
   softplus: (x, o) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; o[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); } },
 } satisfies Record<string, UnaryKernel>;
 
-/** A loop that goes on a recording tape (see tape.ts). */
-function taped(loop: UnaryKernel): UnaryKernel {
-  const kernel: UnaryKernel = (x, o) => (taping() ? onTape(() => loop(x, o), o) : loop(x, o));
-  return kernel;
-}
-
-/** A loop above, or its wasm twin where there is one and the operands allow (tanh: float32 only). */
+/** A loop above, or its wasm twin where there is one and the operands allow (tanh: float32 only); on a recording tape either way. */
 function dispatched(name: keyof typeof unaryLoops): UnaryKernel {
   const loop: UnaryKernel = unaryLoops[name];
   const code: number | undefined = (WASM_UNARY_OPS as Record<string, number>)[name];
-  if (code === undefined) return taped(loop);
-  const kernel: UnaryKernel = (x, o) => {
-    if (taping()) return onTape(() => kernel(x, o), o);
+  const run: UnaryKernel = code === undefined ? loop : (x, o) => {
     const w = o.length >= WASM_MIN_ELEMENTS && x.constructor === o.constructor && (name !== "tanh" || o instanceof Float32Array) ? activeWasm() : null;
     if (w === null || !unaryWasm(w, code, x, o)) loop(x, o);
   };
-  return kernel;
+  return (x, o) => (taping() ? onTape(() => run(x, o), o) : run(x, o));
 }
 
 export const unaryKernels = Object.fromEntries(
