@@ -5,7 +5,7 @@
 // step's kernel launches. Anything the tape cannot repeat is refused while it
 // records (refuseWhileCapturing), and the second run is checked against the
 // step run again through the graph, bit for bit, before any replay is trusted.
-import { recordTape, taping } from "../kernels/tape.js";
+import { type Tape, readDrawLogBack, recordTape, startDrawLog, stopDrawLog, taping } from "../kernels/tape.js";
 import { CaptureError, GraphError, formatShape } from "./errors.js";
 import { backward, postOrder } from "./engine.js";
 import { isAnomalyEnabled, isGradEnabled } from "./graph.js";
@@ -21,7 +21,7 @@ interface StepResult {
 }
 
 export class CapturedStep {
-  private recorded: { result: StepResult; calls: (() => void)[] } | null = null;
+  private recorded: { result: StepResult; tape: Tape } | null = null;
   private checked = false;
 
   /** @internal made by captureStep */
@@ -29,7 +29,7 @@ export class CapturedStep {
 
   /** Kernel calls a replay makes (0 before the first run). */
   get recordedCalls(): number {
-    return this.recorded?.calls.length ?? 0;
+    return this.recorded?.tape.calls.length ?? 0;
   }
 
   /**
@@ -47,20 +47,35 @@ export class CapturedStep {
       this.recorded = recordTape(() => stepThroughGraph(this.fn));
       return this.recorded.result.loss;
     }
-    const { result, calls } = this.recorded;
+    const { result, tape } = this.recorded;
     if (!this.checked) {
-      // The step once more through the graph, then the replay: they must agree exactly.
-      const eager = stepThroughGraph(this.fn);
-      replay(calls, result);
-      const disagreement = compare(eager, result);
+      // The step once more through the graph, then the replay: they must agree
+      // exactly, drawing the same random numbers (the graph's, read back).
+      const kept = tape.updated.map((buffer) => buffer.slice());
+      startDrawLog();
+      let eager: StepResult, graphUpdated: (Float32Array | Float64Array)[], drawn: { written: number; read: number };
+      try {
+        eager = stepThroughGraph(this.fn);
+        // What the step keeps across steps (running statistics) is updated once: put it back for the replay.
+        graphUpdated = tape.updated.map((buffer, i) => { const after = buffer.slice(); buffer.set(kept[i]!); return after; });
+        readDrawLogBack();
+        replay(tape, result);
+      } finally {
+        drawn = stopDrawLog();
+      }
+      const disagreement = drawn.read !== drawn.written
+        ? `the replay drew ${drawn.read} random numbers and the step run through the graph ${drawn.written}: the step function draws differently from call to call`
+        : compare(eager, result) ?? compareUpdated(tape.updated, graphUpdated);
       if (disagreement !== null) {
-        eager.leaves.forEach((leaf, i) => { leaf.grad = eager.grads[i]!; }); // leave the graph's answer, not the replay's
+        // Leave the graph's answer, not the replay's.
+        eager.leaves.forEach((leaf, i) => { leaf.grad = eager.grads[i]!; });
+        tape.updated.forEach((buffer, i) => buffer.set(graphUpdated[i]!));
         throw new CaptureError("captureStep", disagreement);
       }
       this.checked = true;
       return result.loss;
     }
-    replay(calls, result);
+    replay(tape, result);
     return result.loss;
   }
 }
@@ -93,8 +108,9 @@ function stepThroughGraph(fn: () => Tensor): StepResult {
   return { loss, leaves, grads: leaves.map((leaf) => leaf.grad), constants };
 }
 
-function replay(calls: readonly (() => void)[], result: StepResult): void {
+function replay({ calls, checks }: Tape, result: StepResult): void {
   checkRequiresGrad(result);
+  for (let i = 0; i < checks.length; i++) checks[i]!();
   // Until the replay ends the gradient buffers hold a mix of two steps: a replay that throws (a checked value) leaves no .grad.
   for (let i = 0; i < result.leaves.length; i++) result.leaves[i]!.grad = null;
   for (let i = 0; i < calls.length; i++) calls[i]!();
@@ -107,6 +123,15 @@ function checkRequiresGrad(result: StepResult): void {
   if (changed !== undefined) {
     throw new CaptureError("captureStep", `${changed.name ?? "a tensor"} ${formatShape(changed.shape)} ${changed.requiresGrad ? "requires grad now but did not" : "no longer requires grad but did"} when the step was recorded: capture the step again (captureStep) after freezing or unfreezing weights`);
   }
+}
+
+/** Why the replay updated a buffer kept across steps differently from the graph, or null. */
+function compareUpdated(replayed: readonly (Float32Array | Float64Array)[], throughGraph: readonly (Float32Array | Float64Array)[]): string | null {
+  for (let b = 0; b < replayed.length; b++) {
+    const i = replayed[b]!.findIndex((v, at) => !Object.is(v, throughGraph[b]![at]));
+    if (i >= 0) return `a buffer the step updates in place (a running statistic) differs: element ${i} is ${throughGraph[b]![i]} through the graph and ${replayed[b]![i]} replayed`;
+  }
+  return null;
 }
 
 /** Why the replay is not the step itself (same leaves, same loss, same gradients, bit for bit), or null. */

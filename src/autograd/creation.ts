@@ -1,7 +1,8 @@
 // Ways to make a leaf tensor. Every one validates what a user can get wrong:
 // ragged nesting, non-numbers, data that does not fit the shape, bad dimensions.
 import { type FloatArray, sizeOf } from "../kernels/shape.js";
-import { DTypeError, ShapeError, formatShape, refuseWhileCapturing } from "./errors.js";
+import { draws, onTape } from "../kernels/tape.js";
+import { DTypeError, ShapeError, formatShape } from "./errors.js";
 import { type Rng, defaultRng, normalSample } from "./random.js";
 import { allocateFor } from "./ops/common.js";
 import { type DType, type NestedArray, Tensor, checkShape, dtypeOf } from "./tensor.js";
@@ -157,18 +158,23 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  refuseWhileCapturing("rand", "its numbers are drawn in JavaScript, so a replay would reuse the first draw");
   const t = filled("rand", shape, 0, options);
-  const rng = options.rng ?? defaultRng();
-  for (let i = 0; i < t.data.length; i++) t.data[i] = rng();
+  // On a captured step's tape: each replay draws afresh from the generator rand would use then.
+  onTape(() => {
+    const draw = draws(options.rng ?? defaultRng());
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) d[i] = draw();
+  }, t.data);
   return t;
 }
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  refuseWhileCapturing("randn", "its numbers are drawn in JavaScript, so a replay would reuse the first draw");
   const t = filled("randn", shape, 0, options);
-  const rng = options.rng ?? defaultRng();
-  for (let i = 0; i < t.data.length; i++) t.data[i] = normalSample(rng);
+  onTape(() => {
+    const draw = draws(options.rng ?? defaultRng());
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) d[i] = normalSample(draw);
+  }, t.data);
   return t;
 }

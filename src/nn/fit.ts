@@ -76,8 +76,7 @@ export interface FitOptions extends EvaluationOptions {
   /**
    * Run each step through captureStep (one capture per batch shape and per
    * fit call): the same numbers, without the graph's per-op cost. A model
-   * whose step cannot be captured (dropout or batch norm in training, hooks)
-   * throws a CaptureError.
+   * whose step cannot be captured (a forward hook, say) throws a CaptureError.
    */
   capture?: boolean;
 }

@@ -10,7 +10,9 @@
 // A module touches no file: its state dict goes to JSON text and back with
 // stateDictToJson/stateDictFromJson (state.ts), and to a file with saveModule
 // and loadModule from the Node-only entry dagrad/node.
-import { DagradError, Tensor, formatShape, noGrad } from "../autograd/index.js";
+import { CaptureError, DagradError, Tensor, formatShape, noGrad } from "../autograd/index.js";
+import { refuseWhileCapturing } from "../autograd/errors.js";
+import { checkBeforeReplay, taping } from "../kernels/tape.js";
 import { StateDictError } from "./errors.js";
 
 /** Parameters and buffers by dotted name. */
@@ -92,6 +94,7 @@ export abstract class Module {
       this.#ownForward = Object.getOwnPropertyDescriptor(this, "forward");
       const inner = this.forward;
       const hooked = (x: Tensor): Tensor => {
+        refuseWhileCapturing("registerForwardHook", "a forward hook is JavaScript run after each forward, and a replay runs the recorded kernels only");
         const y = inner.call(this, x);
         for (const h of [...this.#forwardHooks]) h(this, x, y);
         return y;
@@ -246,6 +249,21 @@ export abstract class Module {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * For a module whose forward depends on its mode: while a captured step
+   * records, have every replay first check the mode is still the one recorded
+   * (a replay repeats one mode's kernel calls, whatever the mode is now).
+   */
+  protected keepModeOnReplay(): void {
+    if (!taping()) return;
+    const training = this.training;
+    checkBeforeReplay(() => {
+      if (this.training === training) return;
+      const mode = (isTraining: boolean): string => (isTraining ? "training" : "evaluation");
+      throw new CaptureError(this.constructor.name, `the step was captured with this module in ${mode(training)} mode and it is in ${mode(this.training)} mode now, so a replay would run the wrong mode's kernels; capture the step again after train() or eval()`);
+    });
   }
 
   /** A snapshot of every parameter and buffer: copies, so later training does not change it. */

@@ -1,6 +1,6 @@
 // Layers that behave differently in training and evaluation: Dropout and BatchNorm1d.
 import { type DType, DTypeError, type Rng, ShapeError, Tensor, formatShape, ones, zeros } from "../autograd/index.js";
-import { refuseWhileCapturing } from "../autograd/errors.js";
+import { draws, onTape, updatesInPlace } from "../kernels/tape.js";
 import { Module } from "./module.js";
 import { type OptionNames, checkNumber, checkOptionNames } from "../autograd/options.js";
 import { type SeedOptions, resolveRng } from "./seed.js";
@@ -22,14 +22,18 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    this.keepModeOnReplay();
     if (!this.training || this.p === 0) return x;
-    refuseWhileCapturing("Dropout", "its mask is drawn in JavaScript, so a replay would reuse the first mask (switch it off with eval(), or set p = 0)");
     const mask = new Tensor(x.dtype === "float64" ? new Float64Array(x.size) : new Float32Array(x.size), x.shape);
     if (this.p < 1) {
       const keep = 1 - this.p;
       const scale = 1 / keep;
       const d = mask.data;
-      for (let i = 0; i < d.length; i++) d[i] = this.rng() < keep ? scale : 0;
+      // On a captured step's tape: each replay draws a new mask, as a step through the graph would.
+      onTape(() => {
+        const draw = draws(this.rng);
+        for (let i = 0; i < d.length; i++) d[i] = draw() < keep ? scale : 0;
+      }, d);
     }
     return x.mul(mask);
   }
@@ -86,6 +90,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    this.keepModeOnReplay();
     if (x.ndim !== 2 || x.shape[1] !== this.numFeatures) {
       throw new ShapeError("BatchNorm1d", `input has shape ${formatShape(x.shape)}, expected [batch, ${this.numFeatures}]`, [x.shape]);
     }
@@ -101,10 +106,7 @@ export class BatchNorm1d extends Module {
     const mean = x.mean(0, true);
     const centered = x.sub(mean);
     const variance = centered.square().mean(0, true);
-    if (this.training) {
-      refuseWhileCapturing("BatchNorm1d", "in training its running statistics are updated in JavaScript, which a replay would skip (capture it in eval() mode)");
-      this.updateRunningStats(mean, variance, n);
-    }
+    if (this.training) this.updateRunningStats(mean, variance, n);
     return centered.div(variance.add(this.eps).sqrt());
   }
 
@@ -116,13 +118,18 @@ export class BatchNorm1d extends Module {
     if (this.runningMean === null || this.runningVar === null) return;
     const m = this.momentum;
     const unbiased = n / (n - 1);
-    const rm = this.runningMean.data, rv = this.runningVar.data;
-    for (let c = 0; c < rm.length; c++) {
-      rm[c] = (1 - m) * rm[c]! + m * mean.data[c]!;
-      rv[c] = (1 - m) * rv[c]! + m * variance.data[c]! * unbiased;
-    }
-    this.runningMean.markModified();
-    this.runningVar.markModified();
+    const runningMean = this.runningMean, runningVar = this.runningVar;
+    // On a captured step's tape: each replay folds in its own batch's statistics.
+    onTape(() => {
+      const rm = runningMean.data, rv = runningVar.data;
+      for (let c = 0; c < rm.length; c++) {
+        rm[c] = (1 - m) * rm[c]! + m * mean.data[c]!;
+        rv[c] = (1 - m) * rv[c]! + m * variance.data[c]! * unbiased;
+      }
+      runningMean.markModified();
+      runningVar.markModified();
+    });
+    updatesInPlace(runningMean.data, runningVar.data);
   }
 
   protected override describe(): string {

@@ -19,6 +19,8 @@ interface Setup {
   dtype?: DType;
   optimizer?: (params: Tensor[]) => { step(): void; zeroGrad(): void };
   rows?: number;
+  dropout?: number;
+  batchNorm?: boolean;
 }
 
 const labels = (classes: number) => (rows: number, s: number): Tensor => dg.tensor(Array.from({ length: rows }, (_, i) => (i * 7 + s) % classes));
@@ -37,13 +39,16 @@ const SETUPS: Setup[] = [
   { label: "mseLoss, softplus, float64", sizes: [3, 8, 2], activation: "softplus", loss: dg.mseLoss, target: values(2, "float64"), dtype: "float64" },
   { label: "halfSquaredError, float64, the seeds' convention", sizes: [2, 5, 1], activation: "sigmoid", loss: dg.halfSquaredError, target: values(1, "float64"), dtype: "float64" },
   { label: "crossEntropy, products large enough for the WebAssembly GEMM", sizes: [64, 96, 10], activation: "relu", loss: dg.crossEntropy, target: labels(10), rows: 64 },
+  { label: "dropout (a new mask every step) and batch norm (running statistics), Adam", sizes: [4, 16, 16, 3], activation: "relu", loss: dg.crossEntropy, target: labels(3), dropout: 0.3, batchNorm: true, optimizer: (p) => new dg.Adam(p, { lr: 0.01 }) },
+  { label: "dropout and batch norm, float64, mseLoss", sizes: [3, 8, 2], activation: "tanh", loss: dg.mseLoss, target: values(2, "float64"), dtype: "float64", dropout: 0.5, batchNorm: true },
+  { label: "dropout and batch norm on WebAssembly-sized products", sizes: [64, 96, 10], activation: "relu", loss: dg.crossEntropy, target: labels(10), rows: 64, dropout: 0.2, batchNorm: true },
 ];
 
 /** The same seeded model trained `steps` steps on changing batches, eagerly or through captureStep. */
-function train(setup: Setup, captured: boolean, steps = 6): { losses: number[]; params: Tensor[] } {
+function train(setup: Setup, captured: boolean, steps = 6): { losses: number[]; params: Tensor[]; state: dg.StateDict } {
   const rows = setup.rows ?? 12;
   const dtype = setup.dtype ?? "float32";
-  const model = new dg.MLP({ sizes: setup.sizes, activation: setup.activation, outputActivation: setup.outputActivation, dtype, seed: 7 });
+  const model = new dg.MLP({ sizes: setup.sizes, activation: setup.activation, outputActivation: setup.outputActivation, dtype, seed: 7, dropout: setup.dropout, batchNorm: setup.batchNorm });
   const optimizer = setup.optimizer?.(model.parameters()) ?? new dg.SGD(model.parameters(), { lr: 0.1 });
   const batch = (s: number): [Tensor, Tensor] => [dg.randn([rows, setup.sizes[0]!], { dtype, rng: dg.createRng(100 + s) }), setup.target(rows, s)];
   const losses: number[] = [];
@@ -56,7 +61,7 @@ function train(setup: Setup, captured: boolean, steps = 6): { losses: number[]; 
       optimizer.step();
       losses.push(loss.item());
     }
-    return { losses, params: model.parameters() };
+    return { losses, params: model.parameters(), state: model.stateDict() };
   }
   const [x, y] = batch(0);
   const step = dg.captureStep(() => setup.loss(model.forward(x), y));
@@ -68,7 +73,7 @@ function train(setup: Setup, captured: boolean, steps = 6): { losses: number[]; 
     optimizer.step();
     losses.push(loss.item());
   }
-  return { losses, params: model.parameters() };
+  return { losses, params: model.parameters(), state: model.stateDict() };
 }
 
 const bits = (t: Tensor): number[] => Array.from(t.data);
@@ -80,6 +85,9 @@ describe("captureStep trains exactly as the graph does", () => {
       const captured = train(setup, true);
       expect(captured.losses).toEqual(eager.losses);
       captured.params.forEach((p, i) => expect(bits(p)).toEqual(bits(eager.params[i]!)));
+      // Every parameter and buffer (batch norm's running statistics among them).
+      expect(Object.keys(captured.state)).toEqual(Object.keys(eager.state));
+      for (const [name, t] of Object.entries(captured.state)) expect(bits(t), name).toEqual(bits(eager.state[name]!));
       expect(new Set(eager.losses).size).toBeGreaterThan(1); // the batches and the weights did change
     });
   }
@@ -120,11 +128,11 @@ describe("captureStep trains exactly as the graph does", () => {
 describe("captureStep refuses what a replay cannot repeat, while it records", () => {
   const w = (): Tensor => dg.tensor([[0.5, -0.5], [0.25, 1]], { requiresGrad: true });
   const x = dg.tensor([[1, 2], [3, 4]]);
+  const hooked = new dg.Linear(2, 2, { seed: 1 });
+  hooked.registerForwardHook(() => undefined);
   const refusals: [string, () => Tensor, RegExp][] = [
     ["item() inside the step", () => { const l = dg.sum(dg.matmul(x, w())); l.item(); return l; }, /item: cannot be part of a captured step: .*read the loss that run\(\) returns/],
-    ["rand() inside the step", () => dg.sum(dg.mul(dg.matmul(x, w()), dg.rand([2, 2]))), /rand: cannot be part of a captured step: its numbers are drawn in JavaScript/],
-    ["Dropout in training", () => dg.sum(new dg.Dropout(0.5).forward(dg.matmul(x, w()))), /Dropout: cannot be part of a captured step: its mask/],
-    ["BatchNorm1d in training", () => dg.sum(new dg.BatchNorm1d(2).forward(dg.matmul(x, w()))), /BatchNorm1d: cannot be part of a captured step: in training its running statistics/],
+    ["a module's forward hook", () => dg.sum(hooked.forward(x)), /registerForwardHook: cannot be part of a captured step: a forward hook/],
     ["an in-place update", () => { const h = dg.matmul(x, w()); const c = dg.ones([2, 2]); c.mulInPlace(2); return dg.sum(dg.mul(h, c)); }, /mulInPlace: cannot be part of a captured step: an in-place update/],
     ["a gradient hook", () => { const h = dg.matmul(x, w()); h.registerHook(() => undefined); return dg.sum(h); }, /registerHook: cannot be part of a captured step: a hook/],
     ["retainGrad()", () => dg.sum(dg.matmul(x, w()).retainGrad()), /retainGrad: cannot be part of a captured step/],
@@ -168,6 +176,99 @@ describe("captureStep refuses what a replay cannot repeat, while it records", ()
 function noCapture(fn: () => Tensor): void {
   fn().backward();
 }
+
+describe("random numbers and running statistics go on the tape", () => {
+  const w = (): Tensor => dg.tensor([[0.5, -0.5], [0.25, 1]], { requiresGrad: true });
+  const x = dg.tensor([[1, 2], [3, 4]]);
+
+  /** Losses of `steps` runs of a step that draws from `rng` (or the global generator), eagerly or captured, and the generator's next draw after them. */
+  const noisySteps = (captured: boolean, draw: "rand" | "randn", rng: dg.Rng | undefined, steps = 5): { losses: number[]; next: number } => {
+    const weight = w();
+    const fn = (): Tensor => dg.sum(dg.mul(dg.matmul(x, weight), dg[draw]([2, 2], rng === undefined ? {} : { rng })));
+    const step = dg.captureStep(fn);
+    const losses: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const loss = captured ? step.run() : fn();
+      if (!captured) loss.backward();
+      losses.push(loss.item());
+      weight.grad = null;
+    }
+    return { losses, next: (rng ?? dg.defaultRng())() };
+  };
+
+  for (const draw of ["rand", "randn"] as const) {
+    it(`${draw}: each replay draws afresh, the numbers the graph would draw, from a given generator or the global one`, () => {
+      const eager = noisySteps(false, draw, dg.createRng(4));
+      const captured = noisySteps(true, draw, dg.createRng(4));
+      expect(captured).toEqual(eager);
+      expect(new Set(eager.losses).size).toBe(5);
+      dg.manualSeed(9);
+      const eagerGlobal = noisySteps(false, draw, undefined);
+      dg.manualSeed(9);
+      expect(noisySteps(true, draw, undefined)).toEqual(eagerGlobal);
+    });
+  }
+
+  it("a replay draws from the global generator in use then (manualSeed between runs is followed)", () => {
+    const weight = w();
+    const step = dg.captureStep(() => dg.sum(dg.mul(dg.matmul(x, weight), dg.rand([2, 2]))));
+    step.run();
+    step.run();
+    dg.manualSeed(21);
+    const replayed = step.run().item();
+    dg.manualSeed(21);
+    expect(replayed).toBe(dg.sum(dg.mul(dg.matmul(x, weight), dg.rand([2, 2]))).item());
+  });
+
+  it("a step that draws on one call and not on another is caught on the second run", () => {
+    let calls = 0;
+    const weight = w();
+    const step = dg.captureStep(() => {
+      calls++;
+      const h = dg.matmul(x, weight);
+      return dg.sum(calls === 1 ? dg.mul(h, dg.rand([2, 2], { rng: dg.createRng(1) })) : h);
+    });
+    step.run();
+    expect(() => step.run()).toThrow(/captureStep: the replay drew 4 random numbers and the step run through the graph 0/);
+  });
+
+  it("the second run updates running statistics once, as one step through the graph does", () => {
+    const norm = (): dg.BatchNorm1d => new dg.BatchNorm1d(2);
+    const eager = norm(), captured = norm();
+    const weight = w();
+    const step = dg.captureStep(() => dg.sum(captured.forward(dg.matmul(x, weight).square())));
+    for (let s = 0; s < 3; s++) {
+      x.data.set([1 + s, 2, 3, 4 - s]);
+      dg.sum(eager.forward(dg.matmul(x, weight).square())).backward();
+      step.run();
+      expect(bits(captured.runningMean!), `step ${s}`).toEqual(bits(eager.runningMean!));
+      expect(bits(captured.runningVar!), `step ${s}`).toEqual(bits(eager.runningVar!));
+    }
+    x.data.set([1, 2, 3, 4]);
+  });
+
+  it("a module switched between training and evaluation after the capture is refused before the replay runs anything", () => {
+    const dropout = new dg.Dropout(0.5, { seed: 2 });
+    const model = new dg.Sequential(new dg.Linear(2, 4, { seed: 1 }), new dg.BatchNorm1d(4), new dg.Tanh(), dropout, new dg.Linear(4, 1, { seed: 3 }));
+    const step = dg.captureStep(() => dg.sum(model.forward(x)));
+    step.run();
+    step.run();
+    const runningMean = bits(model.stateDict()["1.runningMean"]!);
+    model.eval();
+    expect(() => step.run()).toThrow(/BatchNorm1d: the step was captured with this module in training mode and it is in evaluation mode now/);
+    expect(bits(model.stateDict()["1.runningMean"]!)).toEqual(runningMean); // nothing ran
+    dropout.train();
+    expect(() => step.run()).toThrow(/BatchNorm1d: .* in evaluation mode now/);
+    model.train();
+    step.run(); // the recorded mode again: replays
+    model.eval();
+    const evalStep = dg.captureStep(() => dg.sum(model.forward(x)));
+    evalStep.run();
+    evalStep.run();
+    model.train();
+    expect(() => evalStep.run()).toThrow(/the step was captured with this module in evaluation mode and it is in training mode now/);
+  });
+});
 
 describe("captureStep checks the second run against the graph", () => {
   it("a step that makes its input tensor anew each call is caught, and .grad is left as the graph computed it", () => {
@@ -264,9 +365,22 @@ describe("fit({ capture: true })", () => {
     expect(eager.history.epochs[3]!.metrics["accuracy"]).toBeGreaterThan(0.5);
   });
 
+  it("with dropout and batch norm: the same history, weights and running statistics", () => {
+    const withBoth = (capture: boolean): { history: dg.History; state: dg.StateDict } => {
+      const model = new dg.MLP({ sizes: [3, 12, 12, 3], activation: "relu", seed: 5, dropout: 0.25, batchNorm: true });
+      const history = fit(model, data(), { loss: "crossEntropy", optimizer: new dg.SGD(model.parameters(), { lr: 0.1 }), epochs: 3, batchSize: 16, seed: 3, validation: data(), capture });
+      return { history, state: model.stateDict() };
+    };
+    const eager = withBoth(false);
+    const captured = withBoth(true);
+    expect(captured.history).toEqual(eager.history);
+    for (const [name, t] of Object.entries(captured.state)) expect(bits(t), name).toEqual(bits(eager.state[name]!));
+  });
+
   it("a model whose step cannot be captured is refused, naming why", () => {
-    const model = new dg.MLP({ sizes: [3, 8, 3], activation: "relu", dropout: 0.2, seed: 5 });
-    expect(() => fit(model, data(), { loss: "crossEntropy", optimizer: new dg.SGD(model.parameters(), { lr: 0.1 }), capture: true })).toThrow(/Dropout: cannot be part of a captured step/);
+    const model = new dg.MLP({ sizes: [3, 8, 3], activation: "relu", seed: 5 });
+    model.registerForwardHook(() => undefined);
+    expect(() => fit(model, data(), { loss: "crossEntropy", optimizer: new dg.SGD(model.parameters(), { lr: 0.1 }), capture: true })).toThrow(/registerForwardHook: cannot be part of a captured step/);
   });
 
   it("a non-finite loss still stops training before the step that would apply it", () => {

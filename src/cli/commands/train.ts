@@ -33,7 +33,7 @@ const spec: CommandSpec = {
     { name: "reduction", type: "string", value: "HOW", help: "the loss over a batch: mean, or sum (002 and 003 sum their gradients over samples)", default: "mean" },
     { name: "clip-norm", type: "string", value: "MAX", help: "clip the gradients' global L2 norm to MAX before every step (001's remedy)" },
     { name: "clip-value", type: "string", value: "MAX", help: "clip every gradient element into [-MAX, MAX] before every step" },
-    { name: "capture", type: "boolean", help: "record each training step once, then replay its kernel calls (captureStep): the same numbers, faster on small nets; not with --dropout or --batch-norm" },
+    { name: "capture", type: "boolean", help: "record each training step once, then replay its kernel calls (captureStep): the same numbers, faster on small nets" },
     { name: "log-every", type: "string", value: "N", help: "print a progress line every N epochs when not on a terminal", defaultNote: "100; mnist 1" },
     { name: "preset", type: "string", value: "ID", help: "a source document's exact setup, printing its lines: 000, 002 or 003 (other options still apply)" },
     { name: "out", type: "string", value: "DIR", help: "run folder (created; files in it are replaced)", defaultNote: "runs/<data>; runs/preset-<ID>" },
@@ -321,9 +321,6 @@ async function trainAndWrite(parsed: Parsed, interrupt: Interrupt, enter: (phase
   }
   init?.load(model);
   const capture = values.capture === true;
-  if (capture && (config.model.dropout > 0 || config.model.batchNorm)) {
-    throw new UsageError(`--capture replays each step's kernel calls, and ${config.model.dropout > 0 ? "dropout draws a new mask" : "batch norm updates its running statistics"} in JavaScript every step; leave out --capture`);
-  }
   const { epochs } = config.training;
   const head = runHead(out, config);
   const train = { x: prepared.xTrain, y: head.encode(prepared.labelsTrain) };
