@@ -7,6 +7,11 @@
 // The worker starts on the first large product and is used once it reports
 // ready; until then, or once it has failed, products run on one thread.
 //
+// Both threads spin briefly before they sleep: a sleeping thread wakes ~30 us
+// after it is notified, which at the sizes split here (from ~50 us a product)
+// is much of the product; a training step posts its next product within
+// microseconds, so a worker that spins ~0.5 ms after a job is awake for it.
+//
 // The calling thread waits for the worker's last strip with Atomics.wait, so
 // a worker is used only where the caller may block: in Node (a worker_threads
 // Worker), and in a browser's dedicated Web Worker of a cross-origin isolated
@@ -30,6 +35,9 @@ let timeoutMs = TIMEOUT_MS;
 const MAX_STRIPS = 16;
 // (JOB + JOB_WORDS) * 4 = 140 bytes: must stay below the tanh constants at byte 160 (wasm.ts).
 const JOB_WORDS = 13 + MAX_STRIPS + 1;
+/** How long the worker spins for the next job before it sleeps, and the caller for the worker's last strip (ms). */
+const WORKER_SPIN_MS = 0.5;
+const CALLER_SPIN_MS = 0.25;
 
 // The worker's program, run from source text so it needs no file of its own
 // (the same text works from src/ under tsx, from dist/ and from a bundle);
@@ -41,6 +49,8 @@ function run({ module, memory, scratch }) {
   Atomics.store(control, ${READY}, 1);
   let seen = 0;
   for (;;) {
+    const spinUntil = performance.now() + ${WORKER_SPIN_MS};
+    while (Atomics.load(control, ${REQUEST}) === seen && performance.now() < spinUntil);
     Atomics.wait(control, ${REQUEST}, seen);
     seen = Atomics.load(control, ${REQUEST});
     if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${JOINED}) !== ${POSTED}) continue; // withdrawn
@@ -252,18 +262,21 @@ function readyHelper(w: WasmKernels): Helper | null {
 }
 
 /**
- * Strip boundaries along a side of C: each strip a quarter of what is left
- * (at least 24, in multiples of 24 so strips keep whole micro-tiles of 4 or
- * 6 rows and 4 or 8 columns), so the strips shrink towards the end and the
- * thread that finishes first waits at most a small strip for the other.
+ * Strip boundaries along a side of C: each strip a quarter of what is left,
+ * in whole units (`unit`: 12 rows, a multiple of every build's micro-tile
+ * rows, 4 or 6; or 8 columns), so the strips shrink towards the end and the
+ * thread that finishes first waits at most a unit strip for the other. The
+ * part of a unit left over goes in the first strip: a larger last strip
+ * would leave one thread waiting for the other at every product.
  */
-function stripBounds(side: number): number[] {
+function stripBounds(side: number, unit: number): number[] {
   const bounds = [0];
+  let extra = side % unit;
   for (let at = 0; at < side;) {
-    const remaining = side - at;
-    let size = Math.max(24, Math.round(remaining / 96) * 24);
-    if (bounds.length === MAX_STRIPS || remaining - size < 24) size = remaining;
-    at += size;
+    const remaining = side - at - extra;
+    const size = bounds.length === MAX_STRIPS ? remaining : Math.min(remaining, Math.max(unit, Math.round(remaining / (4 * unit)) * unit));
+    at += size + extra;
+    extra = 0;
     bounds.push(at);
   }
   return bounds;
@@ -276,7 +289,7 @@ function stripBounds(side: number): number[] {
 export function runOnTwoThreads(w: WasmKernels, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, at: Placement): boolean {
   const byRows = m >= n;
   const side = byRows ? m : n;
-  const bounds = stripBounds(side);
+  const bounds = stripBounds(side, byRows ? 12 : 8);
   const strips = bounds.length - 1;
   if (strips < 2) return false;
   const h = readyHelper(w);
@@ -300,6 +313,8 @@ export function runOnTwoThreads(w: WasmKernels, f64: boolean, transA: boolean, t
   }
   // If the worker has not joined yet, withdraw the job: it will skip it when it wakes.
   if (Atomics.compareExchange(control, STATE, POSTED, IDLE) !== POSTED) {
+    const spinUntil = performance.now() + CALLER_SPIN_MS;
+    while (Atomics.load(control, STATE) === JOINED && performance.now() < spinUntil);
     while (Atomics.load(control, STATE) === JOINED) {
       if (Atomics.wait(control, STATE, JOINED, timeoutMs) === "timed-out") {
         giveUpOnWorkers();

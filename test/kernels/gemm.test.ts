@@ -129,9 +129,11 @@ describe.each(WASM_PATHS)("large products split with the worker thread (%s)", (p
     setGemmThreads(2);
     expect(await warmUpGemm()).toBe(true);
     const strips = gemmWorkerStrips();
-    // Above the 4M multiply-add threshold; m > n splits rows, n > m columns; odd sizes leave ragged halves.
+    // From the 1M multiply-add threshold; m > n splits rows, n > m columns; sides that are not whole
+    // strip units (12 rows, 8 columns) put the part-unit in the first strip.
     // [140, 333, 100]: column strips share op(A) packed whole, in two row blocks (132 rows, then 8).
-    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290], [140, 333, 100]] as const) {
+    // [130, 70, 130]: just above the threshold. [10, 9, 12000]: a side shorter than one strip unit (one strip: the caller alone).
+    for (const [m, n, k] of [[301, 77, 190], [45, 333, 290], [140, 333, 100], [130, 70, 130], [10, 9, 12000]] as const) {
       for (const dtype of ["float32", "float64"] as const) {
         for (const [transA, transB] of [[false, false], [true, true]] as const) {
           const a = randomArray(dtype, m * k, `ta${m}`);
@@ -146,7 +148,7 @@ describe.each(WASM_PATHS)("large products split with the worker thread (%s)", (p
         }
       }
     }
-    expect(gemmWorkerStrips(), "the worker computed some of the 40 products' strips").toBeGreaterThan(strips);
+    expect(gemmWorkerStrips(), "the worker computed some of the 100 products' strips").toBeGreaterThan(strips);
   });
 
   it("stays on one thread when told to", () => {
