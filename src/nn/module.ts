@@ -256,13 +256,13 @@ export abstract class Module {
    * records, have every replay first check the mode is still the one recorded
    * (a replay repeats one mode's kernel calls, whatever the mode is now).
    */
-  protected keepModeOnReplay(): void {
+  protected keepModeOnReplay(op: string): void {
     if (!taping()) return;
     const training = this.training;
     checkBeforeReplay(() => {
       if (this.training === training) return;
       const mode = (isTraining: boolean): string => (isTraining ? "training" : "evaluation");
-      throw new CaptureError(this.constructor.name, `the step was captured with this module in ${mode(training)} mode and it is in ${mode(this.training)} mode now, so a replay would run the wrong mode's kernels; capture the step again after train() or eval()`);
+      throw new CaptureError(op, `the step was captured with this module in ${mode(training)} mode and it is in ${mode(this.training)} mode now, so a replay would run the wrong mode's kernels; capture the step again after train() or eval()`);
     });
   }
 

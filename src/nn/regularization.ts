@@ -22,7 +22,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    this.keepModeOnReplay();
+    this.keepModeOnReplay("Dropout");
     if (!this.training || this.p === 0) return x;
     const mask = new Tensor(x.dtype === "float64" ? new Float64Array(x.size) : new Float32Array(x.size), x.shape);
     if (this.p < 1) {
@@ -90,7 +90,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    this.keepModeOnReplay();
+    this.keepModeOnReplay("BatchNorm1d");
     if (x.ndim !== 2 || x.shape[1] !== this.numFeatures) {
       throw new ShapeError("BatchNorm1d", `input has shape ${formatShape(x.shape)}, expected [batch, ${this.numFeatures}]`, [x.shape]);
     }
