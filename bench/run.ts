@@ -9,7 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import type { Engine } from "./engines/engine.js";
-import { dagradAutograd, dagradCaptured, dagradOneThread, dagradOneThreadSimd } from "./engines/dagrad.js";
+import { dagradAutograd, dagradCaptured, dagradCapturedOneThread, dagradOneThread, dagradOneThreadSimd } from "./engines/dagrad.js";
 import { manualKernels, manualReference } from "./engines/manual.js";
 import { loadTfjs } from "./engines/tfjs.js";
 import { loadJax } from "./engines/jax.js";
@@ -65,7 +65,7 @@ const run: RunInfo = {
 };
 
 const oneThreadSimd = dagradOneThreadSimd();
-const dagradEngines: Engine[] = [dagradAutograd, dagradCaptured, dagradOneThread, ...(oneThreadSimd ? [oneThreadSimd] : []), manualKernels, manualReference];
+const dagradEngines: Engine[] = [dagradAutograd, dagradCaptured, dagradCapturedOneThread, dagradOneThread, ...(oneThreadSimd ? [oneThreadSimd] : []), manualKernels, manualReference];
 const peers: Engine[] = [...(await loadTfjs()), await loadJax()];
 const engines = [...dagradEngines, ...peers];
 
@@ -112,7 +112,8 @@ function maxRelativeDifference(x: ArrayLike<number>, reference: ArrayLike<number
 async function stepSuite(problem: MlpProblem): Promise<void> {
   const init = initialWeights(problem.sizes, 1);
   const batch = randomBatch(problem, 1);
-  const here = engines.filter((e) => e.trainer && e !== oneThreadSimd);
+  // The captured step on one thread only where products are large enough to split (the MNIST step).
+  const here = engines.filter((e) => e.trainer && e !== oneThreadSimd && (e !== dagradCapturedOneThread || problem === PROBLEMS.mnist));
   const trainers = here.map((e) => ({ engine: e.name, trainer: e.trainer!(problem, init) }));
   const loaded = trainers.map((t) => ({ engine: t.engine, batch: t.trainer.load(batch) }));
   // Parity: the same weights and batch must give the same first three losses everywhere.
@@ -149,7 +150,7 @@ if (wanted("deep-step")) await stepSuite(PROBLEMS.deep);
 if (wanted("mnist-epoch")) {
   console.log("MNIST epoch (8,000 digits, batch 128) and test accuracy on 2,000");
   // The plain-loop reference needs ~a minute per epoch: it is the correctness oracle, not a speed peer.
-  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradCaptured && e !== dagradOneThread && e !== oneThreadSimd && !(quick && e.name === "tfjs-cpu"));
+  const epochEngines = engines.filter((e) => e !== manualReference && e !== dagradCaptured && e !== dagradCapturedOneThread && e !== dagradOneThread && e !== oneThreadSimd && !(quick && e.name === "tfjs-cpu"));
   saveSuite({ kind: "epoch", name: "mnist-epoch", run, results: runEpochs(epochEngines, quick ? 1 : 3) }, output);
 }
 if (wanted("memory")) {

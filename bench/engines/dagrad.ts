@@ -81,6 +81,9 @@ export const dagradCaptured: Engine = {
 /** The same engine with large products kept on the calling thread: what the GEMM worker adds. */
 export const dagradOneThread: Engine = oneThread(dagradAutograd, "dagrad 1 thread", null);
 
+/** The captured step on one thread: what the GEMM worker adds once the graph's own cost is gone. */
+export const dagradCapturedOneThread: Engine = oneThread(dagradCaptured, "dagrad captured 1 thread", null);
+
 /**
  * One thread on the plain-SIMD build (separate multiply and add), where the
  * relaxed one runs: what fused multiply-add adds, and what Node 20 without
