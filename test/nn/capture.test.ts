@@ -1,5 +1,6 @@
 // captureStep with nn: a captured training run is the eager one, bit for bit,
-// for every loss, activation, dtype and optimizer tried; what a replay cannot
+// for every loss, activation, dtype and optimizer tried, dropout and batch
+// norm included (random numbers and running statistics on the tape); what a replay cannot
 // repeat is refused while it records; a step that changes under the tape is
 // caught on the second run; a replay still checks the values it is given.
 import { describe, expect, it } from "vitest";
