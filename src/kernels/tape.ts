@@ -8,11 +8,18 @@
 // Random numbers go on the tape too: a replay draws afresh from the same
 // generator, as the step run through the graph would (see `draws`).
 
-/** The calls recorded so far, or null when nothing records (the usual case). */
-let calls: (() => void)[] | null = null;
+/** What a tape holds: its calls, the checks that run before them, and the buffers kept across steps that they update. */
+export interface Tape {
+  readonly calls: (() => void)[];
+  readonly checks: (() => void)[];
+  readonly updated: (Float32Array | Float64Array)[];
+}
+
+/** The tape recording now, or null when nothing records (the usual case). */
+let recording: Tape | null = null;
 
 export function taping(): boolean {
-  return calls !== null;
+  return recording !== null;
 }
 
 /** The zero fill recorded last, while it is the tape's last call: the next call may make it needless. */
@@ -24,17 +31,18 @@ let lastFill: { buffer: Float32Array | Float64Array; at: number } | null = null;
  * replay need not zero it first if nothing touched it since it was made.
  */
 export function onTape(call: () => void, overwrites: Float32Array | Float64Array | null = null): void {
-  const recording = calls;
-  if (recording === null) return call();
-  calls = null; // the kernels `call` reaches are part of it, not calls of their own
+  const tape = recording;
+  if (tape === null) return call();
+  recording = null; // the kernels `call` reaches are part of it, not calls of their own
   try {
     call();
   } finally {
-    calls = recording;
+    recording = tape;
   }
-  if (lastFill !== null && lastFill.buffer === overwrites && lastFill.at === recording.length - 1) recording.pop();
+  const { calls } = tape;
+  if (lastFill !== null && lastFill.buffer === overwrites && lastFill.at === calls.length - 1) calls.pop();
   lastFill = null;
-  recording.push(call);
+  calls.push(call);
 }
 
 /**
@@ -43,14 +51,11 @@ export function onTape(call: () => void, overwrites: Float32Array | Float64Array
  * zeroes it again at this point, unless the op's kernel then writes it whole.
  */
 export function zeroOnReplay(buffer: Float32Array | Float64Array): void {
-  const recording = calls;
-  if (recording === null) return;
-  recording.push(() => buffer.fill(0));
-  lastFill = { buffer, at: recording.length - 1 };
+  const calls = recording?.calls;
+  if (calls === undefined) return;
+  calls.push(() => buffer.fill(0));
+  lastFill = { buffer, at: calls.length - 1 };
 }
-
-/** Checks to run before every replay, while a tape records (see checkBeforeReplay). */
-let checks: (() => void)[] | null = null;
 
 /**
  * While a tape records: run `check` before every replay of it (not now). A
@@ -58,11 +63,8 @@ let checks: (() => void)[] | null = null;
  * module switched between training and evaluation), before any call runs.
  */
 export function checkBeforeReplay(check: () => void): void {
-  checks?.push(check);
+  recording?.checks.push(check);
 }
-
-/** Buffers that outlive the step and that its calls update in place, while a tape records (see updatesInPlace). */
-let updated: (Float32Array | Float64Array)[] | null = null;
 
 /**
  * While a tape records: the calls just taped update these buffers in place,
@@ -71,29 +73,18 @@ let updated: (Float32Array | Float64Array)[] | null = null;
  * puts them back between the two, so they are updated once.
  */
 export function updatesInPlace(...buffers: (Float32Array | Float64Array)[]): void {
-  updated?.push(...buffers);
-}
-
-/** What a tape holds: its calls, the checks that run before them, and the buffers kept across steps that they update. */
-export interface Tape {
-  readonly calls: (() => void)[];
-  readonly checks: (() => void)[];
-  readonly updated: (Float32Array | Float64Array)[];
+  recording?.updated.push(...buffers);
 }
 
 /** Run fn with a fresh tape; returns what it returned and the tape it recorded. */
 export function recordTape<T>(fn: () => T): { result: T; tape: Tape } {
-  if (calls !== null) throw new Error("recordTape: a tape is recording already (a captured step cannot capture another)");
+  if (recording !== null) throw new Error("recordTape: a tape is recording already (a captured step cannot capture another)");
   const tape: Tape = { calls: [], checks: [], updated: [] };
-  calls = tape.calls;
-  checks = tape.checks;
-  updated = tape.updated;
+  recording = tape;
   try {
     return { result: fn(), tape };
   } finally {
-    calls = null;
-    checks = null;
-    updated = null;
+    recording = null;
     lastFill = null;
   }
 }
